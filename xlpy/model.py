@@ -1,0 +1,123 @@
+"""Plain data passed between reading, the core and the writers; imports no IO library."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One data problem, shown as a row of the Kontroll sheet.
+
+    sheet: Swedish sheet name; row: the row number as Excel shows it (None for a whole-sheet problem);
+    column: Swedish column header ("" when not about one column); value: the offending cell as text;
+    message: a plain Swedish explanation; group_id: the group whose figures it affects, if known;
+    severity: "fel" (the row or value is left out) or "varning" (kept, but worth a look).
+    """
+
+    sheet: str
+    row: int | None
+    column: str
+    value: str
+    message: str
+    group_id: str | None = None
+    severity: str = "fel"
+
+    def as_row(self) -> list[Any]:
+        return [self.severity, self.sheet, self.row, self.column, self.value, self.message]
+
+
+@dataclass
+class Settings:
+    """Values of the Inställningar sheet, defaults filled in. Money in SEK, shares as fractions (0.03 = 3 %)."""
+
+    project_name: str = "Första Steget"
+    federation: str = "Samordningsförbundet NNV Skåne"
+    owner: str = ""
+    evaluator: str = ""
+    project_start: dt.date | None = None
+    project_end: dt.date | None = None
+    report_start: dt.date | None = None
+    report_end: dt.date | None = None
+    real_cost: float = 143500
+    financial_cost: float = 8500
+    monthly_wage: float = 18000
+    payroll_tax: float = 0.0
+    placements_per_participant: int = 2
+    horizon_years: int = 4
+    discount_rate: float = 0.0
+    excused_absence: str = "frånvaro"
+    min_count: int = 0
+    cost_source: str = "Ingvar Nilsson, socioekonomisk analys (snitt per individ, reala och finansiella kostnader)"
+
+    @property
+    def cost_per_person_year(self) -> float:
+        """K in METRICS.md: real + financial costs per person and year, SEK."""
+        return self.real_cost + self.financial_cost
+
+
+@dataclass
+class InputData:
+    """Everything read from the input sheets.
+
+    Each DataFrame has the English column keys of xlpy.spec plus `row`, the Excel row number it came
+    from. Rows with errors that make them unusable are left out and reported in `problems`.
+    Dates are `datetime.date`, yes/no columns are bool, percentages are fractions (0.5 = 50 %).
+    """
+
+    settings: Settings
+    goals: pd.DataFrame
+    groups: pd.DataFrame
+    staff: pd.DataFrame
+    participants: pd.DataFrame
+    attendance: pd.DataFrame
+    internships: pd.DataFrame
+    outcomes: pd.DataFrame
+    statistics: pd.DataFrame
+    texts: pd.DataFrame
+    problems: list[Problem] = field(default_factory=list)
+    source_name: str = ""
+
+
+# -- output sheets as plain data, so every writer (xlsx package, xlwings, memory) shows the same thing --
+
+# Style keys a writer must know. Number formats are Excel's (en-US syntax, shown localised by Excel).
+STYLES: dict[str, dict[str, Any]] = {
+    "title": {"bold": True, "size": 14},
+    "note": {"italic": True, "color": "666666"},
+    "section": {"bold": True, "size": 12},
+    "header": {"bold": True, "fill": "DDEBF7", "border": True, "wrap": True},
+    "text": {},
+    "bold": {"bold": True},
+    "int": {"num_format": "#,##0"},
+    "kr": {"num_format": '#,##0" kr"'},
+    "pct": {"num_format": "0%"},
+    "pct1": {"num_format": "0.0%"},
+    "date": {"num_format": "yyyy-mm-dd"},
+    "status_met": {"fill": "C6EFCE", "color": "006100"},
+    "status_not_met": {"fill": "FFC7CE", "color": "9C0006"},
+    "status_ongoing": {"fill": "E7E6E6", "color": "3A3838"},
+    "status_no_basis": {"fill": "FFEB9C", "color": "9C5700"},
+}
+
+
+@dataclass
+class OutCell:
+    """A cell of an output sheet: a value (str, int, float, date or None) and a style key of STYLES."""
+
+    value: Any
+    style: str = "text"
+
+
+@dataclass
+class OutputSheet:
+    """A whole output sheet: rows of cells from A1, column widths (characters) and a frozen row count."""
+
+    name: str
+    rows: list[list[OutCell]]
+    col_widths: list[float] = field(default_factory=list)
+    freeze_rows: int = 0

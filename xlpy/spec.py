@@ -1,0 +1,288 @@
+"""The workbook contract (shared/spec/WORKBOOK.md) as data: sheet names, columns, allowed values, defaults.
+
+Everything a user sees is Swedish and lives here; code elsewhere refers to sheets and columns by the
+English keys defined in this module, so a renamed header is changed in one place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+# -- kinds of cell a column holds; reading.py converts each kind and reports what does not fit --
+Kind = Literal["text", "int", "number", "date", "yesno", "percent", "choice"]
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of an input sheet.
+
+    key: English identifier used as the DataFrame column name.
+    header: the Swedish header the user sees.
+    kind: how the cell is parsed.
+    required: whether the header must be present for the header row to be recognised.
+    choices: allowed values (lower-case comparison) for kind "choice".
+    """
+
+    key: str
+    header: str
+    kind: Kind = "text"
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    width: float = 14.0
+
+
+@dataclass(frozen=True)
+class SheetSpec:
+    """An input sheet: its Swedish name, an instruction line for new workbooks, and its columns."""
+
+    key: str
+    name: str
+    instruction: str
+    columns: tuple[Column, ...] = field(default_factory=tuple)
+
+    @property
+    def required_headers(self) -> list[str]:
+        return [c.header for c in self.columns if c.required]
+
+    def column(self, key: str) -> Column:
+        for c in self.columns:
+            if c.key == key:
+                return c
+        raise KeyError(key)
+
+
+OUTCOME_CATEGORIES = ("Arbete", "Studier", "Planering", "Annat")
+MOVED_ON_CATEGORIES = ("Arbete", "Studier")
+NO_OUTCOME = "Ej registrerat"
+ATTENDANCE_STATUSES = ("N", "F", "G")
+TERMS = ("vår", "höst")
+SECTORS = ("kommunal", "privat", "ideell")
+COMPARISONS = (">=", "<=", "mellan")
+ROLES = ("processledare", "processmedarbetare", "språkstöd", "SYV")
+OUTCOME_TYPES = (
+    "extratjänst",
+    "nystartsjobb",
+    "ordinarie anställning",
+    "folkhögskola",
+    "Komvux",
+    "yrkes-SFI",
+    "avslutad av Arbetsförmedlingen",
+)
+
+# Goal statuses, in the order the report explains them.
+STATUS_MET = "Uppfyllt"
+STATUS_NOT_MET = "Ej uppfyllt"
+STATUS_ONGOING = "Pågår"
+STATUS_NO_BASIS = "Underlag saknas"
+STATUSES = (STATUS_MET, STATUS_NOT_MET, STATUS_ONGOING, STATUS_NO_BASIS)
+
+SETTINGS = SheetSpec(
+    "settings",
+    "Inställningar",
+    "Inställningar för projektet. Ändra bara kolumnen Värde; tomma värden ger standardvärdet.",
+    (
+        Column("key", "Nyckel", "text", True, width=38),
+        Column("value", "Värde", "text", True, width=34),
+        Column("comment", "Kommentar", "text", width=60),
+    ),
+)
+
+GOALS = SheetSpec(
+    "goals",
+    "Mål",
+    "Projektets mål. Mått är en nyckel ur METRICS (t.ex. narvaro); Jämförelse är >=, <= eller mellan.",
+    (
+        Column("goal_id", "MålID", "text", True, width=8),
+        Column("description", "Beskrivning", "text", width=60),
+        Column("metric", "Mått", "text", True, width=22),
+        Column("comparison", "Jämförelse", "choice", True, COMPARISONS, width=12),
+        Column("target", "Målvärde", "number", True, width=11),
+        Column("target_max", "Målvärde max", "number", width=13),
+        Column("active", "Aktiv", "yesno", width=8),
+    ),
+)
+
+GROUPS = SheetSpec(
+    "groups",
+    "Grupper",
+    "En rad per grupp. GruppID är en kort kod (t.ex. K2 = Klippan grupp 2).",
+    (
+        Column("group_id", "GruppID", "text", True, width=10),
+        Column("municipality", "Kommun", "text", True, width=14),
+        Column("group_no", "Gruppnummer", "int", True, width=13),
+        Column("term", "Termin", "choice", False, TERMS, width=9),
+        Column("start", "Startdatum", "date", True, width=12),
+        Column("end", "Slutdatum", "date", True, width=12),
+        Column("weeks", "Veckor", "int", width=9),
+        Column("internship_weeks", "Praktikveckor", "int", width=13),
+        Column("days_per_week", "Dagar per vecka", "int", width=15),
+        Column("survey_done", "Enkät genomförd", "yesno", width=15),
+        Column("comment", "Kommentar", "text", width=40),
+    ),
+)
+
+STAFF = SheetSpec(
+    "staff",
+    "Personal",
+    "Bemanning per grupp. Tjänstgöringsgrad i procent. Räknas = nej för budgeterad men ej använd tjänst.",
+    (
+        Column("group_id", "GruppID", "text", True, width=10),
+        Column("role", "Roll", "text", True, width=20),
+        Column("percent", "Tjänstgöringsgrad", "percent", True, width=17),
+        Column("counts", "Räknas", "yesno", width=9),
+        Column("comment", "Kommentar", "text", width=40),
+    ),
+)
+
+PARTICIPANTS = SheetSpec(
+    "participants",
+    "Deltagare",
+    "En rad per deltagare. DeltagarID är en kod – aldrig namn eller personnummer. "
+    "Slutdatum bara om deltagaren slutade innan gruppen.",
+    (
+        Column("participant_id", "DeltagarID", "text", True, width=12),
+        Column("group_id", "GruppID", "text", True, width=10),
+        Column("start", "Startdatum", "date", width=12),
+        Column("end", "Slutdatum", "date", width=12),
+        Column("cv", "CV", "yesno", width=6),
+        Column("letter", "Personligt brev", "yesno", width=15),
+        Column("guidance", "Vägledning", "yesno", width=11),
+        Column("action_plan", "Handlingsplan", "yesno", width=14),
+        Column("ill_health", "Ohälsa", "yesno", width=8),
+        Column("survey_answered", "Enkät besvarad", "yesno", width=14),
+        Column("comment", "Kommentar", "text", width=40),
+    ),
+)
+
+ATTENDANCE = SheetSpec(
+    "attendance",
+    "Närvaro",
+    "En rad per deltagare och schemalagd dag. Status: N = närvarande, F = frånvarande, G = giltig frånvaro.",
+    (
+        Column("participant_id", "DeltagarID", "text", True, width=12),
+        Column("date", "Datum", "date", True, width=12),
+        Column("status", "Status", "choice", True, ATTENDANCE_STATUSES, width=8),
+    ),
+)
+
+INTERNSHIPS = SheetSpec(
+    "internships",
+    "Praktik",
+    "En rad per erbjuden praktikplats. Period 1, 2, …",
+    (
+        Column("participant_id", "DeltagarID", "text", True, width=12),
+        Column("period", "Period", "int", True, width=8),
+        Column("workplace", "Arbetsplats", "text", width=28),
+        Column("sector", "Sektor", "choice", False, SECTORS, width=11),
+        Column("offered", "Erbjuden", "yesno", width=10),
+        Column("participated", "Deltog", "yesno", width=8),
+        Column("start", "Startdatum", "date", width=12),
+        Column("end", "Slutdatum", "date", width=12),
+    ),
+)
+
+OUTCOMES = SheetSpec(
+    "outcomes",
+    "Utfall",
+    "Utfall per deltagare. Flera rader går bra: den senaste (efter Datum) räknas.",
+    (
+        Column("participant_id", "DeltagarID", "text", True, width=12),
+        Column("date", "Datum", "date", True, width=12),
+        Column("category", "Utfall", "choice", True, OUTCOME_CATEGORIES, width=12),
+        Column("type", "Typ", "text", width=28),
+        Column("description", "Beskrivning", "text", width=44),
+    ),
+)
+
+STATISTICS = SheetSpec(
+    "statistics",
+    "Statistik",
+    "Arbetsförmedlingens statistik för målgruppen. Summor räknas ut av programmet.",
+    (
+        Column("period", "Period", "date", True, width=12),
+        Column("municipality", "Kommun", "text", True, width=14),
+        Column("unemployed", "Öppet arbetslösa", "int", True, width=16),
+        Column("in_programme", "I program", "int", True, width=11),
+    ),
+)
+
+TEXTS = SheetSpec(
+    "texts",
+    "Texter",
+    "Utvärderarens egna texter till rapportens avsnitt.",
+    (
+        Column("section", "Avsnitt", "text", True, width=34),
+        Column("text", "Text", "text", True, width=100),
+    ),
+)
+
+INPUT_SHEETS: tuple[SheetSpec, ...] = (
+    SETTINGS,
+    GOALS,
+    GROUPS,
+    STAFF,
+    PARTICIPANTS,
+    ATTENDANCE,
+    INTERNSHIPS,
+    OUTCOMES,
+    STATISTICS,
+    TEXTS,
+)
+SHEETS_BY_KEY = {s.key: s for s in INPUT_SHEETS}
+
+# Sheets without which nothing can be computed (exit code 2 when missing).
+REQUIRED_SHEETS = ("groups", "participants")
+
+# -- output sheets, written by the program; key -> Swedish name --
+OUTPUT_SHEETS = {
+    "results": "Resultat",
+    "goals": "Måluppfyllelse",
+    "costs": "Samhällskostnad",
+    "problems": "Kontroll",
+}
+GENERATED_NOTE = "Skapad av Första Steget-verktyget – ändringar här skrivs över vid nästa beräkning."
+
+# Sections of the Texter sheet the report uses, in report order.
+TEXT_SECTIONS = ("Bakgrund och syfte", "Omvärldsbevakning", "Utmaningar", "Sammanfattning och rekommendationer")
+
+
+@dataclass(frozen=True)
+class Setting:
+    """A key of the Inställningar sheet: its Swedish name, kind, default and a help text."""
+
+    key: str
+    name: str
+    kind: Literal["text", "date", "number", "int", "choice"]
+    default: object
+    help: str
+    choices: tuple[str, ...] = ()
+
+
+SETTING_DEFS: tuple[Setting, ...] = (
+    Setting("project_name", "Projektnamn", "text", "Första Steget", "Projektets namn i rapporten."),
+    Setting("federation", "Samordningsförbund", "text", "Samordningsförbundet NNV Skåne", "Finansiär."),
+    Setting("owner", "Insatsägare", "text", "", "T.ex. Klippans kommun."),
+    Setting("evaluator", "Utvärderare", "text", "", "Extern utvärderare."),
+    Setting("project_start", "Projektperiod start", "date", None, "Datum."),
+    Setting("project_end", "Projektperiod slut", "date", None, "Datum."),
+    Setting("report_start", "Rapportperiod start", "date", None, "Datum."),
+    Setting("report_end", "Rapportperiod slut", "date", None,
+            "Rapportdatum: grupper som slutar efter detta datum är pågående."),
+    Setting("real_cost", "Reala kostnader per person och år", "number", 143500, "Kronor (Ingvar Nilsson)."),
+    Setting("financial_cost", "Finansiella kostnader per person och år", "number", 8500, "Kronor."),
+    Setting("monthly_wage", "Månadslön vid arbete", "number", 18000, "Kronor per månad."),
+    Setting("payroll_tax", "Arbetsgivaravgift", "number", 0, "Andel, t.ex. 0,3142. Läggs till produktionsbortfallet."),
+    Setting("placements_per_participant", "Praktikplatser per deltagare", "int", 2,
+            "Antal praktikplatser varje deltagare ska erbjudas."),
+    Setting("horizon_years", "Kalkylår", "int", 4, "Antal år i kostnadstabellerna."),
+    Setting("discount_rate", "Diskonteringsränta", "number", 0, "Årlig ränta, t.ex. 0,03. 0 = odiskonterat."),
+    Setting("excused_absence", "Giltig frånvaro", "choice", "frånvaro",
+            "frånvaro = G räknas som frånvaro; exkludera = G lämnas utanför nämnaren.", ("frånvaro", "exkludera")),
+    Setting("min_count", "Minsta redovisade antal", "int", 0,
+            "Antal under detta visas som <N i rapporten (0 = av)."),
+    Setting("cost_source", "Källa kostnader", "text",
+            "Ingvar Nilsson, socioekonomisk analys (snitt per individ, reala och finansiella kostnader)",
+            "Källa som skrivs bredvid kostnadstabellerna."),
+)
+SETTINGS_BY_NAME = {s.name.lower(): s for s in SETTING_DEFS}
