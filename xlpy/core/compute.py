@@ -1,0 +1,225 @@
+"""Every figure of METRICS.md at every level, as the JSON-ready results dict of docs/RESULTS.md."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Any
+
+import pandas as pd
+
+from xlpy import __version__
+from xlpy.core import costs, goals
+from xlpy.core.metrics import Facts, build_facts, unit_figures
+from xlpy.fmt import period_label
+from xlpy.model import InputData, Problem, Settings
+from xlpy.spec import TEXT_SECTIONS
+
+
+def _iso(d: Any) -> str | None:
+    if d is None or (isinstance(d, float) and math.isnan(d)) or d is pd.NaT:
+        return None
+    if isinstance(d, dt.datetime):
+        return d.date().isoformat()
+    if isinstance(d, dt.date):
+        return d.isoformat()
+    return None
+
+
+def _num(x: Any) -> Any:
+    """None for NaN/None, plain int for whole numbers, else float: keeps the JSON clean."""
+    if x is None:
+        return None
+    try:
+        if pd.isna(x):
+            return None
+    except (TypeError, ValueError):
+        return x
+    if isinstance(x, bool):
+        return x
+    f = float(x)
+    return int(f) if f.is_integer() else f
+
+
+def goal_list(data: InputData) -> list[dict[str, Any]]:
+    """The goals of the Mål sheet as plain dicts (active and inactive), in sheet order."""
+    out = []
+    for _, g in data.goals.iterrows():
+        active = g.get("active")
+        out.append({
+            "id": str(g["goal_id"]),
+            "description": "" if pd.isna(g.get("description")) else str(g.get("description")),
+            "metric": str(g["metric"]),
+            "comparison": str(g["comparison"]),
+            "target": _num(g["target"]),
+            "target_max": _num(g.get("target_max")),
+            "active": True if active is None or pd.isna(active) else bool(active),
+        })
+    return out
+
+
+def _unit(facts: Facts, settings: Settings, level: str, key: str, label: str, group_ids: list[str],
+          active_goals: list[dict[str, Any]], group_units: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    grp = facts.groups.loc[group_ids]
+    starts = [d for d in grp["start"] if d]
+    ends = [d for d in grp["end"] if d]
+    ongoing = bool(grp["ongoing"].any())
+    rs, re_ = settings.report_start, settings.report_end
+    ended_in_period = bool(
+        len(grp) and re_ is not None and all(e is not None and e <= re_ and (rs is None or e >= rs)
+                                             for e in grp["end"])
+    )
+    figures = unit_figures(facts, group_ids, settings.excused_absence, settings.placements_per_participant)
+    one = level == "group"
+    row = grp.iloc[0] if len(grp) else None
+    municipalities = sorted(set(grp["municipality"]))
+    numbers = sorted({int(x) for x in grp["group_no"].dropna()})
+    unit: dict[str, Any] = {
+        "level": level,
+        "key": key,
+        "label": label,
+        "group_ids": list(group_ids),
+        "municipality": municipalities[0] if len(municipalities) == 1 else None,
+        "group_no": numbers[0] if len(numbers) == 1 else None,
+        "start": _iso(min(starts)) if starts else None,
+        "end": _iso(max(ends)) if ends else None,
+        "ongoing": ongoing,
+        "ended_in_report_period": ended_in_period,
+        "term": (None if row is None or pd.isna(row.get("term")) else row.get("term")) if one else None,
+        "weeks": _num(row.get("weeks")) if one and row is not None else None,
+        "internship_weeks": _num(row.get("internship_weeks")) if one and row is not None else None,
+        "days_per_week": _num(row.get("days_per_week")) if one and row is not None else None,
+        **figures,
+    }
+    unit["counts"]["staffing_percent"] = _num(round(float(facts.groups.loc[group_ids, "staffing"].sum()), 1))
+    unit_goals: dict[str, dict[str, Any]] = {}
+    for g in active_goals:
+        value = unit["metrics"].get(g["metric"])
+        if not one and g["metric"] in goals.PER_GROUP_METRICS:
+            st = goals.combine([group_units[gid]["goals"][g["id"]]["status"] for gid in group_ids])
+        else:
+            st = goals.status(value, g, ongoing)
+        unit_goals[g["id"]] = {"value": value, "status": st}
+    unit["goals"] = unit_goals
+    unit["costs"] = costs.cost_tables(unit["counts"]["started"], unit["counts"]["moved_on"], settings)
+    return unit
+
+
+def _statistics(data: InputData) -> list[dict[str, Any]]:
+    st = data.statistics
+    out = []
+    if not len(st):
+        return out
+    for period, rows in st.groupby(st["period"].map(_iso), sort=True):
+        table = [
+            {
+                "municipality": str(r["municipality"]),
+                "unemployed": int(r["unemployed"]),
+                "in_programme": int(r["in_programme"]),
+                "total": int(r["unemployed"]) + int(r["in_programme"]),
+            }
+            for _, r in rows.sort_values("row").iterrows()
+        ]
+        total = {k: sum(r[k] for r in table) for k in ("unemployed", "in_programme", "total")}
+        out.append({"period": period, "label": period_label(period), "rows": table, "total": total})
+    return out
+
+
+def _texts(data: InputData) -> dict[str, str]:
+    canonical = {s.lower(): s for s in TEXT_SECTIONS}
+    out: dict[str, str] = {}
+    for _, r in data.texts.iterrows():
+        sec = str(r["section"]).strip()
+        text = "" if pd.isna(r["text"]) else str(r["text"]).strip()
+        if text:
+            out[canonical.get(sec.lower(), sec)] = text
+    return out
+
+
+def _staff(data: InputData, group_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+    out: dict[str, list[dict[str, Any]]] = {gid: [] for gid in group_ids}
+    for _, r in data.staff.iterrows():
+        if r["group_id"] in out:
+            counts = r.get("counts")
+            out[r["group_id"]].append({
+                "role": str(r["role"]),
+                "percent": _num(round(float(r["percent"]) * 100, 1)) if not pd.isna(r["percent"]) else None,
+                "counts": True if counts is None or pd.isna(counts) else bool(counts),
+                "comment": "" if pd.isna(r.get("comment")) else str(r.get("comment")),
+            })
+    return out
+
+
+def compute(data: InputData) -> dict[str, Any]:
+    """Compute every figure, goal status and cost table at group, omgång, municipality and project
+    level. Returns the results dict documented in docs/RESULTS.md (shares as fractions, SEK whole)."""
+    s = data.settings
+    problems = list(data.problems)
+    if s.report_end is None:
+        problems.append(Problem("Inställningar", None, "Värde", "", "Rapportperiod slut saknas: inga grupper "
+                                "räknas som pågående. Fyll i rapportdatumet.", severity="varning"))
+    facts = build_facts(data)
+    group_ids = list(facts.groups.index)
+    staff = _staff(data, group_ids)
+    facts.groups["staffing"] = [
+        sum(m["percent"] or 0 for m in staff[gid] if m["counts"]) for gid in group_ids
+    ]
+    all_goals = goal_list(data)
+    active = [g for g in all_goals if g["active"]]
+    levels: dict[str, dict[str, Any]] = {"group": {}, "omgang": {}, "municipality": {}, "project": {}}
+    for gid in group_ids:
+        g = facts.groups.loc[gid]
+        label = f"{g['municipality']} grupp {_num(g['group_no'])}"
+        levels["group"][gid] = _unit(facts, s, "group", gid, label, [gid], active, levels["group"])
+    by_no: dict[int, list[str]] = {}
+    by_mun: dict[str, list[str]] = {}
+    for gid in group_ids:
+        g = facts.groups.loc[gid]
+        if not pd.isna(g["group_no"]):
+            by_no.setdefault(int(g["group_no"]), []).append(gid)
+        by_mun.setdefault(str(g["municipality"]), []).append(gid)
+    for no in sorted(by_no):
+        levels["omgang"][str(no)] = _unit(facts, s, "omgang", str(no), f"Grupp {no}", by_no[no], active,
+                                          levels["group"])
+    for mun, gids in by_mun.items():
+        levels["municipality"][mun] = _unit(facts, s, "municipality", mun, mun, gids, active, levels["group"])
+    if group_ids:
+        levels["project"]["all"] = _unit(facts, s, "project", "all", s.project_name, group_ids, active,
+                                         levels["group"])
+    return {
+        "meta": {
+            "project_name": s.project_name,
+            "federation": s.federation,
+            "owner": s.owner,
+            "evaluator": s.evaluator,
+            "report_start": _iso(s.report_start),
+            "report_end": _iso(s.report_end),
+            "project_start": _iso(s.project_start),
+            "project_end": _iso(s.project_end),
+            "source": data.source_name,
+            "version": __version__,
+        },
+        "parameters": {
+            "real_cost": _num(s.real_cost),
+            "financial_cost": _num(s.financial_cost),
+            "cost_per_person_year": _num(s.cost_per_person_year),
+            "monthly_wage": _num(s.monthly_wage),
+            "payroll_tax": _num(s.payroll_tax),
+            "horizon_years": s.horizon_years,
+            "discount_rate": _num(s.discount_rate),
+            "placements_per_participant": s.placements_per_participant,
+            "excused_absence": s.excused_absence,
+            "min_count": s.min_count,
+            "cost_source": s.cost_source,
+        },
+        "goals": all_goals,
+        "levels": levels,
+        "statistics": _statistics(data),
+        "staff": staff,
+        "texts": _texts(data),
+        "problems": [
+            {"severity": p.severity, "sheet": p.sheet, "row": p.row, "column": p.column, "value": p.value,
+             "message": p.message, "group_id": p.group_id}
+            for p in problems
+        ],
+    }

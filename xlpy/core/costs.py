@@ -1,0 +1,63 @@
+"""The socio-economic cost model (after Ingvar Nilsson), as METRICS.md defines it.
+
+All amounts are whole Swedish kronor. A series is a list of {"year", "annual", "cumulative"} dicts for
+years 1..horizon; with a discount rate r > 0, year t's amount is divided by (1 + r)^(t - 1).
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from xlpy.model import Settings
+
+
+def whole_kronor(x: float) -> int:
+    """Round to whole kronor, half up (0,5 kr -> 1 kr), as people round money."""
+    return int(Decimal(repr(float(x))).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def series(annual_amount: float, years: int, discount_rate: float = 0.0) -> list[dict[str, int]]:
+    """Yearly and cumulative amounts for `years` years of a constant yearly amount (SEK).
+
+    Each year's amount is rounded to whole kronor before summing, so the cumulative column is the exact
+    sum of the annual column a reader sees.
+    """
+    out: list[dict[str, int]] = []
+    total = 0
+    for t in range(1, years + 1):
+        annual = whole_kronor(annual_amount / (1.0 + discount_rate) ** (t - 1))
+        total += annual
+        out.append({"year": t, "annual": annual, "cumulative": total})
+    return out
+
+
+def if_nothing_happens(people: int, settings: Settings) -> list[dict[str, int]]:
+    """"Om ingenting händer": people × K per year, K = real + financial costs per person-year (SEK)."""
+    return series(people * settings.cost_per_person_year, settings.horizon_years, settings.discount_rate)
+
+
+def production_loss(people: int, settings: Settings) -> list[dict[str, int]]:
+    """Produktionsbortfall: people × monthly wage × 12 × (1 + payroll tax) per year (SEK)."""
+    yearly = people * settings.monthly_wage * 12 * (1.0 + settings.payroll_tax)
+    return series(yearly, settings.horizon_years, settings.discount_rate)
+
+
+def cost_tables(people: int, moved_on: int, settings: Settings) -> dict[str, object]:
+    """The cost tables of one unit: Om ingenting händer (all started), Besparing (moved on),
+    Kvarstående (the rest), Produktionsbortfall and their total with Om ingenting händer."""
+    nothing = if_nothing_happens(people, settings)
+    loss = production_loss(people, settings)
+    total = [
+        {"year": a["year"], "annual": a["annual"] + b["annual"], "cumulative": a["cumulative"] + b["cumulative"]}
+        for a, b in zip(nothing, loss, strict=True)
+    ]
+    return {
+        "people": people,
+        "moved_on": moved_on,
+        "remaining": people - moved_on,
+        "om_ingenting_hander": nothing,
+        "besparing": if_nothing_happens(moved_on, settings),
+        "kvarstaende": if_nothing_happens(people - moved_on, settings),
+        "produktionsbortfall": loss,
+        "total": total,
+    }
