@@ -30,7 +30,7 @@ def number(x: float | int | None, decimals: int = 0) -> str:
     sign = "-" if d < 0 else ""
     d = abs(d)
     whole, _, frac = f"{d:.{decimals}f}".partition(".")
-    groups = []
+    groups: list[str] = []
     while len(whole) > 3:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]

@@ -119,5 +119,5 @@ class OutputSheet:
 
     name: str
     rows: list[list[OutCell]]
-    col_widths: list[float] = field(default_factory=list)
+    col_widths: list[float] = field(default_factory=list)  # characters
     freeze_rows: int = 0

@@ -107,11 +107,11 @@ def _unit(facts: Facts, settings: Settings, level: str, key: str, label: str, gr
 
 def _statistics(data: InputData) -> list[dict[str, Any]]:
     st = data.statistics
-    out = []
+    out: list[dict[str, Any]] = []
     if not len(st):
         return out
     for period, rows in st.groupby(st["period"].map(_iso), sort=True):
-        table = [
+        table: list[dict[str, Any]] = [
             {
                 "municipality": str(r["municipality"]),
                 "unemployed": int(r["unemployed"]),
@@ -120,7 +120,7 @@ def _statistics(data: InputData) -> list[dict[str, Any]]:
             }
             for _, r in rows.sort_values("row").iterrows()
         ]
-        total = {k: sum(r[k] for r in table) for k in ("unemployed", "in_programme", "total")}
+        total = {k: sum(int(r[k]) for r in table) for k in ("unemployed", "in_programme", "total")}
         out.append({"period": period, "label": period_label(period), "rows": table, "total": total})
     return out
 
@@ -162,7 +162,7 @@ def compute(data: InputData) -> dict[str, Any]:
     group_ids = list(facts.groups.index)
     staff = _staff(data, group_ids)
     facts.groups["staffing"] = [
-        sum(m["percent"] or 0 for m in staff[gid] if m["counts"]) for gid in group_ids
+        sum(float(m["percent"] or 0) for m in staff[gid] if m["counts"]) for gid in group_ids
     ]
     all_goals = goal_list(data)
     active = [g for g in all_goals if g["active"]]

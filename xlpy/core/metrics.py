@@ -16,6 +16,7 @@ import pandas as pd
 from xlpy.model import InputData
 from xlpy.spec import MOVED_ON_CATEGORIES, NO_OUTCOME, OUTCOME_CATEGORIES
 
+
 @dataclass
 class Facts:
     """Everything the metrics need, computed once for the whole workbook.
@@ -180,8 +181,8 @@ def unit_figures(facts: Facts, group_ids: list[str], excused_absence: str,
     outcomes = {c: int((people["outcome"] == c).sum()) for c in (*OUTCOME_CATEGORIES, NO_OUTCOME)}
     ot = facts.outcome_types[facts.outcome_types["group_id"].isin(group_ids)]
     outcome_types: dict[str, dict[str, int]] = {}
-    for (cat, typ), n_ in ot.groupby(["outcome", "outcome_type"])["n"].sum().items():
-        outcome_types.setdefault(str(cat), {})[str(typ)] = int(n_)
+    for rec in ot.groupby(["outcome", "outcome_type"], as_index=False)["n"].sum().itertuples(index=False):
+        outcome_types.setdefault(str(rec.outcome), {})[str(rec.outcome_type)] = int(rec.n)
     moved_on = int(people["moved_on"].sum())
     counts = {
         "started": started,

@@ -1,0 +1,155 @@
+"""xlpy – uppföljning av Första Steget: kontrollera, beräkna och rapportera från arbetsboken.
+
+Exit codes: 0 = klart utan fel i indata, 1 = klart men indata har fel (se bladet Kontroll),
+2 = kunde inte köras (filen saknas, är ingen arbetsbok, ett nödvändigt blad saknas, filen är låst).
+Set XLPY_DEBUG=1 to see a traceback instead of the one-sentence message.
+"""
+
+from __future__ import annotations
+
+import argparse
+import inspect
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from xlpy import __version__, jobs
+from xlpy.io.base import WorkbookError
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_CANNOT_RUN = 0, 1, 2
+
+
+def _say(text: str) -> None:
+    print(text, flush=True)
+
+
+def _summary(outcome: jobs.Outcome, verb: str) -> int:
+    r = outcome.results
+    groups = len(r["levels"]["group"])
+    people = r["levels"]["project"]["all"]["counts"]["started"] if r["levels"]["project"] else 0
+    _say(f"{verb} {outcome.data.source_name or 'arbetsboken'}: {groups} grupper, {people} deltagare, "
+         f"{outcome.errors} fel, {outcome.warnings} varningar.")
+    for p in r["problems"][:20]:
+        where = f"{p['sheet']}" + (f" rad {p['row']}" if p["row"] is not None else "") + \
+                (f", kolumn {p['column']}" if p["column"] else "")
+        _say(f"  [{p['severity']}] {where}: {p['message']}")
+    if len(r["problems"]) > 20:
+        _say(f"  … och {len(r['problems']) - 20} till (se bladet Kontroll).")
+    for path in outcome.written:
+        _say(f"Skrev {path}")
+    return EXIT_PROBLEMS if outcome.errors else EXIT_OK
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    """Skapa en ny, tom arbetsbok med alla indatablad (eller en kopia av exemplet med --exempel)."""
+    from xlpy.workbook_template import create_workbook
+
+    path = Path(args.path)
+    if path.exists() and not args.force:
+        raise WorkbookError(f"{path} finns redan. Välj ett annat namn eller använd --force.")
+    if args.exempel:
+        from xlpy.example import example_data
+
+        create_workbook(path, example_data())
+    else:
+        create_workbook(path)
+    _say(f"Skrev {path}")
+    return EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """Kontrollera indata utan att skriva något. Exit 1 om det finns fel."""
+    return _summary(jobs.check_file(Path(args.path)), "Kontrollerade")
+
+
+def cmd_recalc(args: argparse.Namespace) -> int:
+    """Beräkna mål och kostnader och skriv bladen Resultat, Måluppfyllelse, Samhällskostnad och Kontroll.
+
+    Inget annat i filen ändras. Med -o skrivs resultatet till en ny fil i stället."""
+    outcome = jobs.recalc_file(Path(args.path), out=args.output, json_path=args.json)
+    return _summary(outcome, "Beräknade")
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """Beräkna om arbetsboken och skriv årsrapporten (Word, och PDF med --pdf)."""
+    outcome = jobs.report_file(Path(args.path), out_docx=args.output, pdf=args.pdf)
+    return _summary(outcome, "Rapport för")
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Beräkna en kopia av exempelarbetsboken och skriv dess rapport i en utdatamapp."""
+    return _summary(jobs.demo(Path(args.outdir), pdf=args.pdf), "Exempel:")
+
+
+def cmd_addin(args: argparse.Namespace) -> int:
+    """Bygg Excel-tillägget (build) eller installera det där Excel hittar det (install)."""
+    from xlpy.excel import addin
+
+    if args.action == "build":
+        _say(f"Skrev {addin.build_addin(Path(args.output))}")
+    else:
+        _say(addin.install_addin())
+    return EXIT_OK
+
+
+def _doc(fn: Callable[..., int]) -> str:
+    return inspect.getdoc(fn) or ""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="xlpy", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"xlpy {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="KOMMANDO")
+
+    def add(name: str, fn: Callable[..., int]) -> argparse.ArgumentParser:
+        doc = _doc(fn)
+        p = sub.add_parser(name, help=doc.splitlines()[0], description=doc,
+                           formatter_class=argparse.RawDescriptionHelpFormatter)
+        p.set_defaults(func=fn)
+        return p
+
+    p = add("new", cmd_new)
+    p.add_argument("path", help="ny arbetsbok (.xlsx)")
+    p.add_argument("--exempel", action="store_true", help="fyll i exempeldata")
+    p.add_argument("--force", action="store_true", help="skriv över en befintlig fil")
+    p = add("check", cmd_check)
+    p.add_argument("path", help="arbetsbok (.xlsx/.xlsm)")
+    p = add("recalc", cmd_recalc)
+    p.add_argument("path", help="arbetsbok (.xlsx/.xlsm)")
+    p.add_argument("-o", "--output", type=Path, help="skriv till en ny fil i stället för att ändra arbetsboken")
+    p.add_argument("--json", type=Path, help="skriv också alla tal som JSON till denna fil")
+    p = add("report", cmd_report)
+    p.add_argument("path", help="arbetsbok (.xlsx/.xlsm)")
+    p.add_argument("-o", "--output", type=Path, help="rapportfil (.docx); standard: bredvid arbetsboken")
+    p.add_argument("--pdf", action="store_true", help="konvertera också till PDF med LibreOffice")
+    p = add("demo", cmd_demo)
+    p.add_argument("outdir", nargs="?", default="demo_utdata", help="utdatamapp (standard: demo_utdata)")
+    p.add_argument("--pdf", action="store_true", help="konvertera också rapporten till PDF")
+    p = add("addin", cmd_addin)
+    p.add_argument("action", choices=["build", "install"])
+    p.add_argument("-o", "--output", default="workbook/forsta_steget.xlam", help="var tillägget skrivs (build)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit code (0, 1 or 2) instead of raising."""
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except WorkbookError as e:
+        _say(f"Fel: {e}")
+        return EXIT_CANNOT_RUN
+    except KeyboardInterrupt:
+        _say("Avbrutet.")
+        return EXIT_CANNOT_RUN
+    except Exception as e:  # the user gets one sentence, never a traceback
+        if os.environ.get("XLPY_DEBUG"):
+            raise
+        _say(f"Fel: oväntat fel ({type(e).__name__}: {e}). Kör med XLPY_DEBUG=1 för detaljer.")
+        return EXIT_CANNOT_RUN
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,126 @@
+"""The jobs a user runs (check, recalc, report, demo, new), shared by the CLI and the Excel ribbon.
+
+Each job reads through a WorkbookSource, computes with the core, and writes through a WorkbookSink; the
+file, xlwings and in-memory backends are interchangeable here.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from xlpy.core import compute
+from xlpy.io.base import WorkbookSink, WorkbookSource
+from xlpy.model import InputData
+from xlpy.reading import parse_workbook
+from xlpy.sheets import build_output_sheets
+
+EXAMPLE_WORKBOOK = Path(__file__).resolve().parent.parent / "workbook" / "forsta_steget_exempel.xlsx"
+
+
+@dataclass
+class Outcome:
+    """What a job did: the parsed input, the results dict and the files it wrote."""
+
+    data: InputData
+    results: dict[str, Any]
+    written: list[Path]
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for p in self.results["problems"] if p["severity"] == "fel")
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for p in self.results["problems"] if p["severity"] != "fel")
+
+
+def check_source(source: WorkbookSource) -> Outcome:
+    """Read and validate only; nothing is written."""
+    data = parse_workbook(source)
+    return Outcome(data, compute(data), [])
+
+
+def recalc_source(source: WorkbookSource, sink: WorkbookSink) -> dict[str, Any]:
+    """Read, compute and write the four output sheets through `sink`. Returns the results dict."""
+    data = parse_workbook(source)
+    results = compute(data)
+    sink.write_sheets(build_output_sheets(results))
+    return results
+
+
+def open_file(path: Path) -> WorkbookSource:
+    """A file-backed source; raises WorkbookError with a Swedish sentence if it cannot be read."""
+    from xlpy.io.calamine_backend import open_source
+
+    return open_source(path)
+
+
+def check_file(path: Path) -> Outcome:
+    """`xlpy check`: validate a workbook file."""
+    return check_source(open_file(path))
+
+
+def recalc_file(path: Path, out: Path | None = None, json_path: Path | None = None) -> Outcome:
+    """`xlpy recalc`: write the output sheets into `path` itself (surgically, atomically, under a lock),
+    or into a copy at `out` when given. Optionally also write every figure as JSON."""
+    from xlpy.io import xlsx_package
+
+    path = Path(path)
+    with xlsx_package.workbook_lock(path):
+        data = parse_workbook(open_file(path))
+        results = compute(data)
+        sheets = build_output_sheets(results)
+        if out is None:
+            xlsx_package.XlsxPackageSink(path).write_sheets(sheets)
+            written = [path]
+        else:
+            xlsx_package.write_copy(path, Path(out), sheets)
+            written = [Path(out)]
+    if json_path is not None:
+        write_json(results, Path(json_path))
+        written.append(Path(json_path))
+    return Outcome(data, results, written)
+
+
+def write_json(results: dict[str, Any], path: Path) -> Path:
+    """Write the results dict as UTF-8 JSON, atomically (temp file, then rename)."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(json.dumps(results, ensure_ascii=False, indent=2, sort_keys=False), encoding="utf-8")
+    tmp.replace(path)
+    return path
+
+
+def write_report(results: dict[str, Any], out_docx: Path, pdf: bool = False) -> list[Path]:
+    """Render the Word annual report (and a PDF with LibreOffice when `pdf`). Returns the files written."""
+    from xlpy.report import convert_to_pdf, render_report
+
+    out_docx = Path(out_docx)
+    written = [Path(render_report(results, out_docx))]
+    if pdf:
+        written.append(Path(convert_to_pdf(out_docx)))
+    return written
+
+
+def report_file(path: Path, out_docx: Path | None = None, pdf: bool = False, out_workbook: Path | None = None
+                ) -> Outcome:
+    """`xlpy report`: recalculate the workbook, then write the report beside it (or at `out_docx`)."""
+    path = Path(path)
+    outcome = recalc_file(path, out=out_workbook)
+    target = Path(out_docx) if out_docx else path.with_name(path.stem + "_arsrapport.docx")
+    outcome.written += write_report(outcome.results, target, pdf=pdf)
+    return outcome
+
+
+def demo(out_dir: Path, pdf: bool = False) -> Outcome:
+    """`xlpy demo`: recalculate a copy of the bundled example workbook into `out_dir` and write its report."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    copy = out_dir / EXAMPLE_WORKBOOK.name
+    shutil.copyfile(EXAMPLE_WORKBOOK, copy)
+    outcome = recalc_file(copy, json_path=out_dir / "resultat.json")
+    outcome.written += write_report(outcome.results, out_dir / "arsrapport.docx", pdf=pdf)
+    return outcome
