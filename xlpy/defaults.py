@@ -1,0 +1,43 @@
+"""The seed's goals (METRICS.md) as data, and the metric keys a goal may use."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+# -- keys of a Mål row are the Mål sheet's column keys in xlpy.spec.GOALS --
+DEFAULT_GOALS: list[dict[str, Any]] = [
+    {"goal_id": "M1", "description": "Närvaro på minst 80 %", "metric": "narvaro",
+     "comparison": ">=", "target": 0.80, "target_max": None, "active": True},
+    {"goal_id": "M2", "description": "Grupper om 5–10 deltagare", "metric": "gruppstorlek",
+     "comparison": "mellan", "target": 5.0, "target_max": 10.0, "active": True},
+    {"goal_id": "M3", "description": "100 % erbjudits 2 praktikplatser", "metric": "praktik_erbjuden",
+     "comparison": ">=", "target": 1.0, "target_max": None, "active": True},
+    {"goal_id": "M4", "description": "100 % har CV + personligt brev", "metric": "cv_brev",
+     "comparison": ">=", "target": 1.0, "target_max": None, "active": True},
+    {"goal_id": "M5", "description": "100 % fått vägledning = handlingsplan", "metric": "vagledning",
+     "comparison": ">=", "target": 1.0, "target_max": None, "active": True},
+    {"goal_id": "M6",
+     "description": "75 % av de som fullföljt har en tydlig plan mot arbete eller studier (ej vid ohälsa)",
+     "metric": "handlingsplan", "comparison": ">=", "target": 0.75, "target_max": None, "active": True},
+    {"goal_id": "M7", "description": "Fått möjlighet att skaffa referenser/kontaktnät", "metric": "referenser",
+     "comparison": ">=", "target": 1.0, "target_max": None, "active": True},
+    {"goal_id": "M8", "description": "Gruppverksamhet 4 dagar/vecka hela perioden", "metric": "gruppdagar",
+     "comparison": ">=", "target": 1.0, "target_max": None, "active": True},
+    {"goal_id": "M9", "description": "Enkät genomförd", "metric": "enkat",
+     "comparison": ">=", "target": 1.0, "target_max": None, "active": True},
+]
+
+METRIC_KEYS = (
+    "narvaro", "gruppstorlek", "praktik_erbjuden", "cv_brev", "vagledning", "handlingsplan",
+    "referenser", "gruppdagar", "enkat", "sysselsattning",
+)
+# -- praktik_deltagande_<P> exists for every placement period P (1, 2, …) --
+_PERIOD_METRIC = re.compile(r"praktik_deltagande_([1-9][0-9]*)")
+# Metrics whose value is a count, not a share; every other target is a fraction (1.0 = 100 %).
+COUNT_METRICS = ("gruppstorlek",)
+
+
+def is_metric_key(key: str) -> bool:
+    """Whether `key` (already lower-case, trimmed) names a metric of METRICS.md."""
+    return key in METRIC_KEYS or _PERIOD_METRIC.fullmatch(key) is not None

@@ -1,0 +1,116 @@
+"""Read-only workbook access through python-calamine: fast, no Excel, reads .xlsx/.xlsm/.xlam/.xlsb/.xls/.ods.
+
+Every way a file can be unusable becomes one `WorkbookError` with a plain Swedish sentence; calamine's
+own (English, technical) text is kept only in `__cause__` for logs.
+
+Known limitation (python-calamine 0.9, issue dimastbk/python-calamine#105): cells holding an Excel error
+(#REF!, #N/A, …) come back as empty strings, so reading sees them as empty cells.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import olefile
+import python_calamine as pc
+
+from xlpy.io.base import WorkbookError
+
+SUPPORTED_SUFFIXES = (".xlsx", ".xlsm", ".xlam", ".xlsb", ".xls", ".ods")
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP_MAGIC = b"PK\x03\x04"
+
+
+class CalamineSource:
+    """A workbook file opened for reading. `name` is the file name (no directories: it ends up in reports).
+
+    Prefer `open_source(path)`, which checks the file first and explains problems in Swedish.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.name = self.path.name
+        try:
+            self._book = pc.CalamineWorkbook.from_path(str(self.path))
+        except pc.PasswordError as exc:
+            raise WorkbookError(_msg_password(self.name)) from exc
+        except (pc.CalamineError, OSError, ValueError) as exc:
+            raise WorkbookError(_msg_corrupt(self.name)) from exc
+
+    def sheet_names(self) -> list[str]:
+        """The sheet names in tab order (worksheets only; chart sheets have no cells)."""
+        return [
+            m.name for m in self._book.sheets_metadata if m.typ == pc.SheetTypeEnum.WorkSheet
+        ]
+
+    def read_values(self, sheet: str) -> list[list[Any]]:
+        """All values of `sheet` from A1 (empty leading rows and columns included, so row numbers match
+        Excel's). Empty cells are "", dates are datetime.date/datetime, numbers float (int for .xls/.ods)."""
+        try:
+            return self._book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+        except pc.PasswordError as exc:
+            raise WorkbookError(_msg_password(self.name)) from exc
+        except (pc.CalamineError, OSError, ValueError) as exc:
+            raise WorkbookError(f"Bladet {sheet} i {self.name} går inte att läsa; filen kan vara skadad.") from exc
+
+    def close(self) -> None:
+        """Release the file (calamine keeps it open until then)."""
+        self._book.close()
+
+    def __enter__(self) -> CalamineSource:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open_source(path: str | Path) -> CalamineSource:
+    """Open a workbook file for reading, or raise WorkbookError with one Swedish sentence saying why not."""
+    p = Path(path)
+    name = p.name or str(p)
+    if not p.exists():
+        raise WorkbookError(f"Filen {name} finns inte. Kontrollera sökvägen.")
+    if p.is_dir():
+        raise WorkbookError(f"{name} är en mapp, inte en arbetsbok. Ange sökvägen till en .xlsx- eller .xlsm-fil.")
+    suffix = p.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise WorkbookError(
+            f"Filen {name} har ett format som inte kan läsas ({suffix or 'ingen filändelse'}); "
+            "spara den som Excel-arbetsbok (.xlsx eller .xlsm)."
+        )
+    try:
+        with p.open("rb") as fh:
+            head = fh.read(8)
+    except OSError as exc:
+        raise WorkbookError(f"Filen {name} går inte att öppna; den kan vara låst av ett annat program.") from exc
+    if not head:
+        raise WorkbookError(f"Filen {name} är tom.")
+    if head.startswith(_OLE_MAGIC) and _is_encrypted_package(p):
+        raise WorkbookError(_msg_password(name))
+    if suffix in (".xlsx", ".xlsm", ".xlam", ".xlsb", ".ods") and not head.startswith(_ZIP_MAGIC):
+        raise WorkbookError(_msg_corrupt(name))
+    source = CalamineSource(p)
+    # -- calamine opens lazily; listing the sheets now makes a broken file fail here, not mid-read --
+    try:
+        source.sheet_names()
+    except (pc.CalamineError, OSError, ValueError) as exc:
+        raise WorkbookError(_msg_corrupt(name)) from exc
+    return source
+
+
+def _is_encrypted_package(path: Path) -> bool:
+    # -- an encrypted .xlsx is an OLE compound file holding EncryptionInfo + EncryptedPackage --
+    try:
+        with olefile.OleFileIO(str(path)) as ole:
+            return bool(ole.exists("EncryptionInfo"))
+    except (OSError, ValueError):
+        return False
+
+
+def _msg_password(name: str) -> str:
+    return f"Arbetsboken {name} är lösenordsskyddad; spara en kopia utan lösenord och försök igen."
+
+
+def _msg_corrupt(name: str) -> str:
+    return f"Filen {name} är ingen Excel-arbetsbok eller är skadad."

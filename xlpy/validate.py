@@ -1,0 +1,312 @@
+"""Checks across rows and sheets (unknown codes, duplicates, dates outside a group's period, goals).
+
+Works on the frames xlpy.reading.read_table produces (typed columns, `row`, `_drop`), vectorised with
+pandas so the Närvaro sheet's hundreds of thousands of rows cost merges, not Python loops; Problem
+objects are built only for bad rows. A problem in one group never touches another group's rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from xlpy import spec
+from xlpy.defaults import COUNT_METRICS, is_metric_key
+from xlpy.model import Problem
+
+Frames = dict[str, pd.DataFrame]
+_SHEET_ORDER = {s.name: i for i, s in enumerate(spec.INPUT_SHEETS)}
+
+
+def validate(frames: Frames, problems: list[Problem]) -> tuple[Frames, list[Problem]]:
+    """Run every cross-sheet check, drop the rows that cannot be used, give each problem the GruppID
+    its row belongs to (None when the row belongs to no known group) and sort problems by sheet and row.
+
+    Returns new frames without `_drop`, index 0..n-1, and the full problem list.
+    """
+    out = list(problems)
+    f = {k: v.copy() for k, v in frames.items()}
+    groups = _check_groups(f["groups"], out)
+    group_spelling = _spelling(groups["group_id"])
+    for key in ("staff", "participants"):
+        _link(f[key], "group_id", group_spelling, spec.SHEETS_BY_KEY[key], "GruppID", "Grupper", out)
+    participants = _check_participants(f["participants"], groups, out)
+    pid_spelling = _spelling(participants["participant_id"])
+    for key in ("attendance", "internships", "outcomes"):
+        _link(f[key], "participant_id", pid_spelling, spec.SHEETS_BY_KEY[key], "DeltagarID", "Deltagare", out)
+    _check_attendance(f["attendance"], participants, groups, out)
+    _check_internships(f["internships"], out)
+    _check_outcomes(f["outcomes"], participants, groups, out)
+    _check_goals(f["goals"], out)
+    out = _with_group_ids(out, f, groups, participants)
+    cleaned = {k: _kept(v) for k, v in f.items()}
+    return cleaned, sorted(out, key=lambda p: (_SHEET_ORDER.get(p.sheet, 99), p.row or 0))
+
+
+# -- helpers ---------------------------------------------------------------------------------------
+
+def _kept(frame: pd.DataFrame) -> pd.DataFrame:
+    if "_drop" not in frame:
+        return frame.reset_index(drop=True)
+    return frame.loc[~frame["_drop"]].drop(columns="_drop").reset_index(drop=True)
+
+
+def _live(frame: pd.DataFrame) -> pd.Series:
+    return ~frame["_drop"] if "_drop" in frame else pd.Series(True, index=frame.index)
+
+
+def _flag(frame: pd.DataFrame, mask: pd.Series, sheet: spec.SheetSpec, column: str,
+          message: Callable[[Any], str], out: list[Problem], drop: bool, severity: str = "fel") -> None:
+    """One Problem per row in `mask` (message gets the row as a namedtuple); drop them if asked."""
+    col = sheet.column(column)
+    for r in frame.loc[mask].itertuples(index=False):
+        out.append(Problem(sheet.name, int(r.row), col.header, _show(getattr(r, column)), message(r),
+                           severity=severity))
+    if drop:
+        frame.loc[mask, "_drop"] = True
+
+
+def _flag_grouped(frame: pd.DataFrame, mask: pd.Series, by: list[str], sheet: spec.SheetSpec, column: str,
+                  message: Callable[[tuple[Hashable, ...], int], str], out: list[Problem]) -> None:
+    """Drop the rows in `mask` and report them once per value of `by` (row = first row), so one mistyped
+    code does not fill Kontroll with a row for each of its hundred Närvaro days."""
+    bad = frame.loc[mask]
+    if bad.empty:
+        return
+    header = sheet.column(column).header
+    for key, part in bad.groupby(by, sort=False, dropna=False):
+        key_t = key if isinstance(key, tuple) else (key,)
+        first = part.iloc[0]
+        out.append(Problem(sheet.name, int(first["row"]), header, _show(first[column]),
+                           message(key_t, len(part))))
+    frame.loc[mask, "_drop"] = True
+
+
+def _show(value: Any) -> str:
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
+        return ""
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _dt(values: pd.Series) -> pd.Series:
+    """Object dates (datetime.date or None) as datetime64, converting each distinct date once."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    table = np.append(pd.to_datetime(pd.Series(uniques, dtype=object)).to_numpy(), np.datetime64("NaT"))
+    return pd.Series(table[codes], index=values.index)
+
+
+def _less(a: pd.Series, b: pd.Series, mask: pd.Series) -> pd.Series:
+    """a < b for the rows in `mask` where both are dates; False elsewhere."""
+    return mask & (_dt(a) < _dt(b))
+
+
+def _rows_text(n: int) -> str:
+    return "1 rad" if n == 1 else f"{n} rader"
+
+
+def _spelling(codes: pd.Series) -> dict[str, str]:
+    """Codes compare case-insensitively (k2 = K2); map each lower-case code to its spelling in the master."""
+    return {str(c).lower(): str(c) for c in codes.dropna()[::-1]}
+
+
+def _link(frame: pd.DataFrame, column: str, spelling: dict[str, str], sheet: spec.SheetSpec, header: str,
+          master: str, out: list[Problem]) -> None:
+    """Rewrite `column` to the master sheet's spelling; rows whose code is unknown are dropped and
+    reported once per code."""
+    live = _live(frame) & frame[column].notna()
+    table = {c: spelling.get(str(c).lower()) for c in frame[column].dropna().unique()}
+    mapped = frame[column].map(table)
+    frame.loc[live & mapped.notna(), column] = mapped
+    unknown = live & mapped.isna()
+
+    def message(key: tuple[Hashable, ...], n: int) -> str:
+        where = "" if n == 1 else f" ({_rows_text(n)}; den första visas)"
+        return f"{header} {key[0]} finns inte i bladet {master}{where}. Raden har inte räknats med."
+
+    _flag_grouped(frame, unknown, [column], sheet, column, message, out)
+
+
+def _duplicates(frame: pd.DataFrame, keys: list[str], sheet: spec.SheetSpec, column: str, what: str,
+                out: list[Problem]) -> None:
+    live = _live(frame)
+    sub = frame.loc[live]
+    dup = sub.duplicated(keys, keep="first")
+    if not dup.any():
+        return
+    first_row = sub.loc[~dup].set_index(keys)["row"]
+    mask = pd.Series(False, index=frame.index)
+    mask.loc[sub.index[dup.to_numpy()]] = True
+
+    def message(r: Any) -> str:
+        key = tuple(getattr(r, k) for k in keys)
+        first = first_row.loc[key if len(keys) > 1 else key[0]]
+        return f"{what} finns redan på rad {int(first)}; bara den första raden räknas."
+
+    _flag(frame, mask, sheet, column, message, out, drop=True)
+
+
+# -- the checks ------------------------------------------------------------------------------------
+
+def _check_groups(groups: pd.DataFrame, out: list[Problem]) -> pd.DataFrame:
+    """Returns the usable groups (id, municipality, start, end, period_ok) after dropping duplicates."""
+    sheet = spec.GROUPS
+    groups["group_id"] = groups["group_id"].astype(object)
+    _duplicates(groups, ["group_id"], sheet, "group_id", "GruppID", out)
+    live = _live(groups)
+    inverted = _less(groups["end"], groups["start"], live)
+    _flag(groups, inverted, sheet, "end",
+          lambda r: f"Slutdatum {r.end.isoformat()} ligger före Startdatum {r.start.isoformat()}. "
+                    "Gruppens datumkontroller hoppas över tills det är rättat.",
+          out, drop=False, severity="varning")
+    usable = groups.loc[_live(groups), ["group_id", "start", "end"]].copy()
+    usable["period_ok"] = ~inverted.loc[usable.index].to_numpy()
+    return usable.reset_index(drop=True)
+
+
+def _check_participants(frame: pd.DataFrame, groups: pd.DataFrame, out: list[Problem]) -> pd.DataFrame:
+    """Duplicates and dates outside the group's period; returns usable participants with their group's
+    start/end (g_start, g_end, period_ok)."""
+    sheet = spec.PARTICIPANTS
+    _duplicates(frame, ["participant_id"], sheet, "participant_id", "DeltagarID", out)
+    merged = _with_group(frame, groups)
+    live = _live(frame) & merged["period_ok"].fillna(False).astype(bool)
+    for col, label in (("start", "Startdatum"), ("end", "Slutdatum")):
+        before = _less(frame[col], merged["g_start"], live)
+        after = _less(merged["g_end"], frame[col], live)
+        _flag(frame, before | after, sheet, col,
+              lambda r, label=label, col=col: f"{label} {getattr(r, col).isoformat()} ligger utanför gruppens "
+              f"period {merged.at[_idx(frame, r.row), 'g_start']}–{merged.at[_idx(frame, r.row), 'g_end']}.",
+              out, drop=False, severity="varning")
+    inverted = _less(frame["end"], frame["start"], _live(frame))
+    _flag(frame, inverted, sheet, "end", lambda r: f"Slutdatum {r.end.isoformat()} ligger före Startdatum "
+          f"{r.start.isoformat()}.", out, drop=False, severity="varning")
+    usable = merged.loc[_live(frame), ["participant_id", "group_id", "start", "g_start", "g_end", "period_ok"]]
+    return usable.reset_index(drop=True)
+
+
+def _idx(frame: pd.DataFrame, row: int) -> Any:
+    return frame.index[frame["row"].to_numpy() == row][0]
+
+
+def _with_group(frame: pd.DataFrame, groups: pd.DataFrame) -> pd.DataFrame:
+    g = groups.rename(columns={"start": "g_start", "end": "g_end"})
+    merged = frame.merge(g, on="group_id", how="left")
+    merged.index = frame.index
+    return merged
+
+
+def _check_attendance(frame: pd.DataFrame, participants: pd.DataFrame, groups: pd.DataFrame,
+                      out: list[Problem]) -> None:
+    sheet = spec.ATTENDANCE
+    live = _live(frame)
+    p = participants[["participant_id", "group_id", "g_start", "g_end", "period_ok"]]
+    merged = frame[["participant_id", "date"]].merge(p, on="participant_id", how="left")
+    merged.index = frame.index
+    ok = live & merged["period_ok"].fillna(False).astype(bool)
+    outside = _less(frame["date"], merged["g_start"], ok) | _less(merged["g_end"], frame["date"], ok)
+    frame_g = frame.assign(_group=merged["group_id"])
+
+    def message(key: tuple[Hashable, ...], n: int) -> str:
+        grp = groups.set_index("group_id").loc[key[0]]
+        return (f"Datum {_show(key[1])} ligger utanför grupp {key[0]}:s period {_show(grp['start'])}–"
+                f"{_show(grp['end'])} ({_rows_text(n)}). Raden har inte räknats med.")
+
+    _flag_grouped(frame_g, outside, ["_group", "date"], sheet, "date", message, out)
+    frame.loc[outside, "_drop"] = True
+    _duplicates(frame, ["participant_id", "date"], sheet, "date", "Samma deltagare och datum", out)
+
+
+def _check_internships(frame: pd.DataFrame, out: list[Problem]) -> None:
+    sheet = spec.INTERNSHIPS
+    _duplicates(frame, ["participant_id", "period"], sheet, "period", "Samma deltagare och period", out)
+    odd = _live(frame) & frame["participated"] & ~frame["offered"]
+    _flag(frame, odd, sheet, "participated",
+          lambda r: "Deltog = ja men Erbjuden = nej. Kontrollera raden; den räknas som den står.",
+          out, drop=False, severity="varning")
+
+
+def _check_outcomes(frame: pd.DataFrame, participants: pd.DataFrame, groups: pd.DataFrame,
+                    out: list[Problem]) -> None:
+    sheet = spec.OUTCOMES
+    p = participants[["participant_id", "start", "g_start"]].rename(columns={"start": "p_start"})
+    merged = frame[["participant_id"]].merge(p, on="participant_id", how="left")
+    merged.index = frame.index
+    begin = merged["p_start"].where(merged["p_start"].notna(), merged["g_start"])
+    early = _less(frame["date"], begin, _live(frame))
+    _flag(frame, early, sheet, "date",
+          lambda r: f"Datum {r.date.isoformat()} ligger före deltagarens start "
+                    f"{_show(begin.loc[_idx(frame, r.row)])}. Kontrollera datumet; raden räknas.",
+          out, drop=False, severity="varning")
+
+
+def _check_goals(frame: pd.DataFrame, out: list[Problem]) -> None:
+    sheet = spec.GOALS
+    if frame.empty or "_drop" not in frame:
+        return
+    frame["metric"] = frame["metric"].map(lambda m: None if m is None else str(m).strip().lower()).astype(object)
+    live = _live(frame)
+    bad_metric = live & ~frame["metric"].map(lambda m: m is not None and is_metric_key(m))
+    _flag(frame, bad_metric, sheet, "metric",
+          lambda r: f"Måttet {r.metric} finns inte. Använd ett mått ur listan, t.ex. narvaro eller "
+                    "praktik_deltagande_1. Målet har inte räknats med.", out, drop=True)
+    live = _live(frame)
+    no_target = live & frame["target"].isna()
+    _flag(frame, no_target, sheet, "target", lambda r: "Målvärde saknas. Målet har inte räknats med.",
+          out, drop=True)
+    live = _live(frame)
+    between = live & (frame["comparison"] == "mellan")
+    _flag(frame, between & frame["target_max"].isna(), sheet, "target_max",
+          lambda r: "Jämförelse mellan behöver både Målvärde och Målvärde max. Målet har inte räknats med.",
+          out, drop=True)
+    live = _live(frame)
+    flipped = live & between & (frame["target_max"] < frame["target"])
+    _flag(frame, flipped, sheet, "target_max",
+          lambda r: f"Målvärde max {_show(r.target_max)} är mindre än Målvärde {_show(r.target)}. "
+                    "Målet har inte räknats med.", out, drop=True)
+    _duplicates(frame, ["goal_id"], sheet, "goal_id", "MålID", out)
+    # -- a share typed as percent (80 for 80 %) is read as a share, with a note --
+    live = _live(frame)
+    share = live & ~frame["metric"].isin(COUNT_METRICS) & (frame["target"] > 1)
+    _flag(frame, share, sheet, "target",
+          lambda r: f"Målvärdet {_show(r.target)} tolkas som {_show(r.target)} % "
+                    f"({f'{r.target / 100:g}'.replace('.', ',')}).",
+          out, drop=False, severity="varning")
+    for col in ("target", "target_max"):
+        frame.loc[share, col] = frame.loc[share, col] / 100
+
+
+def _with_group_ids(problems: list[Problem], frames: Frames, groups: pd.DataFrame,
+                    participants: pd.DataFrame) -> list[Problem]:
+    """Give each problem the GruppID of its row when that group is known (looked up only for bad rows)."""
+    known = set(groups["group_id"])
+    pid_group = dict(zip(participants["participant_id"], participants["group_id"], strict=True))
+    wanted: dict[str, set[int]] = {}
+    for p in problems:
+        if p.group_id is None and p.row is not None:
+            wanted.setdefault(p.sheet, set()).add(p.row)
+    lookup: dict[tuple[str, int], str] = {}
+    for key, frame in frames.items():
+        sheet = spec.SHEETS_BY_KEY[key]
+        rows = wanted.get(sheet.name)
+        if not rows or frame.empty:
+            continue
+        sub = frame.loc[frame["row"].isin(rows)]
+        if "group_id" in sub and key != "settings":
+            ids = sub["group_id"]
+        elif "participant_id" in sub:
+            ids = sub["participant_id"].map(lambda c: pid_group.get(c))
+        else:
+            continue
+        for row, gid in zip(sub["row"], ids, strict=True):
+            if gid in known:
+                lookup[(sheet.name, int(row))] = gid
+    return [replace(p, group_id=lookup.get((p.sheet, p.row or -1))) if p.group_id is None else p
+            for p in problems]
