@@ -1,0 +1,355 @@
+"""Write the output sheets into a user's .xlsx/.xlsm by editing its zip package surgically and atomically.
+
+Loading and saving a workbook with openpyxl destroys text boxes, sparklines and comment formatting, so
+this writer touches only what it owns: the output sheets' worksheet parts, xl/workbook.xml and its
+relationships (for sheets it adds), [Content_Types].xml and xl/styles.xml (formats appended at the end).
+Every other zip entry is copied with its original compressed bytes, in its original order.
+
+Choices worth knowing:
+- docProps/app.xml is left alone. Its TitlesOfParts list of sheet names goes stale when a sheet is added;
+  Excel ignores it on open and rewrites it on the next save.
+- xl/calcChain.xml is dropped (with its relationship and content type) only when it lists cells of a
+  replaced sheet; Excel rebuilds the chain on open. Our sheets hold no formulas, so after the first run
+  this never happens again.
+- A replaced sheet keeps its part name, sheetId, tab position, the name the user gave it, its VBA
+  codeName and tab colour. Its old relationships go; parts only it referenced (drawings, comments,
+  tables, printer settings) are removed.
+- Defined names (print areas, filters) that point at a replaced sheet are left as they are.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Sequence
+from io import BytesIO
+from pathlib import Path
+from zipfile import ZipFile
+
+from lxml import etree
+
+from xlpy.io import safety
+from xlpy.io.base import WorkbookError
+from xlpy.io.xlsx_opc import NotAPackage, Package, parse_xml, rels_name, resolve, serialize
+from xlpy.io.xlsx_sheetxml import worksheet_xml
+from xlpy.io.xlsx_styles import MINIMAL_STYLES, StyleBook
+from xlpy.io.xlsx_zip import ZipTooLarge, new_entry, write_zip
+from xlpy.model import OutputSheet
+
+NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+NS_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+REL_OFFICE_DOCUMENT = REL + "officeDocument"
+REL_WORKSHEET = REL + "worksheet"
+REL_STYLES = REL + "styles"
+REL_CALC_CHAIN = REL + "calcChain"
+CT_WORKSHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+CT_STYLES = "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"
+CT_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
+CT_XLSM = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
+SUFFIX_FOR_CONTENT_TYPE = {CT_XLSX: ".xlsx", CT_XLSM: ".xlsm"}
+SUFFIXES = (".xlsx", ".xlsm")
+NOT_OOXML = "Resultatbladen kan bara skrivas till .xlsx/.xlsm-filer"
+_Q = f"{{{NS}}}"
+
+
+class XlsxPackageSink:
+    """WorkbookSink writing the output sheets into the .xlsx/.xlsm file at `path`, in place."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+
+    def write_sheets(self, sheets: list[OutputSheet]) -> None:
+        """Replace or add each of `sheets` in the workbook file, leaving everything else as it was.
+
+        Raises WorkbookError (Swedish) when the file is missing, open in Excel, locked by another run,
+        read-only or not an .xlsx/.xlsm workbook; the file is then unchanged.
+        """
+        path = self.path
+        _check_suffix(path)
+        if not path.is_file():
+            raise WorkbookError(f"Filen {path.name} finns inte.")
+        safety.check_not_open(path)
+        safety.check_writable(path)
+        with safety.workbook_lock(path):
+            package = _load(path.read_bytes(), path.name)
+            _write_package(path, package, sheets, mode_from=path)
+
+
+def write_copy(src: Path | str | None, dst: Path | str, sheets: list[OutputSheet]) -> None:
+    """Write a new workbook `dst`: the package of `src` with `sheets` written into it, `src` untouched.
+
+    src None, or a file that is not .xlsx/.xlsm (.xls, .ods, .csv), gives a new workbook holding only
+    `sheets`. dst must end in .xlsx or .xlsm, matching whether `src` holds macros; an existing dst is
+    replaced atomically under the same checks as XlsxPackageSink.
+    """
+    dst = Path(dst)
+    _check_suffix(dst)
+    if src is not None and Path(src).suffix.lower() in SUFFIXES:
+        package = _load(Path(src).read_bytes(), Path(src).name)
+    else:
+        package = _load(new_workbook_bytes(), dst.name)
+    main_type = package.content_type(_workbook_part(package, dst.name)) or CT_XLSX
+    wanted_suffix = SUFFIX_FOR_CONTENT_TYPE.get(main_type, ".xlsx")
+    if dst.suffix.lower() != wanted_suffix:
+        raise WorkbookError(f"Kopian måste heta något som slutar på {wanted_suffix}, inte {dst.name}.")
+    if dst.exists():
+        safety.check_not_open(dst)
+        safety.check_writable(dst)
+    with safety.workbook_lock(dst):
+        _write_package(dst, package, sheets, mode_from=dst if dst.exists() else None)
+
+
+def new_workbook_bytes() -> bytes:
+    """A minimal .xlsx package without sheets, to which output sheets are added (an empty <sheets/>
+    is only valid once a sheet is there; write_copy always adds at least one)."""
+    parts = {
+        "[Content_Types].xml": (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            f'<Override PartName="/xl/workbook.xml" ContentType="{CT_XLSX}"/>'
+            f'<Override PartName="/xl/styles.xml" ContentType="{CT_STYLES}"/>'
+            "</Types>"
+        ).encode(),
+        "_rels/.rels": (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            f'<Relationship Id="rId1" Type="{REL_OFFICE_DOCUMENT}" Target="xl/workbook.xml"/>'
+            "</Relationships>"
+        ).encode(),
+        "xl/workbook.xml": (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            f'<workbook xmlns="{NS}" xmlns:r="{NS_R}">'
+            '<bookViews><workbookView/></bookViews><sheets/></workbook>'
+        ).encode(),
+        "xl/_rels/workbook.xml.rels": (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            f'<Relationship Id="rId1" Type="{REL_STYLES}" Target="styles.xml"/>'
+            "</Relationships>"
+        ).encode(),
+        "xl/styles.xml": MINIMAL_STYLES,
+    }
+    out = BytesIO()
+    write_zip(out, [new_entry(name, content) for name, content in parts.items()])
+    return out.getvalue()
+
+
+def apply_sheets(package: Package, sheets: Sequence[OutputSheet], label: str = "") -> list[str]:
+    """Write `sheets` into `package` (in memory); returns the worksheet part names written.
+
+    label names the file in error messages. Raises WorkbookError when the package is not a workbook.
+    """
+    keys = [s.name.strip().casefold() for s in sheets]
+    if len(set(keys)) != len(keys):
+        raise ValueError(f"duplicate output sheet names: {[s.name for s in sheets]}")
+    wb_part = _workbook_part(package, label)
+    workbook = parse_xml(package.read(wb_part))
+    workbook_changed = False
+    wb_rels = package.rels(wb_part)
+    styles = _styles(package, wb_part)
+    sheets_el = workbook.find(_Q + "sheets")
+    if sheets_el is None:
+        raise WorkbookError(f"{NOT_OOXML}; {label} saknar bladlista.")
+    existing = {el.get("name", "").strip().casefold(): el for el in sheets_el.iterchildren(_Q + "sheet")}
+    replaced_ids: set[str] = set()
+    orphan_candidates: set[str] = set()
+    written: list[str] = []
+    for sheet in sheets:
+        el = existing.get(sheet.name.strip().casefold())
+        rel = wb_rels.by_id(el.get(f"{{{NS_R}}}id", "")) if el is not None else None
+        if el is not None and rel is not None and rel.get("TargetMode") != "External":
+            part = _resolve_rel(wb_part, rel)
+            code_name, tab_color = _kept_sheet_pr(package, part)
+            orphan_candidates |= _drop_sheet_rels(package, part)
+            if rel.get("Type") != REL_WORKSHEET:
+                # -- a chart sheet or dialog sheet of that name becomes a worksheet in the same slot --
+                rel.set("Type", REL_WORKSHEET)
+                wb_rels.changed = True
+            package.set_override(part, CT_WORKSHEET)
+            replaced_ids.add(el.get("sheetId", ""))
+        else:
+            if el is not None:
+                # -- a sheet entry whose part is missing: drop it and add the sheet afresh --
+                sheets_el.remove(el)
+            part = _new_sheet_part(package)
+            rid = wb_rels.add(REL_WORKSHEET, part)
+            ids = [int(s.get("sheetId", "0")) for s in sheets_el.iterchildren(_Q + "sheet")]
+            etree.SubElement(sheets_el, _Q + "sheet", {"name": sheet.name, "sheetId": str(max(ids, default=0) + 1),
+                                                       f"{{{NS_R}}}id": rid})
+            workbook_changed = True
+            package.set_override(part, CT_WORKSHEET)
+            code_name, tab_color = None, ""
+        package.write(part, worksheet_xml(sheet, styles.xf_index, code_name, tab_color))
+        written.append(package.entry(part).name)
+    _drop_calc_chain_if_needed(package, wb_part, replaced_ids)
+    _remove_orphans(package, orphan_candidates)
+    if workbook_changed:
+        package.write(wb_part, serialize(workbook))
+    styles_part = _resolve_rel(wb_part, wb_rels.by_type(REL_STYLES)[0])
+    package.write(styles_part, styles.to_bytes())
+    package.flush()
+    return written
+
+
+def verify_package(path: Path, expected_names: list[str], xml_parts: list[str]) -> None:
+    """Raise if the zip at `path` is unreadable, its entries differ from `expected_names`, a CRC fails,
+    or one of `xml_parts` does not parse."""
+    with ZipFile(path) as zf:
+        if zf.namelist() != expected_names:
+            raise OSError("entry list differs after writing")
+        bad = zf.testzip()
+        if bad is not None:
+            raise OSError(f"bad CRC in {bad}")
+        for part in xml_parts:
+            parse_xml(zf.read(part))
+
+
+# -- internals ----------------------------------------------------------------------------------------
+
+
+def _check_suffix(path: Path) -> None:
+    if path.suffix.lower() not in SUFFIXES:
+        raise WorkbookError(f"{NOT_OOXML}; {path.name} är ingen sådan fil.")
+
+
+def _load(data: bytes, label: str) -> Package:
+    try:
+        return Package(data)
+    except NotAPackage:
+        raise WorkbookError(f"{NOT_OOXML}; {label} är ingen giltig sådan fil.") from None
+
+
+def _workbook_part(package: Package, label: str) -> str:
+    try:
+        for _id, rel_type, part in package.rels("").internal_targets():
+            if rel_type == REL_OFFICE_DOCUMENT and package.content_type(part) in SUFFIX_FOR_CONTENT_TYPE:
+                return package.entry(part).name
+    except (etree.XMLSyntaxError, NotAPackage, KeyError):
+        pass
+    raise WorkbookError(f"{NOT_OOXML}; {label} är ingen giltig sådan fil.")
+
+
+def _write_package(path: Path, package: Package, sheets: list[OutputSheet], mode_from: Path | None) -> None:
+    if not sheets:
+        raise ValueError("no output sheets to write")
+    apply_sheets(package, sheets, path.name)
+    names = package.names()
+    # -- every part this run produced must parse; copied parts are as valid as they were --
+    xml_parts = [n for n in names if n.lower() in package.touched]
+
+    def write(tmp: Path) -> None:
+        with open(tmp, "wb") as f:
+            try:
+                write_zip(f, package.entries)
+            except ZipTooLarge:
+                raise WorkbookError(f"{path.name} är för stor för att skrivas (över 4 GB).") from None
+
+    safety.atomic_write(path, write, lambda tmp: _verify(tmp, names, xml_parts), mode_from=mode_from)
+
+
+def _verify(tmp: Path, names: list[str], xml_parts: list[str]) -> None:
+    # -- a module-level indirection so tests can inject a failure at the last moment --
+    verify_package(tmp, names, xml_parts)
+
+
+def _resolve_rel(source: str, rel: etree._Element) -> str:
+    return resolve(source, rel.get("Target", ""))
+
+
+def _styles(package: Package, wb_part: str) -> StyleBook:
+    wb_rels = package.rels(wb_part)
+    found = wb_rels.by_type(REL_STYLES)
+    if found and package.has(_resolve_rel(wb_part, found[0])):
+        return StyleBook(package.read(_resolve_rel(wb_part, found[0])))
+    for rel in found:
+        wb_rels.remove(rel)
+    part = posixpath.join(posixpath.dirname(wb_part), "styles.xml")
+    wb_rels.add(REL_STYLES, part)
+    package.set_override(part, CT_STYLES)
+    package.write(part, MINIMAL_STYLES)
+    return StyleBook(MINIMAL_STYLES)
+
+
+def _new_sheet_part(package: Package) -> str:
+    n = 1
+    while package.has(f"xl/worksheets/sheet{n}.xml"):
+        n += 1
+    return f"xl/worksheets/sheet{n}.xml"
+
+
+def _kept_sheet_pr(package: Package, part: str) -> tuple[str | None, str]:
+    """The codeName and the <tabColor/> XML of the sheet being replaced (None, "" when absent)."""
+    if not package.has(part):
+        return None, ""
+    try:
+        root = parse_xml(package.read(part))
+    except etree.XMLSyntaxError:
+        return None, ""
+    sheet_pr = root.find(_Q + "sheetPr")
+    if sheet_pr is None:
+        return None, ""
+    tab = sheet_pr.find(_Q + "tabColor")
+    tab_xml = ""
+    if tab is not None:
+        attrs = "".join(f' {k}="{v}"' for k, v in sorted(tab.attrib.items()) if "{" not in k)
+        tab_xml = f"<tabColor{attrs}/>"
+    return sheet_pr.get("codeName"), tab_xml
+
+
+def _drop_sheet_rels(package: Package, part: str) -> set[str]:
+    """Delete the replaced sheet's relationships; return every part they led to, transitively."""
+    if not package.has(rels_name(part)):
+        return set()
+    found: set[str] = set()
+    stack = [part]
+    while stack:
+        source = stack.pop()
+        if not package.has(rels_name(source)):
+            continue
+        for _id, _type, target in package.rels(source).internal_targets():
+            if package.has(target) and target.lower() not in found:
+                found.add(target.lower())
+                stack.append(package.entry(target).name)
+    package.drop_rels(part)
+    return found
+
+
+def _remove_orphans(package: Package, candidates: set[str]) -> None:
+    """Delete the candidate parts nothing reachable refers to any more, with their relationships."""
+    if not candidates:
+        return
+    reachable = package.reachable()
+    for lower in sorted(candidates - reachable):
+        if not package.has(lower):
+            continue
+        name = package.entry(lower).name
+        package.drop_rels(name)
+        package.delete(name)
+        package.remove_override(name)
+
+
+def _drop_calc_chain_if_needed(package: Package, wb_part: str, replaced_ids: set[str]) -> None:
+    wb_rels = package.rels(wb_part)
+    for rel in wb_rels.by_type(REL_CALC_CHAIN):
+        part = _resolve_rel(wb_part, rel)
+        if package.has(part) and not _calc_chain_mentions(package.read(part), replaced_ids):
+            continue
+        wb_rels.remove(rel)
+        package.delete(part)
+        package.remove_override(part)
+
+
+def _calc_chain_mentions(data: bytes, sheet_ids: set[str]) -> bool:
+    # -- each <c> carries i= (the sheetId) or inherits the previous cell's --
+    try:
+        root = parse_xml(data)
+    except etree.XMLSyntaxError:
+        return True
+    current = None
+    for c in root.iterchildren(_Q + "c"):
+        current = c.get("i", current)
+        if current in sheet_ids:
+            return True
+    return False

@@ -1,0 +1,155 @@
+"""Generate the worksheet XML of one output sheet: inline strings, numbers, dates as serials, widths, panes.
+
+Strings are written inline (`t="inlineStr"`) so the workbook's shared strings part is never touched.
+The XML is built as text with escaping rather than as a tree because it is write-only, flat and can be
+large (Kontroll may hold thousands of rows); the result is checked to parse before the package is replaced.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import numbers
+import re
+from collections.abc import Callable
+from typing import Any
+from xml.sax.saxutils import escape, quoteattr
+
+from xlpy.model import STYLES, OutputSheet
+
+NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+NS_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+MAX_CELL_CHARS = 32767  # Excel's limit for the text of one cell
+DATE_FORMAT = "yyyy-mm-dd"
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+_EXCEL_EPOCH = dt.datetime(1899, 12, 30)
+# -- characters XML 1.0 cannot hold; Excel stores them as _xHHHH_, and a literal "_xHHHH_" must be escaped --
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_LITERAL_ESCAPE = re.compile("_(x[0-9A-Fa-f]{4}_)")
+
+
+def column_letter(index: int) -> str:
+    """1 -> A, 27 -> AA (1-based column index)."""
+    letters = ""
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def excel_serial(value: dt.date | dt.datetime) -> float:
+    """Days since 1899-12-30 (Excel's 1900 date system), with the time of day as a fraction."""
+    if isinstance(value, dt.datetime):
+        naive = value.replace(tzinfo=None)
+        delta = naive - _EXCEL_EPOCH
+        return delta.days + delta.seconds / 86400 + delta.microseconds / 86_400_000_000
+    return float((value - _EXCEL_EPOCH.date()).days)
+
+
+def cell_style(style_key: str, value: Any) -> dict[str, Any]:
+    """The STYLES entry for `style_key`, with a date format added for a date value that has none."""
+    try:
+        style = dict(STYLES[style_key])
+    except KeyError:
+        raise ValueError(f"unknown output style {style_key!r}; known: {sorted(STYLES)}") from None
+    if isinstance(value, dt.date) and not style.get("num_format"):
+        has_time = isinstance(value, dt.datetime) and value.time() != dt.time(0)
+        style["num_format"] = DATETIME_FORMAT if has_time else DATE_FORMAT
+    return style
+
+
+def worksheet_xml(sheet: OutputSheet, xf_index: Callable[[dict[str, Any]], int],
+                  code_name: str | None = None, tab_color_xml: str = "") -> bytes:
+    """The worksheet part for `sheet`.
+
+    xf_index maps a resolved style dict to a cellXfs index of the workbook's styles part.
+    code_name: the VBA codeName of a replaced sheet, kept so the VBA project's document module still
+    matches (None for a new sheet). tab_color_xml: a replaced sheet's <tabColor .../> element, or "".
+    """
+    n_rows = len(sheet.rows)
+    n_cols = max((len(r) for r in sheet.rows), default=0)
+    parts = [
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n',
+        f'<worksheet xmlns="{NS}" xmlns:r="{NS_R}">',
+        f"<sheetPr{_code_name_attr(code_name)}>{tab_color_xml}<pageSetUpPr fitToPage=\"1\"/></sheetPr>",
+        f'<dimension ref="{_dimension(n_rows, n_cols)}"/>',
+        _sheet_views(sheet.freeze_rows),
+        '<sheetFormatPr defaultRowHeight="15"/>',
+        _cols(sheet.col_widths),
+        "<sheetData>",
+    ]
+    for r, row in enumerate(sheet.rows, start=1):
+        cells = [c for c in (_cell(r, ci, cell.value, cell.style, xf_index)
+                             for ci, cell in enumerate(row, start=1)) if c]
+        parts.append(f'<row r="{r}">' + "".join(cells) + "</row>" if cells else "")
+    parts.append("</sheetData>")
+    parts.append('<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>')
+    # -- A4 landscape, one page wide: the tables are wide and users print them for meetings --
+    parts.append('<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>')
+    parts.append("</worksheet>")
+    return "".join(parts).encode("utf-8")
+
+
+def _cell(r: int, c: int, value: Any, style_key: str, xf_index: Callable[[dict[str, Any]], int]) -> str:
+    ref = f"{column_letter(c)}{r}"
+    s = xf_index(cell_style(style_key, value))
+    s_attr = f' s="{s}"' if s else ""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        # -- an empty cell still shows its fill or border (a status cell without value) --
+        return f'<c r="{ref}"{s_attr}/>' if s else ""
+    if isinstance(value, bool):
+        return f'<c r="{ref}"{s_attr} t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, dt.date):
+        return f'<c r="{ref}"{s_attr}><v>{_number_text(excel_serial(value))}</v></c>'
+    if isinstance(value, numbers.Number) and not isinstance(value, complex):
+        number = float(value)  # type: ignore[arg-type]
+        if not math.isfinite(number):
+            return f'<c r="{ref}"{s_attr}/>' if s else ""
+        text = str(int(value)) if isinstance(value, numbers.Integral) else _number_text(number)  # type: ignore[call-overload]
+        return f'<c r="{ref}"{s_attr}><v>{text}</v></c>'
+    text = _excel_text(str(value))
+    if text == "":
+        return f'<c r="{ref}"{s_attr}/>' if s else ""
+    return f'<c r="{ref}"{s_attr} t="inlineStr"><is><t xml:space="preserve">{escape(text)}</t></is></c>'
+
+
+def _code_name_attr(code_name: str | None) -> str:
+    return f" codeName={quoteattr(code_name)}" if code_name else ""
+
+
+def _number_text(x: float) -> str:
+    return str(int(x)) if x.is_integer() and abs(x) < 1e15 else repr(x)
+
+
+def _excel_text(text: str) -> str:
+    text = _LITERAL_ESCAPE.sub(r"_x005F_\1", text)
+    text = _ILLEGAL.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
+    return text[:MAX_CELL_CHARS]
+
+
+def _dimension(n_rows: int, n_cols: int) -> str:
+    if not n_rows or not n_cols:
+        return "A1"
+    return f"A1:{column_letter(n_cols)}{n_rows}"
+
+
+def _sheet_views(freeze_rows: int) -> str:
+    if freeze_rows <= 0:
+        return '<sheetViews><sheetView workbookViewId="0"/></sheetViews>'
+    top = f"A{freeze_rows + 1}"
+    return (
+        '<sheetViews><sheetView workbookViewId="0">'
+        f'<pane ySplit="{freeze_rows}" topLeftCell="{top}" activePane="bottomLeft" state="frozen"/>'
+        f'<selection pane="bottomLeft" activeCell="{top}" sqref="{top}"/>'
+        "</sheetView></sheetViews>"
+    )
+
+
+def _cols(widths: list[float]) -> str:
+    if not widths:
+        return ""
+    cols = "".join(
+        f'<col min="{i}" max="{i}" width={quoteattr(_number_text(float(w)))} customWidth="1"/>'
+        for i, w in enumerate(widths, start=1) if w and w > 0
+    )
+    return f"<cols>{cols}</cols>" if cols else ""
