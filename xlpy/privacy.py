@@ -1,0 +1,227 @@
+"""Finding personal data where only codes belong: personal identity numbers and names.
+
+Pure functions over InputData; no IO. The lead wires `find_personal_data` into the pipeline so that
+`report` refuses while any of its problems remain.
+
+A personnummer is YYMMDD-NNNC (10 digits; `+` instead of `-` for people aged 100 or more) or
+YYYYMMDDNNNC (12 digits), with or without the separator; C is a Luhn check digit over the last ten
+digits. A samordningsnummer is the same with 60 added to the day. A name is two or more capitalised
+words of letters ("Fatima Ali", "Anna-Karin Ek"). Messages never repeat the number or the name in
+full: "19850101-****", "F*** A***".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from xlpy import spec
+from xlpy.model import InputData, Problem
+
+# -- the columns where staff type free text or a participant's identity; only these are searched --
+SEARCHED_COLUMNS = ("participant_id", "comment")
+
+# -- digits not glued to other digits: a 10- or 12-digit run, optional separator before the last four --
+_PNR = re.compile(r"(?<![\d])(?P<century>\d{2})?(?P<date>\d{6})(?P<sep>[-+]?)(?P<tail>\d{4})(?![\d])")
+# -- one capitalised word: an upper-case letter, then lower-case letters, optionally hyphenated parts --
+_WORD = r"[^\W\d_](?:[^\W\d_])*(?:-[^\W\d_]+)*"
+_WORD_RUN = re.compile(rf"{_WORD}(?:[ \u00a0]+{_WORD})+")
+_TOKEN = re.compile(_WORD)
+
+# -- capitalised words that are ordinary in comments here (places, agencies, the contract's own terms);
+#    two of these side by side are not taken for a name --
+COMMON_WORDS = frozenset(
+    w.lower()
+    for w in (
+        "Arbetsförmedlingen", "Försäkringskassan", "Komvux", "Folkhögskola", "Folkhögskolan", "Kommun",
+        "Kommunen", "Region", "Skåne", "Klippan", "Klippans", "Perstorp", "Perstorps", "Åstorp", "Bjuv",
+        "Helsingborg", "Ängelholm", "Samordningsförbundet", "Första", "Steget", "Socialtjänsten",
+        "Vuxenutbildningen", "Arbete", "Studier", "Planering", "Annat", "Praktik", "Grupp", "Vår", "Höst",
+        "Januari", "Februari", "Mars", "April", "Maj", "Juni", "Juli", "Augusti", "September", "Oktober",
+        "November", "December", "Måndag", "Tisdag", "Onsdag", "Torsdag", "Fredag", "Ej", "Ja", "Nej",
+    )
+)
+
+
+@dataclass(frozen=True)
+class IdentityNumber:
+    """A personal identity number found in a text: where it is, its kind and a masked form for messages.
+
+    kind: "personnummer" or "samordningsnummer"; start/end: character offsets in the searched text.
+    """
+
+    kind: str
+    start: int
+    end: int
+    masked: str
+
+
+def luhn_ok(digits: str) -> bool:
+    """Whether the ten digits YYMMDDNNNC carry a valid Luhn check digit C (the Swedish rule)."""
+    if len(digits) != 10 or not digits.isdigit():
+        return False
+    total = 0
+    for i, ch in enumerate(digits):
+        d = int(ch) * (2 if i % 2 == 0 else 1)
+        total += d - 9 if d > 9 else d
+    return total % 10 == 0
+
+
+def _valid_date(years: Iterable[int], month: int, day: int) -> bool:
+    for year in years:
+        try:
+            dt.date(year, month, day)
+        except ValueError:
+            continue
+        return True
+    return False
+
+
+def find_identity_numbers(text: str) -> list[IdentityNumber]:
+    """Every personnummer or samordningsnummer in `text` with a real birth date and a valid check digit.
+
+    Ten-digit numbers have no century, so a date valid in either the 1900s or 2000s is accepted.
+    Codes, dates (2019-09-02), and digit runs of other lengths are not matched.
+    """
+    found: list[IdentityNumber] = []
+    for m in _PNR.finditer(text):
+        century, date, sep, tail = m.group("century"), m.group("date"), m.group("sep"), m.group("tail")
+        if century is not None and century not in ("18", "19", "20"):
+            continue
+        yy, month, day = int(date[:2]), int(date[2:4]), int(date[4:6])
+        kind = "personnummer"
+        if day > 60:
+            kind, day = "samordningsnummer", day - 60
+        years = [int(century) * 100 + yy] if century else [1900 + yy, 2000 + yy]
+        if not _valid_date(years, month, day) or not luhn_ok(date + tail):
+            continue
+        masked = f"{century or ''}{date}{sep or '-'}****"
+        found.append(IdentityNumber(kind, m.start(), m.end(), masked))
+    return found
+
+
+def _is_capitalised(word: str) -> bool:
+    parts = word.split("-")
+    return all(p[:1].isupper() and (p[1:].islower() or p[1:] == "") and len(p) >= 2 for p in parts)
+
+
+def find_names(text: str, allowed: Iterable[str] = ()) -> list[str]:
+    """Runs of two or more capitalised words in `text` that look like a person's name, as found.
+
+    allowed: extra words (any case) that are not names here, e.g. municipalities and workplaces of the
+    workbook; together with COMMON_WORDS they break a run. All-capital words (SFI, AF) are not
+    capitalised words, and single words are never taken for a name.
+    """
+    known = COMMON_WORDS | {w.lower() for w in allowed}
+    names: list[str] = []
+    for m in _WORD_RUN.finditer(text):
+        run: list[str] = []
+        for word in _TOKEN.findall(m.group(0)) + [""]:
+            if word and _is_capitalised(word) and word.lower() not in known:
+                run.append(word)
+                continue
+            if len(run) >= 2:
+                names.append(" ".join(run))
+            run = []
+    return names
+
+
+def mask_name(name: str) -> str:
+    """'Fatima Ali' -> 'F*** A***': enough to find the cell, not enough to read the name."""
+    return " ".join(f"{w[0]}***" for w in name.split())
+
+
+def mask_text(text: str, allowed: Iterable[str] = ()) -> str:
+    """`text` with every identity number and name masked, for showing in the Kontroll sheet."""
+    out = text
+    for num in reversed(find_identity_numbers(out)):
+        out = out[: num.start] + num.masked + out[num.end:]
+    for name in find_names(out, allowed):
+        out = out.replace(name, mask_name(name))
+    return out
+
+
+def _words_of(values: Iterable[Any]) -> set[str]:
+    words: set[str] = set()
+    for v in values:
+        if isinstance(v, str):
+            words.update(_TOKEN.findall(v))
+    return words
+
+
+def allowed_words(data: InputData) -> set[str]:
+    """Words of the workbook itself that are not names: municipalities, workplaces, roles, outcome types,
+    the project's and federation's names."""
+    words: set[str] = set()
+    for frame, col in ((data.groups, "municipality"), (data.internships, "workplace"),
+                       (data.staff, "role"), (data.outcomes, "type"), (data.statistics, "municipality")):
+        if col in frame.columns:
+            words |= _words_of(frame[col].dropna().unique())
+    s = data.settings
+    words |= _words_of([s.project_name, s.federation, s.owner, s.evaluator])
+    return words
+
+
+def _problems_for_value(sheet: str, column: str, key: str, text: str, row: int | None, extra_rows: int,
+                        allowed: set[str]) -> Iterator[Problem]:
+    more = f" (samma värde finns på {extra_rows} rader till)" if extra_rows else ""
+    numbers = find_identity_numbers(text)
+    for num in numbers:
+        yield Problem(sheet, row, column, mask_text(text, allowed),
+                      f"Ser ut som ett {num.kind} ({num.masked}). Personuppgifter får inte finnas i "
+                      f"arbetsboken: ersätt med deltagarens kod{more}.")
+    if numbers:
+        return
+    names = find_names(text, allowed)
+    if key == "participant_id" and not names and _looks_like_single_full_name(text):
+        names = [text.strip()]
+    for name in names:
+        yield Problem(sheet, row, column, mask_text(text, allowed) if key != "participant_id" else mask_name(name),
+                      f"Ser ut som ett namn ({mask_name(name)}). Skriv en kod i stället för namn"
+                      f"{' i DeltagarID' if key == 'participant_id' else ''}{more}.")
+
+
+def _looks_like_single_full_name(text: str) -> bool:
+    # -- a DeltagarID of capitalised words only ("Fatima Ali") is a name even if one word is common --
+    words = text.split()
+    return len(words) >= 2 and all(_is_capitalised(w) for w in words)
+
+
+def _frames(data: InputData) -> Iterator[tuple[spec.SheetSpec, pd.DataFrame]]:
+    for sheet in spec.INPUT_SHEETS:
+        frame = getattr(data, sheet.key, None)
+        if isinstance(frame, pd.DataFrame):
+            yield sheet, frame
+
+
+def find_personal_data(data: InputData) -> list[Problem]:
+    """Problems (severity "fel") for every personnummer, samordningsnummer or name in a DeltagarID or
+    Kommentar cell of any input sheet. Values and messages are masked.
+
+    A value repeated on many rows (a DeltagarID on every Närvaro row) gives one problem, at its first
+    row, saying how many more rows hold it. Rows without a row number (None) are reported with row None.
+    """
+    allowed = allowed_words(data)
+    problems: list[Problem] = []
+    for sheet, frame in _frames(data):
+        for key in SEARCHED_COLUMNS:
+            if key not in frame.columns or frame.empty:
+                continue
+            header = sheet.column(key).header
+            rows = frame["row"] if "row" in frame.columns else pd.Series([None] * len(frame))
+            seen: dict[str, list[Any]] = {}
+            for value, row in zip(frame[key], rows):
+                if not isinstance(value, str) or not value.strip():
+                    continue
+                seen.setdefault(value, []).append(row)
+            for value, value_rows in seen.items():
+                first = value_rows[0]
+                row = None if first is None or pd.isna(first) else int(first)
+                problems.extend(_problems_for_value(sheet.name, header, key, value, row, len(value_rows) - 1,
+                                                    allowed))
+    return problems
