@@ -215,7 +215,7 @@ def find_personal_data(data: InputData) -> list[Problem]:
             header = sheet.column(key).header
             rows = frame["row"] if "row" in frame.columns else pd.Series([None] * len(frame))
             seen: dict[str, list[Any]] = {}
-            for value, row in zip(frame[key], rows):
+            for value, row in zip(frame[key], rows, strict=True):
                 if not isinstance(value, str) or not value.strip():
                     continue
                 seen.setdefault(value, []).append(row)
