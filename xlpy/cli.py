@@ -1,8 +1,8 @@
 """xlpy – uppföljning av Första Steget: kontrollera, beräkna och rapportera från arbetsboken.
 
-Exit codes: 0 = klart utan fel i indata, 1 = klart men indata har fel (se bladet Kontroll),
+Slutkoder: 0 = klart utan fel i indata, 1 = klart men indata har fel (se bladet Kontroll),
 2 = kunde inte köras (filen saknas, är ingen arbetsbok, ett nödvändigt blad saknas, filen är låst).
-Set XLPY_DEBUG=1 to see a traceback instead of the one-sentence message.
+För utvecklare: XLPY_DEBUG=1 visar hela felspårningen i stället för en mening.
 """
 
 from __future__ import annotations

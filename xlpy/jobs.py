@@ -67,19 +67,21 @@ def check_file(path: Path) -> Outcome:
 def recalc_file(path: Path, out: Path | None = None, json_path: Path | None = None) -> Outcome:
     """`xlpy recalc`: write the output sheets into `path` itself (surgically, atomically, under a lock),
     or into a copy at `out` when given. Optionally also write every figure as JSON."""
-    from xlpy.io import xlsx_package
+    from xlpy.io import safety, xlsx_package
 
     path = Path(path)
-    with xlsx_package.workbook_lock(path):
-        data = parse_workbook(open_file(path))
-        results = compute(data)
-        sheets = build_output_sheets(results)
-        if out is None:
-            xlsx_package.XlsxPackageSink(path).write_sheets(sheets)
-            written = [path]
-        else:
-            xlsx_package.write_copy(path, Path(out), sheets)
-            written = [Path(out)]
+    if out is None:
+        # -- refuse before any work when Excel has the file open; the sink checks again under its lock --
+        safety.check_not_open(path)
+    data = parse_workbook(open_file(path))
+    results = compute(data)
+    sheets = build_output_sheets(results)
+    if out is None:
+        xlsx_package.XlsxPackageSink(path).write_sheets(sheets)
+        written = [path]
+    else:
+        xlsx_package.write_copy(path, Path(out), sheets)
+        written = [Path(out)]
     if json_path is not None:
         write_json(results, Path(json_path))
         written.append(Path(json_path))
