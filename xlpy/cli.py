@@ -93,6 +93,14 @@ def cmd_addin(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_generate(args: argparse.Namespace) -> int:
+    """Skapa en syntetisk arbetsbok av valfri storlek (för prestandamätning och tester)."""
+    from xlpy.generate import generate_workbook
+
+    _say(f"Skrev {generate_workbook(Path(args.path), args.deltagare, seed=args.seed)}")
+    return EXIT_OK
+
+
 def _doc(fn: Callable[..., int]) -> str:
     return inspect.getdoc(fn) or ""
 
@@ -127,6 +135,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("demo", cmd_demo)
     p.add_argument("outdir", nargs="?", default="demo_utdata", help="utdatamapp (standard: demo_utdata)")
     p.add_argument("--pdf", action="store_true", help="konvertera också rapporten till PDF")
+    p = add("generate", cmd_generate)
+    p.add_argument("path", help="ny arbetsbok (.xlsx)")
+    p.add_argument("--deltagare", type=int, default=500, help="antal deltagare (standard 500)")
+    p.add_argument("--seed", type=int, default=1, help="slumpfrö; samma frö ger samma arbetsbok")
     p = add("addin", cmd_addin)
     p.add_argument("action", choices=["build", "install"])
     p.add_argument("-o", "--output", default="workbook/forsta_steget.xlam", help="var tillägget skrivs (build)")

@@ -121,3 +121,6 @@ class OutputSheet:
     rows: list[list[OutCell]]
     col_widths: list[float] = field(default_factory=list)  # characters
     freeze_rows: int = 0
+    # -- rows (0-based) whose cells wrap, e.g. long headers: the writer gives them this height in points --
+    row_heights: dict[int, float] = field(default_factory=dict)
+    landscape: bool = True  # printed across the page, fitted to one page wide

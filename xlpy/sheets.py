@@ -7,6 +7,7 @@ them read as `1 520 000 kr` and `81 %` in a Swedish Excel.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from xlpy import fmt
@@ -52,6 +53,10 @@ def units_in_order(results: dict[str, Any]) -> list[dict[str, Any]]:
     return [*lv["group"].values(), *lv["omgang"].values(), *lv["municipality"].values(), *lv["project"].values()]
 
 
+def _date(iso: str | None) -> OutCell:
+    return C(dt.date.fromisoformat(iso), "date") if iso else C(NO_VALUE)
+
+
 def _share(value: float | None, style: str = "pct") -> OutCell:
     return C(NO_VALUE) if value is None else C(value, style)
 
@@ -95,7 +100,7 @@ def results_sheet(results: dict[str, Any]) -> OutputSheet:
         rows.append([
             C(LEVEL_NAMES[u["level"]], "bold" if u["level"] != "group" else "text"),
             C(u["label"], "bold" if u["level"] != "group" else "text"),
-            C(u["start"] or NO_VALUE), C(u["end"] or NO_VALUE),
+            _date(u["start"]), _date(u["end"]),
             C("Pågår" if u["ongoing"] else "Avslutad"),
             C(c["started"], "int"), C(c["completers"], "int"), C(c["early_leavers"], "int"),
             _share(m["narvaro"], "pct1"), _share(m["praktik_erbjuden"]),
@@ -196,6 +201,29 @@ def problems_sheet(results: dict[str, Any]) -> OutputSheet:
     return OutputSheet(OUTPUT_SHEETS["problems"], rows, [9.0, 14, 7, 18, 22, 90], freeze_rows=5)
 
 
+def fit_header_heights(sheet: OutputSheet, line_height: float = 15.0) -> OutputSheet:
+    """Give each header row the height its longest wrapped header needs; neither Excel nor LibreOffice
+    grows a row for wrapped text in a file written without row heights."""
+    for i, row in enumerate(sheet.rows):
+        if not any(c.style == "header" for c in row):
+            continue
+        lines = 1
+        for j, cell in enumerate(row):
+            width = sheet.col_widths[j] if j < len(sheet.col_widths) else 10.0
+            per_line = max(int(width) - 1, 1)
+            words, n, used = str(cell.value).split(), 1, 0
+            for w in words:
+                if used and used + 1 + len(w) > per_line:
+                    n, used = n + 1, len(w)
+                else:
+                    used += (1 if used else 0) + len(w)
+            lines = max(lines, n)
+        if lines > 1:
+            sheet.row_heights[i] = line_height * lines
+    return sheet
+
+
 def build_output_sheets(results: dict[str, Any]) -> list[OutputSheet]:
     """The four output sheets, in tab order: Resultat, Måluppfyllelse, Samhällskostnad, Kontroll."""
-    return [results_sheet(results), goals_sheet(results), costs_sheet(results), problems_sheet(results)]
+    sheets = [results_sheet(results), goals_sheet(results), costs_sheet(results), problems_sheet(results)]
+    return [fit_header_heights(s) for s in sheets]
