@@ -465,7 +465,8 @@ def parse_workbook(source: WorkbookSource) -> InputData:
                     f"kunna räknas ut (rubriker: {', '.join(sheet.required_headers)})."
                 )
             problems.append(_missing_sheet_problem(sheet))
-            frames[sheet.key] = goals_frame(DEFAULT_GOALS) if sheet.key == "goals" else empty_frame(sheet)
+            if sheet.key != "settings":
+                frames[sheet.key] = goals_frame(DEFAULT_GOALS) if sheet.key == "goals" else empty_frame(sheet)
             continue
         rows = source.read_values(actual)
         try:

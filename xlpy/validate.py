@@ -30,6 +30,9 @@ def validate(frames: Frames, problems: list[Problem]) -> tuple[Frames, list[Prob
     """
     out = list(problems)
     f = {k: v.copy() for k, v in frames.items()}
+    for frame in f.values():
+        if "_drop" not in frame:
+            frame["_drop"] = np.zeros(len(frame), dtype=bool)
     groups = _check_groups(f["groups"], out)
     group_spelling = _spelling(groups["group_id"])
     for key in ("staff", "participants"):
@@ -50,13 +53,11 @@ def validate(frames: Frames, problems: list[Problem]) -> tuple[Frames, list[Prob
 # -- helpers ---------------------------------------------------------------------------------------
 
 def _kept(frame: pd.DataFrame) -> pd.DataFrame:
-    if "_drop" not in frame:
-        return frame.reset_index(drop=True)
     return frame.loc[~frame["_drop"]].drop(columns="_drop").reset_index(drop=True)
 
 
 def _live(frame: pd.DataFrame) -> pd.Series:
-    return ~frame["_drop"] if "_drop" in frame else pd.Series(True, index=frame.index)
+    return ~frame["_drop"]
 
 
 def _flag(frame: pd.DataFrame, mask: pd.Series, sheet: spec.SheetSpec, column: str,
@@ -249,7 +250,7 @@ def _check_outcomes(frame: pd.DataFrame, participants: pd.DataFrame, groups: pd.
 
 def _check_goals(frame: pd.DataFrame, out: list[Problem]) -> None:
     sheet = spec.GOALS
-    if frame.empty or "_drop" not in frame:
+    if frame.empty:
         return
     frame["metric"] = frame["metric"].map(lambda m: None if m is None else str(m).strip().lower()).astype(object)
     live = _live(frame)
