@@ -1,0 +1,170 @@
+"""Worksheet functions (xlwings UDFs) staff can type in cells, e.g. `=FS_NARVARO("K2")`.
+
+The cost functions are pure arithmetic and never touch the workbook. The functions about a group read
+the calling workbook's input sheets (one range read per sheet) and compute the results dict once per
+distinct input: the results are cached on a fingerprint of the values, so Excel's frequent
+recalculations cost a read and a hash, not a recomputation. Every figure comes from `xlpy.core`; these
+functions only look it up. Errors are returned as Swedish text in the cell, never raised into Excel.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import OrderedDict
+from typing import Any
+
+import xlwings as xw
+
+from xlpy.core.costs import whole_kronor
+from xlpy.model import Settings
+
+CATEGORY = "Första Steget"
+_DEFAULTS = Settings()
+_CACHE_SIZE = 4  # workbooks kept; a user rarely has more than a couple open
+_cache: OrderedDict[str, dict[str, Any]] = OrderedDict()
+
+
+def _kronor_per_year(kostnad: Any) -> float:
+    """K in SEK per person and year: the given value, or the default real + financial cost when empty."""
+    if kostnad is None or kostnad == "":
+        return _DEFAULTS.cost_per_person_year
+    return float(kostnad)
+
+
+def _years(ar: Any) -> float:
+    """Years as a number; an empty cell means one year."""
+    return 1.0 if ar is None or ar == "" else float(ar)
+
+
+def _fingerprint(values: dict[str, list[list[Any]]]) -> str:
+    digest = hashlib.sha256()
+    for name in sorted(values):
+        digest.update(name.encode("utf-8"))
+        digest.update(repr(values[name]).encode("utf-8"))
+    return digest.hexdigest()
+
+
+def results_for_book(book: Any) -> dict[str, Any]:
+    """The core's results dict for an xlwings `book`, computed only when its input values changed."""
+    from xlpy.core import compute
+    from xlpy.io.memory import MemoryWorkbook
+    from xlpy.io.xlwings_backend import XlwingsBook
+    from xlpy.reading import parse_workbook
+
+    source = XlwingsBook(book)
+    values = source.read_input_values()
+    key = _fingerprint(values)
+    if key in _cache:
+        _cache.move_to_end(key)
+        return _cache[key]
+    results = compute(parse_workbook(MemoryWorkbook(values, name=source.name)))
+    _cache[key] = results
+    while len(_cache) > _CACHE_SIZE:
+        _cache.popitem(last=False)
+    return results
+
+
+def _group_unit(results: dict[str, Any], gruppid: Any) -> dict[str, Any] | None:
+    key = str(gruppid if gruppid is not None else "").strip()
+    if isinstance(gruppid, float) and gruppid.is_integer():
+        key = str(int(gruppid))
+    for level in ("group", "omgang", "municipality", "project"):
+        for unit_key, unit in results["levels"][level].items():
+            if unit_key.lower() == key.lower():
+                return unit
+    return None
+
+
+def _metric(caller: Any, gruppid: Any, metric: str) -> Any:
+    try:
+        results = results_for_book(caller.sheet.book)
+    except Exception as exc:  # noqa: BLE001 - a cell shows the reason instead of #VALUE!
+        return f"Fel: {exc}"
+    unit = _group_unit(results, gruppid)
+    if unit is None:
+        return f"Okänd grupp: {gruppid}"
+    value = unit["metrics"].get(metric)
+    return "Underlag saknas" if value is None else value
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("gruppid", doc="GruppID (t.ex. K2), Gruppnummer, kommun eller all för hela projektet.")
+def FS_NARVARO(gruppid: Any, caller: Any = None) -> Any:  # noqa: N802 - Excel function names are upper case
+    # -- `caller` is filled in by xlwings with the calling cell; the VBA wrapper passes Nothing --
+    """Närvaro för en grupp: närvarande dagar delat med schemalagda dagar (andel, 0,81 = 81 %)."""
+    return _metric(caller, gruppid, "narvaro")
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("gruppid", doc="GruppID (t.ex. K2), Gruppnummer, kommun eller all för hela projektet.")
+def FS_SYSSELSATTNING(gruppid: Any, caller: Any = None) -> Any:  # noqa: N802
+    """Andel av de startade deltagarna som gått vidare till arbete eller studier (0,64 = 64 %)."""
+    return _metric(caller, gruppid, "sysselsattning")
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("gruppid", doc="GruppID (t.ex. K2), Gruppnummer, kommun eller all för hela projektet.")
+@xw.arg("malid", doc="MålID från bladet Mål, t.ex. M1.")
+def FS_MALSTATUS(gruppid: Any, malid: Any, caller: Any = None) -> Any:  # noqa: N802
+    """Status för ett mål i en grupp: Uppfyllt, Ej uppfyllt, Pågår eller Underlag saknas."""
+    try:
+        results = results_for_book(caller.sheet.book)
+    except Exception as exc:  # noqa: BLE001 - a cell shows the reason instead of #VALUE!
+        return f"Fel: {exc}"
+    unit = _group_unit(results, gruppid)
+    if unit is None:
+        return f"Okänd grupp: {gruppid}"
+    goal_key = str(malid or "").strip().upper()
+    goal = next((g for k, g in unit["goals"].items() if k.upper() == goal_key), None)
+    return f"Okänt eller inaktivt mål: {malid}" if goal is None else goal["status"]
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("antal", doc="Antal personer.")
+@xw.arg("ar", doc="Antal år (kumulativt). Tomt = 1 år.")
+@xw.arg("kostnad", doc="Kostnad per person och år i kronor. Tomt = 152 000 kr (reala + finansiella).")
+def FS_SAMHALLSKOSTNAD(antal: float, ar: float = 1, kostnad: Any = None) -> Any:  # noqa: N802
+    """Samhällets kostnad om ingenting händer: antal × kostnad per person och år × år, hela kronor."""
+    try:
+        return whole_kronor(float(antal) * _kronor_per_year(kostnad) * _years(ar))
+    except (TypeError, ValueError):
+        return "Fel: antal, år och kostnad måste vara tal."
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("antal_vidare", doc="Antal deltagare som gått vidare till arbete eller studier.")
+@xw.arg("ar", doc="Antal år (kumulativt). Tomt = 1 år.")
+@xw.arg("kostnad", doc="Kostnad per person och år i kronor. Tomt = 152 000 kr (reala + finansiella).")
+def FS_BESPARING(antal_vidare: float, ar: float = 1, kostnad: Any = None) -> Any:  # noqa: N802
+    """Besparing för samhället: antal som gått vidare × kostnad per person och år × år, hela kronor."""
+    try:
+        return whole_kronor(float(antal_vidare) * _kronor_per_year(kostnad) * _years(ar))
+    except (TypeError, ValueError):
+        return "Fel: antal, år och kostnad måste vara tal."
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("antal", doc="Antal personer.")
+@xw.arg("ar", doc="Antal år (kumulativt). Tomt = 1 år.")
+@xw.arg("manadslon", doc="Månadslön i kronor. Tomt = 18 000 kr.")
+@xw.arg("arbetsgivaravgift", doc="Arbetsgivaravgift som andel, t.ex. 0,3142. Tomt = 0.")
+def FS_PRODUKTIONSBORTFALL(  # noqa: N802
+    antal: float, ar: float = 1, manadslon: Any = None, arbetsgivaravgift: Any = None
+) -> Any:
+    """Produktionsbortfall: antal × månadslön × 12 × (1 + arbetsgivaravgift) × år, hela kronor."""
+    try:
+        wage = _DEFAULTS.monthly_wage if manadslon in (None, "") else float(manadslon)
+        tax = _DEFAULTS.payroll_tax if arbetsgivaravgift in (None, "") else float(arbetsgivaravgift)
+        return whole_kronor(float(antal) * wage * 12 * (1.0 + tax) * _years(ar))
+    except (TypeError, ValueError):
+        return "Fel: antal, år, lön och avgift måste vara tal."
+
+
+UDF_NAMES = (
+    "FS_NARVARO",
+    "FS_SYSSELSATTNING",
+    "FS_MALSTATUS",
+    "FS_SAMHALLSKOSTNAD",
+    "FS_BESPARING",
+    "FS_PRODUKTIONSBORTFALL",
+)
