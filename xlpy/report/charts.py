@@ -1,0 +1,80 @@
+"""Report charts as PNG at print resolution (200 dpi, 16 cm wide for A4), with Swedish labels and numbers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")  # -- no display on servers; must precede pyplot --
+import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.ticker import FuncFormatter  # noqa: E402
+
+from xlpy import fmt  # noqa: E402
+
+DPI = 200
+WIDTH_CM = 16.0
+HEIGHT_CM = 8.0
+COLORS = ("#1F4E79", "#C55A11", "#548235", "#7F7F7F")
+
+
+def _kr_axis(x: float, _pos: int) -> str:
+    """Axis labels in Swedish: `1,5 mn kr` for millions, `800 000 kr` below."""
+    if abs(x) >= 1_000_000:
+        return fmt.number(x / 1_000_000, 1).removesuffix(",0") + "\u00a0mn\u00a0kr"
+    return fmt.kr(x)
+
+
+def _bars(path: Path, years: list[int], series: list[tuple[str, list[int]]], stacked: bool) -> Path:
+    plt.rcParams.update({"font.family": "DejaVu Sans", "font.size": 8.5, "svg.hashsalt": "xlpy",
+                         "axes.spines.top": False, "axes.spines.right": False})
+    fig, ax = plt.subplots(figsize=(WIDTH_CM / 2.54, HEIGHT_CM / 2.54), dpi=DPI)
+    n = len(series)
+    width = 0.7 if stacked else 0.8 / max(n, 1)
+    bottom = [0] * len(years)
+    for i, (label, values) in enumerate(series):
+        if stacked:
+            xs = list(range(len(years)))
+            bars = ax.bar(xs, values, width, bottom=bottom, label=label, color=COLORS[i % len(COLORS)])
+            bottom = [b + v for b, v in zip(bottom, values)]
+        else:
+            xs = [j - 0.4 + width * (i + 0.5) for j in range(len(years))]
+            bars = ax.bar(xs, values, width, label=label, color=COLORS[i % len(COLORS)])
+            ax.bar_label(bars, labels=[_kr_axis(v, 0) for v in values], fontsize=6.5, padding=1.5)
+    if stacked:
+        ax.bar_label(bars, labels=[_kr_axis(v, 0) for v in bottom], fontsize=7, padding=1.5)
+    ax.set_xticks(range(len(years)), [f"År {y}" for y in years])
+    ax.yaxis.set_major_formatter(FuncFormatter(_kr_axis))
+    ax.set_ylabel("Ackumulerat")
+    ax.margins(y=0.12)
+    ax.grid(axis="y", color="#D9D9D9", linewidth=0.6)
+    ax.set_axisbelow(True)
+    ax.legend(frameon=False, loc="upper left", ncols=min(n, 3))
+    fig.tight_layout()
+    # -- fixed metadata keeps the PNG bytes identical from run to run --
+    fig.savefig(path, dpi=DPI, metadata={"Software": None})
+    plt.close(fig)
+    return path
+
+
+def project_chart(unit: dict[str, Any], path: Path | str) -> Path:
+    """Stacked bars per Kalkylår: Om ingenting händer + Produktionsbortfall, cumulative (SEK), for a unit
+    of the results dict (normally the project). Returns the PNG path."""
+    c = unit["costs"]
+    years = [r["year"] for r in c["om_ingenting_hander"]]
+    return _bars(Path(path), years, [
+        ("Om ingenting händer", [r["cumulative"] for r in c["om_ingenting_hander"]]),
+        ("Produktionsbortfall", [r["cumulative"] for r in c["produktionsbortfall"]]),
+    ], stacked=True)
+
+
+def omgang_chart(unit: dict[str, Any], path: Path | str) -> Path:
+    """Grouped bars per Kalkylår: Om ingenting händer, Besparing, Kvarstående kostnad, cumulative (SEK)."""
+    c = unit["costs"]
+    years = [r["year"] for r in c["om_ingenting_hander"]]
+    return _bars(Path(path), years, [
+        (f"Om ingenting händer ({fmt.number(c['people'])} deltagare)", [r["cumulative"] for r in c["om_ingenting_hander"]]),
+        (f"Besparing ({fmt.number(c['moved_on'])})", [r["cumulative"] for r in c["besparing"]]),
+        (f"Kvarstående ({fmt.number(c['remaining'])})", [r["cumulative"] for r in c["kvarstaende"]]),
+    ], stacked=False)

@@ -1,0 +1,229 @@
+"""Small python-docx helpers for what its API lacks: fields, table styles, cell shading, table alt text.
+
+All XML is built as elements (never by editing serialised text), so the result stays valid for Word.
+"""
+
+from __future__ import annotations
+
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+
+
+def _el(tag: str, **attrs: str) -> OxmlElement:
+    el = OxmlElement(tag)
+    for key, value in attrs.items():
+        el.set(qn(key), value)
+    return el
+
+
+def add_field(paragraph: Paragraph, instruction: str, shown: str, bold: bool = False) -> None:
+    """Append a Word field (PAGE, SEQ, TOC, ...) to `paragraph`.
+
+    `shown` is the cached result a reader sees before Word updates the field; it may itself be a
+    Jinja tag (e.g. a table number computed by the context), so the document is right even unrefreshed.
+    """
+    def run_with(child: OxmlElement) -> None:
+        run = paragraph.add_run()
+        if bold:
+            run.bold = True
+        run._r.append(child)
+
+    run_with(_el("w:fldChar", **{"w:fldCharType": "begin", "w:dirty": "false"}))
+    instr = _el("w:instrText", **{"xml:space": "preserve"})
+    instr.text = f" {instruction} "
+    run_with(instr)
+    run_with(_el("w:fldChar", **{"w:fldCharType": "separate"}))
+    result = paragraph.add_run(shown)
+    if bold:
+        result.bold = True
+    run_with(_el("w:fldChar", **{"w:fldCharType": "end"}))
+
+
+def set_table_alt_text(table: Table, title: str) -> None:
+    """Word's "Alternativ text" title of a table: read by screen readers and used by render.py to
+    find the table again after the user edited the template around it."""
+    tbl_pr = table._tbl.tblPr
+    caption = _el("w:tblCaption", **{"w:val": title})
+    # -- tblCaption must follow tblLook in CT_TblPr's sequence; appending keeps that order --
+    tbl_pr.append(caption)
+
+
+def table_alt_text(table: Table) -> str | None:
+    """The title set by set_table_alt_text, or None."""
+    el = table._tbl.tblPr.find(qn("w:tblCaption"))
+    return None if el is None else el.get(qn("w:val"))
+
+
+def set_column_widths(table: Table, widths_cm: list[float]) -> None:
+    """Set the grid and every cell to the given widths (cm); Word and LibreOffice both honour this."""
+    grid = table._tbl.tblGrid
+    cols = grid.findall(qn("w:gridCol"))
+    for col, w in zip(cols, widths_cm):
+        col.set(qn("w:w"), str(int(Cm(w).twips)))
+    for row in table.rows:
+        for cell, w in zip(row.cells, widths_cm):
+            cell.width = Cm(w)
+
+
+def set_repeat_header(row) -> None:  # noqa: ANN001 - python-docx _Row
+    """Repeat this row at the top of every page the table spans."""
+    tr_pr = row._tr.get_or_add_trPr()
+    tr_pr.append(_el("w:tblHeader"))
+
+
+def set_cant_split(row) -> None:  # noqa: ANN001 - python-docx _Row
+    """Keep the row on one page."""
+    tr_pr = row._tr.get_or_add_trPr()
+    tr_pr.append(_el("w:cantSplit"))
+
+
+def add_table_style(styles_element, style_id: str, name: str, header_fill: str, border_color: str,
+                    font_size_half_points: int) -> None:
+    """Add a table style: thin horizontal rules, a shaded bold header row, small cell margins.
+
+    One style for every table in the report, so an evaluator changes the look of all tables in Word by
+    editing this single style.
+    """
+    style = _el("w:style", **{"w:type": "table", "w:customStyle": "1", "w:styleId": style_id})
+    style.append(_el("w:name", **{"w:val": name}))
+    style.append(_el("w:basedOn", **{"w:val": "TableNormal"}))
+    style.append(_el("w:uiPriority", **{"w:val": "40"}))
+    style.append(_el("w:qFormat"))
+    ppr = _el("w:pPr")
+    ppr.append(_el("w:spacing", **{"w:before": "20", "w:after": "20", "w:line": "240", "w:lineRule": "auto"}))
+    style.append(ppr)
+    rpr = _el("w:rPr")
+    rpr.append(_el("w:sz", **{"w:val": str(font_size_half_points)}))
+    rpr.append(_el("w:szCs", **{"w:val": str(font_size_half_points)}))
+    style.append(rpr)
+    tbl_pr = _el("w:tblPr")
+    borders = _el("w:tblBorders")
+    for side in ("top", "bottom", "insideH"):
+        borders.append(_el(f"w:{side}", **{"w:val": "single", "w:sz": "4", "w:space": "0",
+                                           "w:color": border_color}))
+    for side in ("left", "right", "insideV"):
+        borders.append(_el(f"w:{side}", **{"w:val": "nil"}))
+    tbl_pr.append(borders)
+    mar = _el("w:tblCellMar")
+    for side, w in (("top", "28"), ("left", "85"), ("bottom", "28"), ("right", "85")):
+        mar.append(_el(f"w:{side}", **{"w:w": w, "w:type": "dxa"}))
+    tbl_pr.append(mar)
+    style.append(tbl_pr)
+    first = _el("w:tblStylePr", **{"w:type": "firstRow"})
+    first_rpr = _el("w:rPr")
+    first_rpr.append(_el("w:b"))
+    first_rpr.append(_el("w:bCs"))
+    first.append(first_rpr)
+    first_tc = _el("w:tcPr")
+    first_tc.append(_el("w:shd", **{"w:val": "clear", "w:color": "auto", "w:fill": header_fill}))
+    first.append(first_tc)
+    style.append(first)
+    styles_element.append(style)
+
+
+def _run(text: str | None = None, fld: str | None = None, tab: bool = False) -> OxmlElement:
+    r = _el("w:r")
+    if fld is not None:
+        r.append(_el("w:fldChar", **{"w:fldCharType": fld}))
+    elif tab:
+        r.append(_el("w:tab"))
+    else:
+        t = _el("w:t", **{"xml:space": "preserve"})
+        t.text = text or ""
+        r.append(t)
+    return r
+
+
+def find_toc_paragraph(doc) -> Paragraph | None:  # noqa: ANN001 - docx.Document
+    """The body paragraph holding the TOC field's instruction, or None if the user removed it."""
+    for par in doc.paragraphs:
+        for instr in par._p.iter(qn("w:instrText")):
+            if (instr.text or "").strip().upper().startswith("TOC"):
+                return par
+    return None
+
+
+def toc_entries(doc, max_level: int = 2) -> list[tuple[int, str]]:  # noqa: ANN001
+    """(level, text) of every Heading 1..max_level paragraph after the TOC, in document order."""
+    toc = find_toc_paragraph(doc)
+    seen_toc = toc is None
+    out = []
+    for par in doc.paragraphs:
+        if not seen_toc:
+            seen_toc = par._p is toc._p
+            continue
+        name = par.style.name if par.style is not None else ""
+        if name.startswith("Heading ") and name[8:].isdigit() and int(name[8:]) <= max_level and par.text.strip():
+            out.append((int(name[8:]), par.text.strip()))
+    return out
+
+
+def fill_toc(doc, entries: list[tuple[int, str, str]]) -> bool:  # noqa: ANN001
+    """Replace the TOC field's cached result with one paragraph per (level, text, page) entry.
+
+    Word and LibreOffice show the cached result until the field is updated, so the table of contents
+    is readable at once; Word's own update later replaces it. Returns False when there is no TOC.
+    """
+    par = find_toc_paragraph(doc)
+    if par is None:
+        return False
+    p = par._p
+    runs = list(p.iter(qn("w:r")))
+    sep_idx = next((i for i, r in enumerate(runs) if r.find(qn("w:fldChar")) is not None
+                    and r.find(qn("w:fldChar")).get(qn("w:fldCharType")) == "separate"), None)
+    if sep_idx is None:
+        return False
+    # -- drop the old cached result and the end mark, also when an earlier fill spread them over
+    #    following paragraphs; both are rebuilt below --
+    def is_end(r: OxmlElement) -> bool:
+        fc = r.find(qn("w:fldChar"))
+        return fc is not None and fc.get(qn("w:fldCharType")) == "end"
+
+    ended = False
+    for r in runs[sep_idx + 1:]:
+        ended = ended or is_end(r)
+        r.getparent().remove(r)
+    while not ended:
+        nxt = p.getnext()
+        if nxt is None or nxt.tag != qn("w:p"):
+            break
+        ended = any(is_end(r) for r in nxt.iter(qn("w:r")))
+        p.getparent().remove(nxt)
+    if not entries:
+        p.append(_run(fld="end"))
+        return True
+    anchor = p
+    for i, (level, text, page) in enumerate(entries):
+        new = _el("w:p")
+        ppr = _el("w:pPr")
+        ppr.append(_el("w:pStyle", **{"w:val": f"TOC{min(level, 2)}"}))
+        new.append(ppr)
+        new.append(_run(text))
+        new.append(_run(tab=True))
+        new.append(_run(page))
+        if i == len(entries) - 1:
+            new.append(_run(fld="end"))
+        anchor.addnext(new)
+        anchor = new
+    return True
+
+
+def set_update_fields(doc) -> None:  # noqa: ANN001
+    """Ask Word to refresh fields (TOC, SEQ, page numbers) when the document is opened."""
+    settings = doc.settings.element
+    if settings.find(qn("w:updateFields")) is not None:
+        return
+    # -- CT_Settings is a sequence: updateFields must precede these elements --
+    later = {"hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids", "mathPr",
+             "attachedSchema", "themeFontLang", "clrSchemeMapping", "doNotIncludeSubdocsInStats",
+             "doNotAutoCompressPictures", "forceUpgrade", "captions", "readModeInkLockDown", "smartTagType",
+             "schemaLibrary", "shapeDefaults", "doNotEmbedSmartTags", "decimalSymbol", "listSeparator"}
+    el = _el("w:updateFields", **{"w:val": "true"})
+    for child in settings:
+        if isinstance(child.tag, str) and child.tag.split("}")[-1] in later:
+            child.addprevious(el)
+            return
+    settings.append(el)
