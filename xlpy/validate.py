@@ -17,6 +17,7 @@ import pandas as pd
 from xlpy import spec
 from xlpy.defaults import COUNT_METRICS, is_metric_key
 from xlpy.model import Problem
+from xlpy.reading import show
 
 Frames = dict[str, pd.DataFrame]
 _SHEET_ORDER = {s.name: i for i, s in enumerate(spec.INPUT_SHEETS)}
@@ -88,13 +89,11 @@ def _flag_grouped(frame: pd.DataFrame, mask: pd.Series, by: list[str], sheet: sp
 
 
 def _show(value: Any) -> str:
-    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
+    if value is pd.NA or (isinstance(value, float) and np.isnan(value)):
         return ""
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+    if isinstance(value, np.bool_):
+        value = bool(value)
+    return show(value)
 
 
 def _dt(values: pd.Series) -> pd.Series:
@@ -258,10 +257,6 @@ def _check_goals(frame: pd.DataFrame, out: list[Problem]) -> None:
     _flag(frame, bad_metric, sheet, "metric",
           lambda r: f"Måttet {r.metric} finns inte. Använd ett mått ur listan, t.ex. narvaro eller "
                     "praktik_deltagande_1. Målet har inte räknats med.", out, drop=True)
-    live = _live(frame)
-    no_target = live & frame["target"].isna()
-    _flag(frame, no_target, sheet, "target", lambda r: "Målvärde saknas. Målet har inte räknats med.",
-          out, drop=True)
     live = _live(frame)
     between = live & (frame["comparison"] == "mellan")
     _flag(frame, between & frame["target_max"].isna(), sheet, "target_max",
