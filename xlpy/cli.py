@@ -73,7 +73,15 @@ def cmd_recalc(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """Beräkna om arbetsboken och skriv årsrapporten (Word, och PDF med --pdf)."""
-    outcome = jobs.report_file(Path(args.path), out_docx=args.output, pdf=args.pdf)
+    try:
+        outcome = jobs.report_file(Path(args.path), out_docx=args.output, pdf=args.pdf,
+                                   allow_personal_data=args.tillat_personuppgifter)
+    except jobs.ReportRefused as e:
+        _say(str(e))
+        return EXIT_PROBLEMS
+    if outcome.results["meta"].get("personal_data_override"):
+        _say("Obs: rapporten skapades trots personuppgifter i arbetsboken (--tillat-personuppgifter); "
+             "det står i rapportens egenskaper.")
     return _summary(outcome, "Rapport för")
 
 
@@ -132,6 +140,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("path", help="arbetsbok (.xlsx/.xlsm)")
     p.add_argument("-o", "--output", type=Path, help="rapportfil (.docx); standard: bredvid arbetsboken")
     p.add_argument("--pdf", action="store_true", help="konvertera också till PDF med LibreOffice")
+    p.add_argument("--tillat-personuppgifter", action="store_true",
+                   help="skapa rapporten trots att personnummer/namn hittats (loggas i rapporten)")
     p = add("demo", cmd_demo)
     p.add_argument("outdir", nargs="?", default="demo_utdata", help="utdatamapp (standard: demo_utdata)")
     p.add_argument("--pdf", action="store_true", help="konvertera också rapporten till PDF")

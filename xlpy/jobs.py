@@ -6,6 +6,7 @@ file, xlwings and in-memory backends are interchangeable here.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 from dataclasses import dataclass
@@ -15,10 +16,23 @@ from typing import Any
 from xlpy.core import compute
 from xlpy.io.base import WorkbookSink, WorkbookSource
 from xlpy.model import InputData
+from xlpy.privacy import find_personal_data
 from xlpy.reading import parse_workbook
 from xlpy.sheets import build_output_sheets
 
 EXAMPLE_WORKBOOK = Path(__file__).resolve().parent.parent / "workbook" / "forsta_steget_exempel.xlsx"
+PERSONAL_DATA = "personuppgift"
+
+
+class ReportRefused(Exception):
+    """The report was not written because the workbook holds personal data (message in Swedish)."""
+
+
+def load(source: WorkbookSource) -> InputData:
+    """Read and validate a workbook, including the search for personal identity numbers and names."""
+    data = parse_workbook(source)
+    data.problems += [dataclasses.replace(p, kind=PERSONAL_DATA) for p in find_personal_data(data)]
+    return data
 
 
 @dataclass
@@ -40,13 +54,13 @@ class Outcome:
 
 def check_source(source: WorkbookSource) -> Outcome:
     """Read and validate only; nothing is written."""
-    data = parse_workbook(source)
+    data = load(source)
     return Outcome(data, compute(data), [])
 
 
 def recalc_source(source: WorkbookSource, sink: WorkbookSink) -> dict[str, Any]:
     """Read, compute and write the four output sheets through `sink`. Returns the results dict."""
-    data = parse_workbook(source)
+    data = load(source)
     results = compute(data)
     sink.write_sheets(build_output_sheets(results))
     return results
@@ -73,7 +87,7 @@ def recalc_file(path: Path, out: Path | None = None, json_path: Path | None = No
     if out is None:
         # -- refuse before any work when Excel has the file open; the sink checks again under its lock --
         safety.check_not_open(path)
-    data = parse_workbook(open_file(path))
+    data = load(open_file(path))
     results = compute(data)
     sheets = build_output_sheets(results)
     if out is None:
@@ -107,11 +121,25 @@ def write_report(results: dict[str, Any], out_docx: Path, pdf: bool = False) -> 
     return written
 
 
-def report_file(path: Path, out_docx: Path | None = None, pdf: bool = False, out_workbook: Path | None = None
-                ) -> Outcome:
-    """`xlpy report`: recalculate the workbook, then write the report beside it (or at `out_docx`)."""
+def guard_personal_data(results: dict[str, Any], allow: bool) -> None:
+    """Refuse the report while personal data is in the workbook, unless `allow`; an override is recorded in
+    results["meta"]["personal_data_override"] so the report can say so in its properties."""
+    found = sum(1 for p in results["problems"] if p.get("kind") == PERSONAL_DATA)
+    results["meta"]["personal_data_override"] = bool(found and allow)
+    if found and not allow:
+        raise ReportRefused(
+            f"Rapporten skapas inte: arbetsboken innehåller {found} uppgifter som ser ut som personnummer "
+            "eller namn (se bladet Kontroll). Ersätt dem med koder och försök igen."
+        )
+
+
+def report_file(path: Path, out_docx: Path | None = None, pdf: bool = False, out_workbook: Path | None = None,
+                allow_personal_data: bool = False) -> Outcome:
+    """`xlpy report`: recalculate the workbook, then write the report beside it (or at `out_docx`).
+    Raises ReportRefused when personal data is found and `allow_personal_data` is not set."""
     path = Path(path)
     outcome = recalc_file(path, out=out_workbook)
+    guard_personal_data(outcome.results, allow_personal_data)
     target = Path(out_docx) if out_docx else path.with_name(path.stem + "_arsrapport.docx")
     outcome.written += write_report(outcome.results, target, pdf=pdf)
     return outcome
@@ -124,5 +152,6 @@ def demo(out_dir: Path, pdf: bool = False) -> Outcome:
     copy = out_dir / EXAMPLE_WORKBOOK.name
     shutil.copyfile(EXAMPLE_WORKBOOK, copy)
     outcome = recalc_file(copy, json_path=out_dir / "resultat.json")
+    guard_personal_data(outcome.results, allow=False)
     outcome.written += write_report(outcome.results, out_dir / "arsrapport.docx", pdf=pdf)
     return outcome

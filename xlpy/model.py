@@ -26,6 +26,8 @@ class Problem:
     message: str
     group_id: str | None = None
     severity: str = "fel"
+    kind: str = ""  # "personuppgift" for personal data found where only codes belong
+
 
     def as_row(self) -> list[Any]:
         return [self.severity, self.sheet, self.row, self.column, self.value, self.message]

@@ -219,7 +219,7 @@ def compute(data: InputData) -> dict[str, Any]:
         "texts": _texts(data),
         "problems": [
             {"severity": p.severity, "sheet": p.sheet, "row": p.row, "column": p.column, "value": p.value,
-             "message": p.message, "group_id": p.group_id}
+             "message": p.message, "group_id": p.group_id, "kind": p.kind}
             for p in problems
         ],
     }
