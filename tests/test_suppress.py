@@ -1,0 +1,48 @@
+"""Small-number suppression: counts below Minsta redovisade antal are hidden, and so is a second cell
+wherever a shown total would give the hidden one away."""
+
+from __future__ import annotations
+
+import pytest
+
+from xlpy.core.suppress import count_text, suppression_mask, total_hidden
+
+
+def hidden_cells(mask):
+    return {(i, j) for i, row in enumerate(mask) for j, h in enumerate(row) if h}
+
+
+def test_threshold_zero_hides_nothing():
+    assert hidden_cells(suppression_mask([[1, 2], [3, 0]], 0)) == set()
+
+
+def test_small_count_is_hidden_and_a_second_cell_in_its_row_and_column():
+    # Klippan: Studier 2, Arbete 5, Planering 3, Annat 1; Perstorp: 2, 1, 7, 0
+    table = [[2, 5, 3, 1], [2, 1, 7, 0]]
+    mask = suppression_mask(table, 5)
+    hidden = hidden_cells(mask)
+    assert {(0, 0), (0, 2), (0, 3), (1, 0), (1, 1)} <= hidden
+    # no shown row or column total can reveal a hidden cell: each line hides none or at least two
+    for row in mask:
+        assert sum(row) != 1
+    for j in range(4):
+        assert sum(mask[i][j] for i in range(2)) != 1
+
+
+def test_lone_small_cell_forces_the_smallest_other_nonzero_cell():
+    mask = suppression_mask([[8, 2, 9]], 3, col_totals=False)
+    assert hidden_cells(mask) == {(0, 1), (0, 0)}
+
+
+def test_zero_is_shown_and_never_chosen_as_the_second_cell():
+    mask = suppression_mask([[0, 2, 9]], 3, col_totals=False)
+    assert hidden_cells(mask) == {(0, 1), (0, 2)}
+
+
+@pytest.mark.parametrize(("n", "hidden", "text"), [(3, True, "<5"), (7, False, "7"), (0, False, "0")])
+def test_count_text(n, hidden, text):
+    assert count_text(n, hidden, 5) == text
+
+
+def test_small_total_is_itself_hidden():
+    assert total_hidden([1, 1], 5) and not total_hidden([3, 4], 5) and not total_hidden([0, 0], 5)

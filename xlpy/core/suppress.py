@@ -1,0 +1,52 @@
+"""Small-number suppression for tables a steering group reads (Inställningar: Minsta redovisade antal).
+
+With groups of 5–12 people a count of 1 or 2 can point at a person. A count below the threshold is shown
+as `<N` (primary suppression); wherever a row or column total is shown, a lone hidden cell could be worked
+out from the total, so a second cell of that row or column is hidden too (secondary suppression), and any
+share computed from a hidden count is hidden with it. Zero is shown: it reveals nobody.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+
+def suppression_mask(table: Sequence[Sequence[int]], min_count: int, row_totals: bool = True,
+                     col_totals: bool = True) -> list[list[bool]]:
+    """Which cells of a table of counts to hide. `min_count` 0 or 1 hides nothing.
+
+    Primary: 0 < n < min_count. Secondary: while some row (when its total is shown) or column (when its
+    total is shown) has exactly one hidden cell, also hide its smallest visible non-zero cell; repeated
+    until stable, so no shown total gives a hidden cell away.
+    """
+    mask = [[0 < int(n) < min_count for n in row] for row in table]
+    if min_count <= 1:
+        return mask
+    changed = True
+    while changed:
+        changed = False
+        lines: list[list[tuple[int, int]]] = []
+        if row_totals:
+            lines += [[(i, j) for j in range(len(row))] for i, row in enumerate(table)]
+        if col_totals and table:
+            lines += [[(i, j) for i in range(len(table))] for j in range(len(table[0]))]
+        for line in lines:
+            hidden = [c for c in line if mask[c[0]][c[1]]]
+            if len(hidden) != 1:
+                continue
+            visible = [c for c in line if not mask[c[0]][c[1]] and int(table[c[0]][c[1]]) > 0]
+            if visible:
+                i, j = min(visible, key=lambda c: (int(table[c[0]][c[1]]), c))
+                mask[i][j] = True
+                changed = True
+    return mask
+
+
+def count_text(n: int, hidden: bool, min_count: int) -> str:
+    """A count as shown: `<5` when hidden, else the number."""
+    return f"<{min_count}" if hidden else str(int(n))
+
+
+def total_hidden(parts: Sequence[int], min_count: int) -> bool:
+    """Whether a total itself must be hidden: it is small enough to point at people."""
+    return 0 < sum(int(p) for p in parts) < min_count
