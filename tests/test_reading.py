@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
 
+import openpyxl
 import pandas as pd
 import pytest
+from openpyxl.worksheet.table import Table
 
 from xlpy import spec
 from xlpy.defaults import DEFAULT_GOALS
 from xlpy.io.base import WorkbookError, WorkbookSink, WorkbookSource
+from xlpy.io.calamine_backend import open_source
 from xlpy.io.memory import MemoryWorkbook
 from xlpy.model import OutCell, OutputSheet
 from xlpy.reading import parse_workbook, to_date, to_int, to_number, to_percent, to_yesno
@@ -304,3 +313,118 @@ def test_parsed_frames_are_dataframes_with_source_name() -> None:
     data = parse_workbook(MemoryWorkbook({"Grupper": GROUPS, "Deltagare": PARTICIPANTS}, name="test.xlsx"))
     assert data.source_name == "test.xlsx"
     assert isinstance(data.groups, pd.DataFrame) and list(data.groups.index) == [0, 1]
+
+
+# -- real files through python-calamine ------------------------------------------------------------
+
+def _write_openpyxl(path: Path) -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Grupper"
+    ws["A1"] = "Grupper i Första Steget"
+    ws.append([])
+    ws.append(GROUPS[0] + ["Veckor"])
+    ws.append(["K2", "Klippan", 2, dt.datetime(2019, 9, 2), "2019-12-19", 16])
+    ws.append(["P2", "Perstorp", 2, "2019-09-02", dt.datetime(2019, 12, 19), "16"])
+    ws.add_table(Table(displayName="Grupper", ref="A3:F5"))
+    ws2 = wb.create_sheet("deltagare ")
+    ws2["C4"] = "DeltagarID"
+    ws2["D4"] = "GruppID"
+    ws2.append([None, None, "D1", "K2"])
+    ws2.append([])
+    ws2.append([None, None, 17, "P2"])
+    ws3 = wb.create_sheet("Närvaro")
+    ws3.append(["DeltagarID", "Datum", "Status"])
+    ws3.append(["D1", dt.datetime(2019, 9, 2), "N"])
+    ws3.append(["17", "2019-09-02", "g"])
+    wb.save(path)
+    return path
+
+
+def test_calamine_reads_a_real_workbook_with_table_title_and_text_dates(tmp_path: Path) -> None:
+    path = _write_openpyxl(tmp_path / "uppföljning.xlsx")
+    with open_source(path) as source:
+        assert source.name == "uppföljning.xlsx"
+        assert source.sheet_names() == ["Grupper", "deltagare ", "Närvaro"]
+        data = parse_workbook(source)
+    assert list(data.groups["row"]) == [4, 5]
+    assert list(data.groups["end"]) == [D(2019, 12, 19)] * 2
+    assert list(data.groups["weeks"]) == [16, 16]
+    assert list(data.participants["participant_id"]) == ["D1", "17"]
+    assert list(data.participants["row"]) == [5, 7]
+    assert list(data.attendance["status"]) == ["N", "G"]
+    assert [p.sheet for p in data.problems if p.row is not None] == []
+
+
+def test_calamine_values_start_at_a1(tmp_path: Path) -> None:
+    path = _write_openpyxl(tmp_path / "a.xlsx")
+    with open_source(path) as source:
+        rows = source.read_values("deltagare ")
+    assert rows[3][2:4] == ["DeltagarID", "GruppID"] and rows[4][2] == "D1"
+
+
+def test_calamine_reads_an_ods_converted_by_libreoffice(tmp_path: Path) -> None:
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        pytest.fail("LibreOffice (soffice) is part of this project's environment")
+    src = _write_openpyxl(tmp_path / "bok.xlsx")
+    subprocess.run([soffice, "--headless", "--convert-to", "ods", "--outdir", str(tmp_path), str(src)],
+                   check=True, capture_output=True, timeout=120)
+    with open_source(tmp_path / "bok.ods") as source:
+        data = parse_workbook(source)
+    assert list(data.groups["group_id"]) == ["K2", "P2"]
+    assert list(data.attendance["date"]) == [D(2019, 9, 2)] * 2
+
+
+def _encrypted_like(path: Path, tmp_path: Path) -> Path:
+    """An OLE compound file holding EncryptionInfo + EncryptedPackage, which is what Excel writes for a
+    password-protected .xlsx (the streams' content does not matter for detecting it)."""
+    from ms_cfb.Models.Directories.root_directory import RootDirectory
+    from ms_cfb.Models.Directories.stream_directory import StreamDirectory
+    from ms_cfb.ole_file import OleFile
+
+    parts = tmp_path / "parts"
+    parts.mkdir()
+    root = RootDirectory()
+    for name in ("EncryptionInfo", "EncryptedPackage"):
+        (parts / name).write_bytes(b"\x04\x00\x04\x00" + bytes(5000))
+        root.add_directory(StreamDirectory(name, str(parts / name)))
+    ole = OleFile()
+    ole.root_directory = root
+    ole.create_file(str(path))
+    return path
+
+
+@pytest.mark.parametrize(("case", "needle"), [
+    ("missing", "finns inte"),
+    ("directory", "är en mapp"),
+    ("empty", "är tom"),
+    ("random", "ingen Excel-arbetsbok eller är skadad"),
+    ("zip_not_workbook", "ingen Excel-arbetsbok eller är skadad"),
+    ("csv", "format som inte kan läsas"),
+    ("encrypted", "lösenordsskyddad"),
+])
+def test_open_source_explains_unusable_files_in_one_swedish_sentence(tmp_path: Path, case: str,
+                                                                     needle: str) -> None:
+    path = tmp_path / ("data.csv" if case == "csv" else "bok.xlsx")
+    if case == "directory":
+        path.mkdir()
+    elif case == "empty":
+        path.write_bytes(b"")
+    elif case == "random":
+        path.write_bytes(random.Random(1).randbytes(3000))
+    elif case == "zip_not_workbook":
+        with zipfile.ZipFile(path, "w") as zf:
+            zf.writestr("hej.txt", "inte en arbetsbok")
+    elif case == "csv":
+        path.write_text("GruppID;Kommun\nK2;Klippan\n", encoding="utf-8")
+    elif case == "encrypted":
+        _encrypted_like(path, tmp_path)
+    with pytest.raises(WorkbookError) as info:
+        open_source(path)
+    message = str(info.value)
+    assert needle in message
+    # -- one sentence: ends with a full stop, and no full stop starts a new capitalised sentence --
+    assert message.endswith(".") and "\n" not in message
+    assert re.search(r"\.\s+[A-ZÅÄÖ]", message) is None
+    assert not any(word in message for word in ("Zip", "EOCD", "error", "os error", "Cannot"))

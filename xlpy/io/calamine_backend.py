@@ -70,9 +70,9 @@ def open_source(path: str | Path) -> CalamineSource:
     p = Path(path)
     name = p.name or str(p)
     if not p.exists():
-        raise WorkbookError(f"Filen {name} finns inte. Kontrollera sökvägen.")
+        raise WorkbookError(f"Filen {name} finns inte; kontrollera sökvägen.")
     if p.is_dir():
-        raise WorkbookError(f"{name} är en mapp, inte en arbetsbok. Ange sökvägen till en .xlsx- eller .xlsm-fil.")
+        raise WorkbookError(f"{name} är en mapp, inte en arbetsbok; ange sökvägen till en .xlsx- eller .xlsm-fil.")
     suffix = p.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise WorkbookError(
