@@ -428,3 +428,21 @@ def test_open_source_explains_unusable_files_in_one_swedish_sentence(tmp_path: P
     assert message.endswith(".") and "\n" not in message
     assert re.search(r"\.\s+[A-ZÅÄÖ]", message) is None
     assert not any(word in message for word in ("Zip", "EOCD", "error", "os error", "Cannot"))
+
+
+def test_error_cells_in_an_xlsx_become_problems_although_calamine_hides_them(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Grupper"
+    for row in GROUPS:
+        ws.append(row)
+    ws2 = wb.create_sheet("Deltagare")
+    ws2.append(["DeltagarID", "GruppID", "Startdatum"])
+    ws2.append(["D1", "K2", "#REF!"])  # -- openpyxl stores a known error text as an error cell (t="e") --
+    ws2.append(["D2", "P2", None])
+    wb.save(tmp_path / "fel.xlsx")
+    with open_source(tmp_path / "fel.xlsx") as source:
+        data = parse_workbook(source)
+    [p] = [p for p in data.problems if p.sheet == "Deltagare"]
+    assert (p.row, p.column, p.value, p.group_id) == (2, "Startdatum", "#REF!", "K2")
+    assert "#REF!" in p.message

@@ -3,14 +3,20 @@
 Every way a file can be unusable becomes one `WorkbookError` with a plain Swedish sentence; calamine's
 own (English, technical) text is kept only in `__cause__` for logs.
 
-Known limitation (python-calamine 0.9, issue dimastbk/python-calamine#105): cells holding an Excel error
-(#REF!, #N/A, …) come back as empty strings, so reading sees them as empty cells.
+python-calamine 0.9 returns cells holding an Excel error (#REF!, #N/A, …) as empty strings (issue
+dimastbk/python-calamine#105). For the zip-based Excel formats this module puts the error text back, by
+scanning the sheet's XML for error cells (cheap: a substring test, a parse only when one is there), so
+reading can report them. In .xls and .ods files they still read as empty cells.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+import io
+import re
+import zipfile
+from pathlib import Path, PurePosixPath
 from typing import Any
+from xml.etree import ElementTree as ET
 
 import olefile
 import python_calamine as pc
@@ -48,11 +54,19 @@ class CalamineSource:
         """All values of `sheet` from A1 (empty leading rows and columns included, so row numbers match
         Excel's). Empty cells are "", dates are datetime.date/datetime, numbers float (int for .xls/.ods)."""
         try:
-            return self._book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+            rows: list[list[Any]] = self._book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
         except pc.PasswordError as exc:
             raise WorkbookError(_msg_password(self.name)) from exc
         except (pc.CalamineError, OSError, ValueError) as exc:
             raise WorkbookError(f"Bladet {sheet} i {self.name} går inte att läsa; filen kan vara skadad.") from exc
+        if self.path.suffix.lower() in (".xlsx", ".xlsm", ".xlam"):
+            for (r, c), text in _error_cells(self.path, sheet).items():
+                while len(rows) <= r:
+                    rows.append([])
+                row = rows[r]
+                row.extend([""] * (c + 1 - len(row)))
+                row[c] = text
+        return rows
 
     def close(self) -> None:
         """Release the file (calamine keeps it open until then)."""
@@ -114,3 +128,49 @@ def _msg_password(name: str) -> str:
 
 def _msg_corrupt(name: str) -> str:
     return f"Filen {name} är ingen Excel-arbetsbok eller är skadad."
+
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_CELL_REF = re.compile(r"([A-Z]+)([0-9]+)")
+
+
+def _error_cells(path: Path, sheet: str) -> dict[tuple[int, int], str]:
+    """Error cells of one sheet of an .xlsx/.xlsm as {(row, col) 0-based: "#REF!"}; {} when unreadable."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            part = _sheet_part(zf, sheet)
+            data = zf.read(part) if part else b""
+    except (OSError, KeyError, zipfile.BadZipFile, ET.ParseError):
+        return {}
+    if b't="e"' not in data and b"t='e'" not in data:
+        return {}
+    found: dict[tuple[int, int], str] = {}
+    for _, el in ET.iterparse(io.BytesIO(data)):
+        if el.tag == _MAIN + "c":
+            if el.get("t") == "e":
+                m = _CELL_REF.fullmatch(el.get("r", ""))
+                v = el.find(_MAIN + "v")
+                if m and v is not None and v.text:
+                    found[(int(m[2]) - 1, _column_index(m[1]))] = v.text
+            el.clear()
+    return found
+
+
+def _sheet_part(zf: zipfile.ZipFile, sheet: str) -> str | None:
+    book = ET.fromstring(zf.read("xl/workbook.xml"))
+    rid = next((s.get(_REL + "id") for s in book.iter(_MAIN + "sheet") if s.get("name") == sheet), None)
+    rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    target = next((r.get("Target") for r in rels.iter(_PKG_REL + "Relationship") if r.get("Id") == rid), None)
+    if not target:
+        return None
+    # -- targets are relative to xl/ unless absolute within the package --
+    return target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
+
+
+def _column_index(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n - 1
