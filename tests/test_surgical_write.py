@@ -338,3 +338,11 @@ def test_excel_serial_counts_from_1899_12_30():
 def test_an_unknown_style_key_is_a_programming_error(tmp_path):
     with pytest.raises(ValueError, match="unknown output style"):
         worksheet_xml(OutputSheet("S", [[OutCell(1, "fet")]]), lambda s: 0)
+
+
+@pytest.mark.parametrize("name", ["", "Resultat/2019", "A" * 32, "'Resultat"])
+def test_an_invalid_sheet_name_is_refused_before_the_file_is_touched(rich, name):
+    before = rich.read_bytes()
+    with pytest.raises(ValueError, match="not a valid Excel sheet name"):
+        XlsxPackageSink(rich).write_sheets([OutputSheet(name, [[OutCell("x")]])])
+    assert rich.read_bytes() == before

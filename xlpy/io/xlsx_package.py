@@ -144,6 +144,10 @@ def apply_sheets(package: Package, sheets: Sequence[OutputSheet], label: str = "
     keys = [s.name.strip().casefold() for s in sheets]
     if len(set(keys)) != len(keys):
         raise ValueError(f"duplicate output sheet names: {[s.name for s in sheets]}")
+    for s in sheets:
+        # -- Excel refuses to open a workbook with such a sheet name, so fail before touching the file --
+        if not s.name.strip() or len(s.name) > 31 or set(s.name) & set("[]:*?/\\") or s.name.startswith("'"):
+            raise ValueError(f"not a valid Excel sheet name: {s.name!r}")
     wb_part = _workbook_part(package, label)
     workbook = parse_xml(package.read(wb_part))
     workbook_changed = False
