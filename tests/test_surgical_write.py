@@ -346,3 +346,21 @@ def test_an_invalid_sheet_name_is_refused_before_the_file_is_touched(rich, name)
     with pytest.raises(ValueError, match="not a valid Excel sheet name"):
         XlsxPackageSink(rich).write_sheets([OutputSheet(name, [[OutCell("x")]])])
     assert rich.read_bytes() == before
+
+
+def test_untouched_entries_keep_their_own_compression(rich_original, tmp_path):
+    # -- re-pack the workbook the way another program might (fast deflate, one part stored), so a writer that
+    #    re-compressed the parts it copies would change their sizes and methods --
+    path = tmp_path / "annan.xlsm"
+    with zipfile.ZipFile(rich_original) as src, zipfile.ZipFile(path, "w") as dst:
+        for info in src.infolist():
+            method = zipfile.ZIP_STORED if info.filename == "xl/theme/theme1.xml" else zipfile.ZIP_DEFLATED
+            dst.writestr(info, src.read(info), compress_type=method, compresslevel=1)
+    with zipfile.ZipFile(path) as zf:
+        before = {i.filename: (i.compress_type, i.compress_size, i.CRC) for i in zf.infolist()}
+    XlsxPackageSink(path).write_sheets(sample_sheets())
+    with zipfile.ZipFile(path) as zf:
+        after = {i.filename: (i.compress_type, i.compress_size, i.CRC) for i in zf.infolist()}
+    kept = [n for n in before if n not in OWNED]
+    assert {n: after[n] for n in kept} == {n: before[n] for n in kept}
+    assert after["xl/theme/theme1.xml"][0] == zipfile.ZIP_STORED
