@@ -40,8 +40,8 @@ def _bars(path: Path, years: list[int], series: list[tuple[str, list[int]]], sta
             bottom = [b + v for b, v in zip(bottom, values)]
         else:
             xs = [j - 0.4 + width * (i + 0.5) for j in range(len(years))]
+            # -- no value labels on grouped bars: they collide at print size; the tables give exact values --
             bars = ax.bar(xs, values, width, label=label, color=COLORS[i % len(COLORS)])
-            ax.bar_label(bars, labels=[_kr_axis(v, 0) for v in values], fontsize=6.5, padding=1.5)
     if stacked:
         ax.bar_label(bars, labels=[_kr_axis(v, 0) for v in bottom], fontsize=7, padding=1.5)
     ax.set_xticks(range(len(years)), [f"År {y}" for y in years])
@@ -50,7 +50,8 @@ def _bars(path: Path, years: list[int], series: list[tuple[str, list[int]]], sta
     ax.margins(y=0.12)
     ax.grid(axis="y", color="#D9D9D9", linewidth=0.6)
     ax.set_axisbelow(True)
-    ax.legend(frameon=False, loc="upper left", ncols=min(n, 3))
+    # -- legend below the plot so it never covers the tallest bars --
+    ax.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncols=min(n, 3))
     fig.tight_layout()
     # -- fixed metadata keeps the PNG bytes identical from run to run --
     fig.savefig(path, dpi=DPI, metadata={"Software": None})

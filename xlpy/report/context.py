@@ -191,7 +191,8 @@ def _goals(results: dict[str, Any], groups: list[dict[str, Any]], omgangar: list
         for o in omgangar:
             members = [results["levels"]["group"][k] for k in o["group_ids"] if k in results["levels"]["group"]]
             parts = [part(m, m.get("municipality") or m["label"]) for m in members]
-            if len(members) > 1:
+            # -- a pooled group size says nothing about the 5-10 rule, which is per group --
+            if len(members) > 1 and metric not in COUNT_METRICS:
                 parts.append(part(o, "sammantaget"))
             state = " (pågående)" if o.get("ongoing") else ""
             lines.append(f"{o['label']}{state}: " + "; ".join(parts) + ".")
@@ -398,6 +399,9 @@ def build_context(results: dict[str, Any]) -> dict[str, Any]:
     data_note = (f"Rapporten är skapad från arbetsboken {meta.get('source') or '–'} med xlpy "
                  f"{meta.get('version') or '–'}. Alla siffror räknas fram ur arbetsbokens blad; rapportdatum är "
                  f"{fmt.date_long(end)} (Rapportperiod slut). {found}")
+    if meta.get("personal_data_override"):
+        data_note += (" Observera: rapporten skapades trots att arbetsboken innehöll uppgifter som liknar "
+                      "personnummer eller namn.")
     return {
         "meta": {"project_name": meta.get("project_name") or "Första Steget",
                  "federation": meta.get("federation") or "–"},

@@ -62,6 +62,8 @@ def _set_properties(doc, results: dict[str, Any]) -> None:  # noqa: ANN001
     props.created = stamp
     props.modified = stamp
     props.revision = 1
+    props.comments = ("Skapad trots varning om personuppgifter i arbetsboken."
+                      if meta.get("personal_data_override") else "")
 
 
 def normalise_zip(path: Path) -> None:

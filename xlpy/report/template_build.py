@@ -80,6 +80,8 @@ def _styles(doc) -> None:  # noqa: ANN001 - docx.Document
         s.paragraph_format.space_after = Pt(0)
         s.paragraph_format.space_before = Pt(0)
         s.paragraph_format.line_spacing = 1.0
+        # -- keeps a table's rows together with the next row, so short tables never split --
+        s.paragraph_format.keep_with_next = True
         if align is not None:
             s.paragraph_format.alignment = align
     note = st.add_style("Parametrar", WD_STYLE_TYPE.PARAGRAPH)
@@ -207,7 +209,7 @@ def _organisation(doc) -> None:  # noqa: ANN001
             "inte använts står inom parentes och räknas inte in i summan.")
     _caption(doc, "Tabell", "{{ tables.staffing }}", "Bemanning per grupp")
     num = [False, False, True]
-    t = _table(doc, ["Grupp", "Roll", "Tjänstgöringsgrad"], [6.0, 6.5, 3.5], num)
+    t = _table(doc, ["Grupp", "Roll", "Tjänstgöringsgrad"], [7.0, 6.0, 3.0], num)
     _tag_row(t, "{%tr for s in staffing %}")
     _tag_row(t, "{%tr for r in s.roles %}")
     _row(doc, t, ["{{ r.group }}", "{{ r.role }}", "{{ r.percent }}"], num)
@@ -309,7 +311,7 @@ def _results(doc) -> None:  # noqa: ANN001
     _caption(doc, "Figur", "{{ project.figure_no }}", "{{ project.figure_title }}", below=True)
 
     _tag(doc, "{%p for o in omgangar %}")
-    doc.add_heading("{{ o.heading }}", 2)
+    doc.add_heading("{{ o.heading }}", 2).paragraph_format.page_break_before = True
     _p(doc, "{{ o.intro }}")
     _tag(doc, "{%p for line in o.bullets %}")
     _p(doc, "{{ line }}", "List Bullet")
@@ -337,7 +339,7 @@ def _results(doc) -> None:  # noqa: ANN001
                   "{{ o.total.planering }}", "{{ o.total.annat }}", "{{ o.total.ej_registrerat }}",
                   "{{ o.total.started }}"], num, bold=True)
     _tag(doc, "{%p if o.type_lines %}")
-    _p(doc, "Utfall per typ (bladet Utfall, kolumnen Typ):")
+    _p(doc, "Utfall per typ (bladet Utfall, kolumnen Typ):").paragraph_format.space_before = Pt(8)
     _tag(doc, "{%p endif %}")
     _tag(doc, "{%p for line in o.type_lines %}")
     _p(doc, "{{ line }}", "List Bullet")
