@@ -1,0 +1,295 @@
+"""The ribbon actions run through xlwings' own Book API without Excel: the remote engine, fed the example
+workbook's values, records what Excel would be asked to do; those writes must equal what the file
+pipeline (xlpy.jobs.recalc_source into a MemoryWorkbook) writes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+import xlwings as xw
+from python_calamine import CalamineWorkbook
+
+from xlpy import spec
+from xlpy.excel import actions
+from xlpy.io.memory import MemoryWorkbook
+from xlpy.io.xlwings_backend import XlwingsBook, address, style_blocks
+from xlpy.jobs import recalc_source
+from xlpy.model import OutCell, OutputSheet
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "workbook" / "forsta_steget_exempel.xlsx"
+OUTPUT_NAMES = list(spec.OUTPUT_SHEETS.values())
+
+
+def _example_values() -> dict[str, list[list[Any]]]:
+    wb = CalamineWorkbook.from_path(str(EXAMPLE))
+    return {name: wb.get_sheet_by_name(name).to_python(skip_empty_area=False) for name in wb.sheet_names}
+
+
+def _json_cell(v: Any) -> Any:
+    if isinstance(v, dt.datetime):
+        return v.isoformat()
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    return "" if v is None else v
+
+
+def _book(values: dict[str, list[list[Any]]], name: str = "exempel.xlsx") -> Any:
+    payload = {
+        "version": xw.__version__,
+        "client": "VBA",
+        "book": {"name": name, "active_sheet_index": 0},
+        "sheets": [
+            {"name": n, "values": [[_json_cell(v) for v in row] for row in rows], "pictures": [], "tables": []}
+            for n, rows in values.items()
+        ],
+        "names": [],
+    }
+    return xw.Book(json=payload)
+
+
+def remote_engine(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make xlwings' remote engine available for one test.
+
+    xlwings validates the licence key when it is first imported, before a test can set it; so the key is
+    set here (tests only; noncommercial is allowed, see excel-facts.md), the engine module imported, and
+    the engine registered the way xlwings/__init__.py does, with everything undone after the test.
+    """
+    monkeypatch.setenv("XLWINGS_LICENSE_KEY", "noncommercial")
+    from xlwings.main import Engine
+    from xlwings.pro import _xlremote
+
+    monkeypatch.setattr(xw.engines, "engines", list(xw.engines.engines))
+    monkeypatch.setattr(xw.engines, "engines_by_name", dict(xw.engines.engines_by_name))
+    if "remote" not in xw.engines.engines_by_name:
+        xw.engines.add(Engine(impl=_xlremote.engine))
+
+
+@pytest.fixture(autouse=True)
+def _remote_engine(monkeypatch: pytest.MonkeyPatch) -> None:
+    remote_engine(monkeypatch)
+
+
+@pytest.fixture(scope="module")
+def example() -> dict[str, list[list[Any]]]:
+    return _example_values()
+
+
+def _actions(book: Any) -> list[dict[str, Any]]:
+    return book.json()["actions"]
+
+
+def _written_values(book: Any, sheet_names: list[str]) -> dict[str, list[list[Any]]]:
+    """The values each setValues action wrote, by sheet name (positions resolved in the final tab order)."""
+    out = {}
+    for a in _actions(book):
+        if a["func"] == "setValues":
+            out[sheet_names[a["sheet_position"]]] = a["values"]
+    return out
+
+
+def _as_json(rows: list[list[Any]]) -> list[list[Any]]:
+    width = max((len(r) for r in rows), default=0)
+    return [[_json_cell(v) for v in row] + [""] * (width - len(row)) for row in rows]
+
+
+def test_recalculate_writes_the_same_figures_as_the_file_pipeline(example: dict[str, list[list[Any]]]) -> None:
+    book = _book(example)
+    message = actions.recalculate(book)
+    assert message.startswith("Klart.")
+    memory = MemoryWorkbook({k: [list(r) for r in v] for k, v in example.items()}, name="exempel.xlsx")
+    recalc_source(memory, memory)
+    names = list(example) + [n for n in OUTPUT_NAMES if n not in example]
+    written = _written_values(book, names)
+    assert set(written) == set(OUTPUT_NAMES)
+    for name in OUTPUT_NAMES:
+        assert written[name] == _as_json(memory.sheets[name]), name
+    alerts = [a for a in _actions(book) if a["func"] == "alert"]
+    assert len(alerts) == 1 and alerts[0]["args"][0] == message
+
+
+def test_recalculate_reads_each_input_sheet_once_and_writes_each_output_sheet_in_few_calls(
+    example: dict[str, list[list[Any]]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    book = _book(example)
+    reads: Counter[str] = Counter()
+    original = XlwingsBook.read_values
+
+    def counting(self: XlwingsBook, sheet: str) -> list[list[Any]]:
+        reads[sheet] += 1
+        return original(self, sheet)
+
+    monkeypatch.setattr(XlwingsBook, "read_values", counting)
+    actions.recalculate(book)
+    assert reads and max(reads.values()) == 1
+    per_sheet: Counter[tuple[int, str]] = Counter(
+        (a["sheet_position"], a["func"]) for a in _actions(book) if a["sheet_position"] is not None
+    )
+    for pos in {p for p, _ in per_sheet}:
+        assert per_sheet[(pos, "setValues")] == 1
+        assert per_sheet[(pos, "sheetClear")] == 1
+    # -- sheets are added after the last tab, in the order the program writes them --
+    added = [a["args"][1] for a in _actions(book) if a["func"] == "addSheet"]
+    assert added == [n for n in OUTPUT_NAMES if n not in example]
+
+
+def test_recalculate_replaces_an_existing_output_sheet_in_place(example: dict[str, list[list[Any]]]) -> None:
+    values = dict(example)
+    values["resultat"] = [["gammalt"]]
+    book = _book(values)
+    actions.recalculate(book)
+    acts = _actions(book)
+    assert "Resultat" not in [a["args"][1] for a in acts if a["func"] == "addSheet"]
+    position = list(values).index("resultat")
+    assert any(a["func"] == "sheetClear" and a["sheet_position"] == position for a in acts)
+
+
+def test_check_data_fills_only_the_kontroll_sheet_and_summarises(example: dict[str, list[list[Any]]]) -> None:
+    values = dict(example)
+    values["Deltagare"] = [list(r) for r in example["Deltagare"]]
+    header = next(i for i, r in enumerate(values["Deltagare"]) if "DeltagarID" in r)
+    start_col = values["Deltagare"][header].index("Startdatum")
+    values["Deltagare"][header + 1][start_col] = "inte ett datum"
+    book = _book(values)
+    message = actions.check_data(book)
+    added = [a["args"][1] for a in _actions(book) if a["func"] == "addSheet"]
+    assert added == ["Kontroll"]
+    written = [a for a in _actions(book) if a["func"] == "setValues"]
+    assert len(written) == 1
+    assert "fel" in message and "Deltagare" in message
+
+
+def test_errors_reach_the_user_as_a_swedish_message_not_a_traceback() -> None:
+    book = _book({"Blad1": [["inget här"]]})
+    message = actions.recalculate(book)
+    alerts = [a for a in _actions(book) if a["func"] == "alert"]
+    assert len(alerts) == 1 and alerts[0]["args"][0] == message
+    assert "Traceback" not in message
+    assert alerts[0]["args"][3] == "critical"
+
+
+def test_unexpected_failures_are_logged_and_explained(
+    example: dict[str, list[list[Any]]], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(actions, "LOG_FILE", tmp_path / "fel.log")
+
+    def boom(*_: Any) -> None:
+        raise RuntimeError("trasig")
+
+    monkeypatch.setattr(actions, "_recalculate", boom)
+    message = actions.recalculate(_book(example))
+    assert message.startswith("Något gick fel (RuntimeError: trasig)")
+    assert str(tmp_path / "fel.log") in message
+    assert "Traceback" in (tmp_path / "fel.log").read_text(encoding="utf-8")
+
+
+def test_create_report_writes_the_docx_and_says_where(example: dict[str, list[list[Any]]], tmp_path: Path) -> None:
+    book = _book(example)
+    target = tmp_path / "rapport.docx"
+    message = actions.create_report(book, out_docx=target)
+    assert target.exists() and target.stat().st_size > 10_000
+    assert str(target) in message
+    assert {a["func"] for a in _actions(book)} >= {"setValues", "alert"}
+
+
+def test_report_goes_beside_the_workbook_or_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    class FakeBook:
+        name = "uppfoljning.xlsx"
+        fullname = str(tmp_path / "uppfoljning.xlsx")
+
+    assert actions.report_path(FakeBook()) == tmp_path / "uppfoljning_arsrapport.docx"
+    monkeypatch.setattr(Path, "home", lambda: tmp_path / "hem")
+    FakeBook.fullname = "https://kommun.sharepoint.com/x/uppfoljning.xlsx"
+    assert actions.report_path(FakeBook()) == tmp_path / "hem" / "uppfoljning_arsrapport.docx"
+
+
+def test_new_workbook_creates_a_readable_template(tmp_path: Path) -> None:
+    book = _book({"Blad1": [[None]]})
+    message = actions.new_workbook(book, folder=tmp_path)
+    created = tmp_path / "Första Steget.xlsx"
+    assert created.exists() and str(created) in message
+    names = CalamineWorkbook.from_path(str(created)).sheet_names
+    assert [s.name for s in spec.INPUT_SHEETS if s.name in names] == [s.name for s in spec.INPUT_SHEETS]
+    assert actions.new_workbook_path(tmp_path) == tmp_path / "Första Steget (2).xlsx"
+
+
+def test_about_names_versions_and_config_sheet() -> None:
+    book = _book({"Blad1": [[None]]})
+    message = actions.about(book)
+    assert f"xlwings {xw.__version__}" in message and "forsta_steget.conf" in message
+
+
+def test_style_blocks_merge_cells_into_rectangles() -> None:
+    def cells(styles: str) -> list[OutCell]:
+        return [OutCell(1, {"t": "text", "p": "pct", "k": "kr"}[s]) for s in styles]
+
+    sheet = OutputSheet("X", [cells("tpp"), cells("tpp"), cells("kkp")])
+    blocks = style_blocks(sheet)
+    assert blocks == {"pct": [(1, 2, 2, 3), (3, 3, 3, 3)], "kr": [(3, 1, 3, 2)]}
+    assert [address(r) for r in blocks["pct"]] == ["B1:C2", "C3"]
+
+
+class _Recorder:
+    """A minimal stand-in for an xlwings Book on desktop Excel, recording the addresses it is asked for."""
+
+    def __init__(self, sheet_name: str = "Måluppfyllelse") -> None:
+        self.calls: list[tuple[str, Any]] = []
+        self.name = "bok.xlsx"
+        recorder = self
+
+        class Rng:
+            def __init__(self, addr: Any, prefix: str = "") -> None:
+                object.__setattr__(self, "addr", addr)
+                object.__setattr__(self, "prefix", prefix)
+
+            @property
+            def font(self) -> Rng:
+                return Rng(self.addr, "font.")
+
+            def __setattr__(self, key: str, value: Any) -> None:
+                recorder.calls.append((self.prefix + key, self.addr))
+
+        class Sheet:
+            name = sheet_name
+
+            def range(self, *args: Any) -> Rng:
+                return Rng(args[0])
+
+            def clear(self) -> None:
+                recorder.calls.append(("clear", None))
+
+            @property
+            def freeze_panes(self) -> Any:
+                recorder.calls.append(("freeze_panes", None))
+                return type("Panes", (), {"freeze_at": lambda _self, _addr: None})()
+
+        self.sheets = [Sheet()]
+
+
+def test_desktop_excel_gets_one_multi_area_call_per_style_property() -> None:
+    rows = [[OutCell("x", "status_met" if (r + c) % 2 else "status_not_met") for c in range(6)] for r in range(6)]
+    rec = _Recorder()
+    XlwingsBook(rec, multi_area=True).write_sheets([OutputSheet("Måluppfyllelse", rows)])
+    colour_calls = [addr for key, addr in rec.calls if key == "color"]
+    assert len(colour_calls) == 2
+    assert all("," in a and len(a) <= 255 for a in colour_calls)
+    assert len([a for key, a in rec.calls if key == "font.color"]) == 2
+    assert [k for k, _ in rec.calls].count("value") == 1
+
+
+def test_desktop_excel_formats_each_real_output_sheet_in_a_handful_of_calls(
+    example: dict[str, list[list[Any]]],
+) -> None:
+    memory = MemoryWorkbook({k: [list(r) for r in v] for k, v in example.items()})
+    recalc_source(memory, memory)
+    for name, sheet in memory.written.items():
+        rec = _Recorder(name)
+        XlwingsBook(rec, multi_area=True).write_sheets([sheet])
+        kinds = Counter(k for k, _ in rec.calls)
+        assert kinds["value"] == 1 and kinds["clear"] == 1, name
+        formatting = sum(n for k, n in kinds.items() if k not in ("value", "clear", "column_width", "freeze_panes"))
+        assert formatting <= 20, (name, kinds)  # one call per distinct property value (~15), a few split for length
+        assert kinds["column_width"] <= len(sheet.col_widths), name

@@ -1,0 +1,184 @@
+"""WorkbookSource and WorkbookSink over an xlwings `Book`: Excel on Windows/macOS, or xlwings' remote engine.
+
+Calls across to Excel are slow, so they are few: one range read per input sheet, and per output sheet
+one clear, one write of all values, one call per style property value per block of cells (on desktop Excel one
+multi-area address covers all blocks sharing e.g. bold or a number format), and one call per run of
+columns with the same width. Only the program's output sheets are touched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from xlpy import spec
+from xlpy.model import STYLES, OutputSheet
+
+Rect = tuple[int, int, int, int]  # first row, first column, last row, last column; 1-based, inclusive
+_MAX_ADDRESS = 255  # Excel's Range() accepts multi-area addresses up to 255 characters
+
+
+def _column_letter(col: int) -> str:
+    letters = ""
+    while col:
+        col, rest = divmod(col - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def address(rect: Rect) -> str:
+    """`(2, 1, 3, 2)` -> `A2:B3`; a single cell -> `A2`."""
+    r1, c1, r2, c2 = rect
+    first = f"{_column_letter(c1)}{r1}"
+    return first if (r1, c1) == (r2, c2) else f"{first}:{_column_letter(c2)}{r2}"
+
+
+def style_blocks(sheet: OutputSheet) -> dict[str, list[Rect]]:
+    """Cells grouped by style key as few rectangles as a row-then-column merge finds ("text" left out)."""
+    runs: dict[str, list[Rect]] = {}
+    for r, row in enumerate(sheet.rows, start=1):
+        c = 0
+        while c < len(row):
+            style = row[c].style
+            end = c
+            while end + 1 < len(row) and row[end + 1].style == style:
+                end += 1
+            if style != "text":
+                runs.setdefault(style, []).append((r, c + 1, r, end + 1))
+            c = end + 1
+    merged: dict[str, list[Rect]] = {}
+    for style, rects in runs.items():
+        out: list[Rect] = []
+        for rect in rects:
+            prev = next((p for p in out if p[1] == rect[1] and p[3] == rect[3] and p[2] == rect[0] - 1), None)
+            if prev is not None:
+                out[out.index(prev)] = (prev[0], prev[1], rect[2], prev[3])
+            else:
+                out.append(rect)
+        merged[style] = out
+    return merged
+
+
+# -- style properties a writer applies, in a fixed order; borders are left out: the remote engine has no
+# portable call for them and they are cosmetic --
+_PROPERTIES = ("num_format", "fill", "bold", "italic", "size", "color", "wrap")
+
+
+def _property_blocks(sheet: OutputSheet) -> dict[tuple[str, Any], list[Rect]]:
+    """Blocks by (property, value), so e.g. every bold style is made bold in one go."""
+    out: dict[tuple[str, Any], list[Rect]] = {}
+    for style, rects in style_blocks(sheet).items():
+        props = STYLES.get(style, {})
+        for prop in _PROPERTIES:
+            if props.get(prop) not in (None, False):
+                out.setdefault((prop, props[prop]), []).extend(rects)
+    return {k: sorted(v) for k, v in sorted(out.items(), key=lambda kv: (_PROPERTIES.index(kv[0][0]), str(kv[0][1])))}
+
+
+def _apply(rng: Any, prop: str, value: Any) -> None:
+    if prop == "num_format":
+        rng.number_format = value
+    elif prop == "fill":
+        rng.color = "#" + value
+    elif prop in ("bold", "italic", "size"):
+        setattr(rng.font, prop, value)
+    elif prop == "color":
+        rng.font.color = "#" + value
+    elif prop == "wrap":
+        rng.wrap_text = True
+
+
+def _chunked_addresses(rects: Iterable[Rect]) -> list[str]:
+    chunks: list[str] = []
+    current = ""
+    for rect in rects:
+        part = address(rect)
+        candidate = f"{current},{part}" if current else part
+        if len(candidate) > _MAX_ADDRESS and current:
+            chunks.append(current)
+            current = part
+        else:
+            current = candidate
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+def _cell_value(value: Any) -> Any:
+    # -- Excel takes datetime, not date; everything else passes through as is --
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return dt.datetime(value.year, value.month, value.day)
+    return value
+
+
+class XlwingsBook:
+    """A WorkbookSource and WorkbookSink over an xlwings `Book` (desktop Excel or the remote engine).
+
+    `multi_area`: format all blocks of a style with one multi-area address (desktop Excel supports it,
+    the remote engine does not); None decides from the book's engine.
+    """
+
+    def __init__(self, book: Any, multi_area: bool | None = None) -> None:
+        self.book = book
+        self.name: str = book.name
+        if multi_area is None:
+            multi_area = book.app.engine.name == "excel"
+        self.multi_area = multi_area
+
+    def sheet_names(self) -> list[str]:
+        """Sheet names in tab order."""
+        return [s.name for s in self.book.sheets]
+
+    def _sheet(self, name: str) -> Any | None:
+        wanted = name.strip().lower()
+        return next((s for s in self.book.sheets if s.name.strip().lower() == wanted), None)
+
+    def read_values(self, sheet: str) -> list[list[Any]]:
+        """Values from A1 to the last used cell of `sheet`, read with one range read (empty sheet: [])."""
+        sh = self._sheet(sheet)
+        if sh is None:
+            raise KeyError(sheet)
+        last = sh.used_range.last_cell
+        values = sh.range((1, 1), (last.row, last.column)).options(ndim=2).value
+        if values == [[None]]:
+            return []
+        return [list(row) for row in values]
+
+    def read_input_values(self) -> dict[str, list[list[Any]]]:
+        """The values of every input sheet of the contract that the book has, keyed by its sheet name."""
+        wanted = {s.name.lower() for s in spec.INPUT_SHEETS}
+        return {n: self.read_values(n) for n in self.sheet_names() if n.strip().lower() in wanted}
+
+    def write_sheets(self, sheets: list[OutputSheet]) -> None:
+        """Replace each output sheet whole; a missing one is added after the last tab."""
+        for out in sheets:
+            self._write_sheet(out)
+
+    def _write_sheet(self, out: OutputSheet) -> None:
+        sh = self._sheet(out.name)
+        if sh is None:
+            sh = self.book.sheets.add(out.name, after=self.book.sheets[-1])
+        sh.clear()
+        width = max((len(r) for r in out.rows), default=0)
+        if width:
+            matrix = [[_cell_value(c.value) for c in row] + [None] * (width - len(row)) for row in out.rows]
+            sh.range((1, 1)).value = matrix
+        for (prop, value), rects in _property_blocks(out).items():
+            targets = _chunked_addresses(rects) if self.multi_area else [address(r) for r in rects]
+            for target in targets:
+                _apply(sh.range(target), prop, value)
+        self._widths(sh, out.col_widths)
+        if out.freeze_rows:
+            sh.freeze_panes.freeze_at(f"A{out.freeze_rows + 1}")
+
+    @staticmethod
+    def _widths(sh: Any, widths: list[float]) -> None:
+        col = 0
+        while col < len(widths):
+            end = col
+            while end + 1 < len(widths) and widths[end + 1] == widths[col]:
+                end += 1
+            first, last = _column_letter(col + 1), _column_letter(end + 1)
+            sh.range(f"{first}:{last}").column_width = widths[col]
+            col = end + 1
