@@ -121,7 +121,7 @@ def test_openpyxl_and_calamine_read_the_output_values(written):
     assert res["A1"].value == "Resultat per grupp" and res["A1"].font.b and res["A1"].font.sz == 14
     assert res["B5"].value == dt.datetime(2019, 2, 4) and res["B5"].number_format == "yyyy-mm-dd"
     assert res["F5"].value == 1520000 and res["F5"].number_format == '#,##0" kr"'
-    assert res["D5"].number_format == "0%" and res["E5"].number_format == "0.0%"
+    assert res["D5"].number_format == "0%" and res["E5"].number_format == "0.0 %"
     assert res.freeze_panes == "A5"
     assert res.column_dimensions["A"].width == 22
     status = wb["Måluppfyllelse"]["E4"]

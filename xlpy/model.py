@@ -98,7 +98,7 @@ STYLES: dict[str, dict[str, Any]] = {
     "int": {"num_format": "#,##0"},
     "kr": {"num_format": '#,##0" kr"'},
     "pct": {"num_format": "0%"},
-    "pct1": {"num_format": "0.0%"},
+    "pct1": {"num_format": "0.0 %"},  # with the space, as Swedish shows "82,5 %" (built-in 0% already does)
     "date": {"num_format": "yyyy-mm-dd"},
     "status_met": {"fill": "C6EFCE", "color": "006100"},
     "status_not_met": {"fill": "FFC7CE", "color": "9C0006"},

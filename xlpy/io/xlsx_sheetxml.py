@@ -81,11 +81,15 @@ def worksheet_xml(sheet: OutputSheet, xf_index: Callable[[dict[str, Any]], int],
     for r, row in enumerate(sheet.rows, start=1):
         cells = [c for c in (_cell(r, ci, cell.value, cell.style, xf_index)
                              for ci, cell in enumerate(row, start=1)) if c]
-        parts.append(f'<row r="{r}">' + "".join(cells) + "</row>" if cells else "")
+        height = sheet.row_heights.get(r - 1)
+        # -- wrapped headers: neither Excel nor LibreOffice grows a row written without a height --
+        ht = f' ht="{_number_text(float(height))}" customHeight="1"' if height else ""
+        parts.append(f'<row r="{r}"{ht}>' + "".join(cells) + "</row>" if cells else "")
     parts.append("</sheetData>")
     parts.append('<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>')
     # -- A4 landscape, one page wide: the tables are wide and users print them for meetings --
-    parts.append('<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>')
+    orientation = "landscape" if sheet.landscape else "portrait"
+    parts.append(f'<pageSetup paperSize="9" orientation="{orientation}" fitToWidth="1" fitToHeight="0"/>')
     parts.append("</worksheet>")
     return "".join(parts).encode("utf-8")
 
