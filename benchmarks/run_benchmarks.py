@@ -1,0 +1,348 @@
+"""Speed at the scale of a whole förbund (issue #6): one command, one machine, one run.
+
+    /work/venv/bin/python benchmarks/run_benchmarks.py                 # 500, 5 000 and 20 000 participants
+    /work/venv/bin/python benchmarks/run_benchmarks.py --sizes 500,5000 --repeat 1   # quick look
+
+For every size it generates a workbook once (cached by size and seed), then times, each in a fresh
+subprocess so the peak memory (ru_maxrss from os.wait4, per child) belongs to that one run:
+
+- calamine: python-calamine merely parsing every input sheet (the floor),
+- recalc:   xlpy.jobs.recalc_file on a copy of the file (read, validate, compute, write the four sheets),
+- report:   xlpy.jobs.report_file on a copy (recalc + the Word report),
+- openpyxl: openpyxl.load_workbook(read_only=False), what a naive tool pays; capped in time and memory.
+
+Times are measured inside the child around the call alone (imports done before), repeated `--repeat`
+times, median taken. The results table goes to benchmarks/README.md between the markers and the raw
+numbers to benchmarks/results.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import math
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+README = HERE / "README.md"
+RESULTS_JSON = HERE / "results.json"
+START_MARK = "<!-- results:start (written by run_benchmarks.py; do not edit by hand) -->"
+END_MARK = "<!-- results:end -->"
+KINDS = ("calamine", "recalc", "report", "openpyxl")
+
+# -- targets of issue #6 --
+TARGET_RECALC_OVER_PARSE = 2.0  # at 5 000
+TARGET_GROWTH_PER_4X = 4.5
+TARGET_PEAK_MB = 1024  # at 20 000
+TARGET_REPORT_OVER_RECALC = 3.0  # at 5 000
+
+
+# ----------------------------------------------------------------------------------------------- child
+
+def _child(kind: str, path: Path, workdir: Path, mem_cap_mb: int) -> dict[str, Any]:
+    """Run one measurement in this (child) process and return its numbers; imports happen before timing."""
+    import resource
+
+    if mem_cap_mb:
+        cap = mem_cap_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+    sys.path.insert(0, str(ROOT))
+    if kind == "calamine":
+        import python_calamine as pc
+
+        from xlpy import spec
+
+        names = {s.name for s in spec.INPUT_SHEETS}
+        t0 = time.perf_counter()
+        book = pc.CalamineWorkbook.from_path(str(path))
+        cells = 0
+        for name in book.sheet_names:
+            if name in names:
+                rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+                cells += sum(len(r) for r in rows)
+        seconds = time.perf_counter() - t0
+        return {"seconds": seconds, "cells": cells}
+    if kind == "openpyxl":
+        import openpyxl
+
+        t0 = time.perf_counter()
+        try:
+            wb = openpyxl.load_workbook(str(path), read_only=False)
+        except MemoryError:
+            return {"error": f"över minnestaket {mem_cap_mb} MB"}
+        seconds = time.perf_counter() - t0
+        return {"seconds": seconds, "sheets": len(wb.sheetnames)}
+    copy = workdir / "kopia.xlsx"
+    shutil.copyfile(path, copy)
+    from xlpy import jobs
+    from xlpy.io import xlsx_package  # noqa: F401 -- imported before timing, as recalc_file would
+    from xlpy.report import render_report  # noqa: F401
+
+    t0 = time.perf_counter()
+    if kind == "recalc":
+        outcome = jobs.recalc_file(copy)
+    elif kind == "report":
+        outcome = jobs.report_file(copy, out_docx=workdir / "rapport.docx")
+    else:
+        raise SystemExit(f"unknown kind {kind}")
+    seconds = time.perf_counter() - t0
+    return {"seconds": seconds, "errors": outcome.errors, "warnings": outcome.warnings}
+
+
+# ---------------------------------------------------------------------------------------------- parent
+
+def run_child(kind: str, path: Path, timeout: float, mem_cap_mb: int = 0) -> dict[str, Any]:
+    """One measurement in a fresh interpreter: its own numbers plus peak RSS (MB) and wall time (s)."""
+    with tempfile.TemporaryDirectory(prefix="xlpy-bench-") as workdir:
+        cmd = [sys.executable, str(Path(__file__).resolve()), "--child", kind, str(path), workdir,
+               str(mem_cap_mb)]
+        t0 = time.perf_counter()
+        # -- stderr goes to a file: two pipes read one after the other can deadlock on a chatty child --
+        with open(Path(workdir) / "stderr.txt", "w+b") as err_file:
+            proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err_file, cwd=ROOT)
+            timer = threading.Timer(timeout, proc.kill)
+            timer.start()
+            out = proc.stdout.read()  # type: ignore[union-attr]
+            # -- os.wait4 gives this child's own rusage (getrusage(RUSAGE_CHILDREN) would be a running max) --
+            _, status, usage = os.wait4(proc.pid, 0)
+            proc.returncode = os.waitstatus_to_exitcode(status)
+            timer.cancel()
+            err_file.seek(0)
+            err = err_file.read()
+        wall = time.perf_counter() - t0
+    result: dict[str, Any] = {"peak_mb": usage.ru_maxrss / 1024, "wall": wall}
+    if proc.returncode != 0:
+        killed = proc.returncode < 0
+        reason = f"avbruten efter {timeout:.0f} s" if killed else err.decode(errors="replace").strip()[-400:]
+        result["error"] = reason
+        return result
+    result.update(json.loads(out.decode().strip().splitlines()[-1]))
+    return result
+
+
+def measure(kind: str, path: Path, repeat: int, timeout: float, mem_cap_mb: int = 0) -> dict[str, Any]:
+    """`repeat` runs of one kind: median time, max peak memory, all raw times; stops at the first error."""
+    runs = []
+    for _ in range(repeat):
+        r = run_child(kind, path, timeout, mem_cap_mb)
+        runs.append(r)
+        print(f"    {kind:9s} {_fmt_s(r.get('seconds'))} s  {r['peak_mb']:7.0f} MB"
+              + (f"  ({r['error']})" if "error" in r else ""), flush=True)
+        if "error" in r:
+            break
+    ok = [r for r in runs if "error" not in r]
+    summary: dict[str, Any] = {"runs": runs, "peak_mb": max(r["peak_mb"] for r in runs)}
+    if len(ok) == len(runs):
+        summary["seconds"] = statistics.median(r["seconds"] for r in ok)
+        summary["wall"] = statistics.median(r["wall"] for r in ok)
+    else:
+        summary["error"] = runs[-1]["error"]
+    return summary
+
+
+def workbook_for(size: int, seed: int, cache: Path) -> tuple[Path, float | None]:
+    """The cached generated workbook for `size` (generated now if missing) and the seconds that took."""
+    sys.path.insert(0, str(ROOT))
+    from xlpy.generate import generate_workbook
+
+    path = cache / f"syntetisk_{size}_s{seed}.xlsx"
+    if path.exists():
+        return path, None
+    cache.mkdir(parents=True, exist_ok=True)
+    t0 = time.perf_counter()
+    generate_workbook(path, size, seed=seed)
+    return path, time.perf_counter() - t0
+
+
+def _fmt_s(x: float | None) -> str:
+    return "–" if x is None else f"{x:7.2f}"
+
+
+def _ratio(a: dict[str, Any] | None, b: dict[str, Any] | None) -> float | None:
+    if not a or not b or "seconds" not in a or "seconds" not in b or not b["seconds"]:
+        return None
+    return float(a["seconds"] / b["seconds"])
+
+
+def growth_per_4x(t1: float, t2: float, n1: int, n2: int) -> float:
+    """Time factor per 4× data between two sizes: (t2/t1) ** (ln 4 / ln(n2/n1)); 4.0 is linear."""
+    return float((t2 / t1) ** (math.log(4) / math.log(n2 / n1)))
+
+
+def machine() -> str:
+    """CPU model, cores, RAM, OS and Python: enough to compare runs."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        mem_kb = next(int(x.split()[1]) for x in Path("/proc/meminfo").read_text().splitlines()
+                      if x.startswith("MemTotal"))
+        ram = f"{mem_kb / 1024 / 1024:.0f} GB RAM"
+    except (OSError, StopIteration):
+        ram = "RAM okänt"
+    return (f"{cpu}, {os.cpu_count()} kärnor, {ram}, {platform.system()} {platform.release()}, "
+            f"Python {platform.python_version()}")
+
+
+def _sec(m: dict[str, Any], kind: str) -> str:
+    x = m.get(kind)
+    if not x:
+        return "ej körd"
+    return f"{x['seconds']:.2f}" if "seconds" in x else f"– ({x['error']})"
+
+
+def _mb(m: dict[str, Any], kind: str) -> str:
+    x = m.get(kind)
+    return f"{x['peak_mb']:.0f} MB" if x else "–"
+
+
+def _rat(m: dict[str, Any], a: str, b: str) -> str:
+    x = _ratio(m.get(a), m.get(b))
+    return "–" if x is None else f"{x:.2f}×"
+
+
+def table(results: dict[str, Any]) -> str:
+    """The Markdown results section (Swedish, like everything a user sees)."""
+    sizes = results["sizes"]
+    lines = [
+        f"Körd {results['date']} på {results['machine']}. Median av {results['repeat']} körningar; "
+        "tider i sekunder för själva anropet (importer gjorda före), minnestopp (ru_maxrss) per process.",
+        "",
+        "| deltagare | närvarorader | filstorlek | calamine läser | recalc | report | openpyxl laddar "
+        "| recalc / calamine | report / recalc | openpyxl / calamine | minnestopp recalc | minnestopp report "
+        "| minnestopp openpyxl |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for s in sizes:
+        r = results["by_size"][str(s)]
+        m = r["measure"]
+        lines.append(
+            f"| {s:,} | {r['attendance_rows']:,} | {r['file_mb']:.1f} MB | {_sec(m, 'calamine')} "
+            f"| {_sec(m, 'recalc')} | {_sec(m, 'report')} | {_sec(m, 'openpyxl')} | {_rat(m, 'recalc', 'calamine')} "
+            f"| {_rat(m, 'report', 'recalc')} | {_rat(m, 'openpyxl', 'calamine')} | {_mb(m, 'recalc')} "
+            f"| {_mb(m, 'report')} | {_mb(m, 'openpyxl')} |".replace(",", " ")
+        )
+    lines += ["", "Tillväxt (tidsfaktor per 4× data; 4,0 är linjärt, målet ≤ 4,5):", ""]
+    lines += ["| från → till | calamine | recalc | report |", "|---|---:|---:|---:|"]
+    for g in results["growth"]:
+        cells = [("–" if g.get(k) is None else f"{g[k]:.2f}") for k in ("calamine", "recalc", "report")]
+        lines.append(f"| {g['from']:,} → {g['to']:,} | {' | '.join(cells)} |".replace(",", " "))
+    lines += ["", "Mål (issue #6):", ""]
+    lines += [f"- {t}" for t in results["targets"]]
+    return "\n".join(lines) + "\n"
+
+
+def check_targets(results: dict[str, Any]) -> list[str]:
+    """One Swedish line per target of issue #6: measured value and uppfyllt / ej uppfyllt / ej mätt."""
+    by = results["by_size"]
+    out = []
+
+    def verdict(ok: bool) -> str:
+        return "uppfyllt" if ok else "EJ uppfyllt"
+
+    m5 = by.get("5000", {}).get("measure", {})
+    x = _ratio(m5.get("recalc"), m5.get("calamine"))
+    out.append("recalc vid 5 000 inom 2× calamine: " + ("ej mätt" if x is None else
+               f"{x:.2f}× – {verdict(x <= TARGET_RECALC_OVER_PARSE)}"))
+    worst = [g["recalc"] for g in results["growth"] if g.get("recalc") is not None]
+    out.append("linjär tillväxt (recalc, ≤ 4,5 per 4×): " + ("ej mätt" if not worst else
+               f"högst {max(worst):.2f} – {verdict(max(worst) <= TARGET_GROWTH_PER_4X)}"))
+    m20 = by.get("20000", {}).get("measure", {})
+    peaks = [m20[k]["peak_mb"] for k in ("recalc", "report") if k in m20]
+    out.append("minnestopp vid 20 000 under 1 GB (recalc och report): " + ("ej mätt" if not peaks else
+               f"{max(peaks):.0f} MB – {verdict(max(peaks) < TARGET_PEAK_MB)}"))
+    x = _ratio(m5.get("report"), m5.get("recalc"))
+    out.append("report vid 5 000 inom 3× recalc: " + ("ej mätt" if x is None else
+               f"{x:.2f}× – {verdict(x <= TARGET_REPORT_OVER_RECALC)}"))
+    return out
+
+
+def write_readme(section: str) -> None:
+    """Replace the generated section of README.md (between the markers), keeping the rest."""
+    text = README.read_text(encoding="utf-8") if README.exists() else f"# Benchmarks\n\n{START_MARK}\n{END_MARK}\n"
+    if START_MARK not in text:
+        text += f"\n{START_MARK}\n{END_MARK}\n"
+    head, rest = text.split(START_MARK, 1)
+    _, tail = rest.split(END_MARK, 1)
+    README.write_text(f"{head}{START_MARK}\n{section}{END_MARK}{tail}", encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.child:
+        kind, path, workdir, cap = args.child
+        print(json.dumps(_child(kind, Path(path), Path(workdir), int(cap))))
+        return 0
+    sizes = [int(x) for x in args.sizes.split(",")]
+    kinds = [k for k in args.kinds.split(",") if k in KINDS]
+    results: dict[str, Any] = {"date": dt.date.today().isoformat(), "machine": machine(), "repeat": args.repeat,
+                               "sizes": sizes, "by_size": {}, "growth": []}
+    for size in sizes:
+        path, gen_s = workbook_for(size, args.seed, Path(args.cache))
+        import python_calamine as pc
+
+        book = pc.CalamineWorkbook.from_path(str(path))
+        attendance_rows = len(book.get_sheet_by_name("Närvaro").to_python()) - 2
+        print(f"{size} deltagare: {path.name}, {attendance_rows} närvarorader"
+              + (f", genererad på {gen_s:.1f} s" if gen_s else ""), flush=True)
+        entry: dict[str, Any] = {"file_mb": path.stat().st_size / 1e6, "attendance_rows": attendance_rows,
+                                 "generate_seconds": gen_s, "measure": {}}
+        for kind in kinds:
+            if kind == "openpyxl":
+                repeat = args.repeat if size <= args.openpyxl_full_repeat_max else 1
+                entry["measure"][kind] = measure(kind, path, repeat, args.openpyxl_timeout, args.openpyxl_mem_mb)
+            else:
+                entry["measure"][kind] = measure(kind, path, args.repeat, args.timeout)
+        results["by_size"][str(size)] = entry
+    for a, b in zip(sizes, sizes[1:], strict=False):
+        g: dict[str, Any] = {"from": a, "to": b}
+        for kind in ("calamine", "recalc", "report"):
+            ma = results["by_size"][str(a)]["measure"].get(kind, {})
+            mb_ = results["by_size"][str(b)]["measure"].get(kind, {})
+            g[kind] = growth_per_4x(ma["seconds"], mb_["seconds"], a, b) if "seconds" in ma and "seconds" in mb_ \
+                else None
+        results["growth"].append(g)
+    results["targets"] = check_targets(results)
+    section = table(results)
+    print()
+    print(section)
+    if not args.no_write:
+        RESULTS_JSON.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        write_readme(section)
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--sizes", default="500,5000,20000", help="participants per workbook, comma-separated")
+    p.add_argument("--repeat", type=int, default=3, help="runs per measurement; the median is reported")
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--kinds", default=",".join(KINDS), help="subset of " + ",".join(KINDS))
+    p.add_argument("--cache", default=str(Path(tempfile.gettempdir()) / "xlpy-bench-cache"),
+                   help="folder for the generated workbooks (kept between runs)")
+    p.add_argument("--timeout", type=float, default=600, help="seconds before a recalc/report run is killed")
+    p.add_argument("--openpyxl-timeout", type=float, default=300, help="cap on one openpyxl load, seconds")
+    p.add_argument("--openpyxl-mem-mb", type=int, default=8000, help="address-space cap for openpyxl, MB")
+    p.add_argument("--openpyxl-full-repeat-max", type=int, default=5000,
+                   help="above this size openpyxl is loaded once, not --repeat times")
+    p.add_argument("--no-write", action="store_true", help="print only; leave README.md and results.json")
+    p.add_argument("--child", nargs=4, metavar=("KIND", "PATH", "WORKDIR", "MEM_CAP_MB"), help=argparse.SUPPRESS)
+    return p
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
