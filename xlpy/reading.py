@@ -15,6 +15,7 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import fields
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
@@ -332,12 +333,13 @@ def read_table(rows: list[list[Any]], sheet: SheetSpec, problems: list[Problem])
     values: dict[str, np.ndarray] = {}
     empties: dict[str, np.ndarray] = {}
     errors: dict[str, np.ndarray] = {}
+    shortest = min(map(len, data), default=0)
     for col in sheet.columns:
         j = index.get(col.key)
         if j is None:
             raw: list[Any] = [None] * len(data)
-        elif all(len(r) > j for r in data):
-            raw = [r[j] for r in data]
+        elif j < shortest:
+            raw = list(map(itemgetter(j), data))
         else:
             raw = [r[j] if len(r) > j else None for r in data]
         values[col.key], empties[col.key], errors[col.key] = convert_column(raw, _converter(sheet, col))

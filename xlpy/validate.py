@@ -65,8 +65,9 @@ def _flag(frame: pd.DataFrame, mask: pd.Series, sheet: spec.SheetSpec, column: s
           message: Callable[[Any], str], out: list[Problem], drop: bool, severity: str = "fel") -> None:
     """One Problem per row in `mask` (message gets the row as a namedtuple); drop them if asked."""
     col = sheet.column(column)
-    for r in frame.loc[mask].itertuples(index=False):
-        out.append(Problem(sheet.name, int(r.row), col.header, _show(getattr(r, column)), message(r),
+    sub = frame.loc[mask]
+    for row_no, r in zip(sub["row"].tolist(), sub.itertuples(index=False), strict=True):
+        out.append(Problem(sheet.name, int(row_no), col.header, _show(getattr(r, column)), message(r),
                            severity=severity))
     if drop:
         frame.loc[mask, "_drop"] = True
@@ -178,22 +179,21 @@ def _check_participants(frame: pd.DataFrame, groups: pd.DataFrame, out: list[Pro
     _duplicates(frame, ["participant_id"], sheet, "participant_id", "DeltagarID", out)
     merged = _with_group(frame, groups)
     live = _live(frame) & merged["period_ok"].fillna(False).astype(bool)
+    with_period = frame.assign(g_start=merged["g_start"], g_end=merged["g_end"])
     for col, label in (("start", "Startdatum"), ("end", "Slutdatum")):
         before = _less(frame[col], merged["g_start"], live)
         after = _less(merged["g_end"], frame[col], live)
-        _flag(frame, before | after, sheet, col,
-              lambda r, label=label, col=col: f"{label} {getattr(r, col).isoformat()} ligger utanför gruppens "
-              f"period {merged.at[_idx(frame, r.row), 'g_start']}–{merged.at[_idx(frame, r.row), 'g_end']}.",
-              out, drop=False, severity="varning")
+
+        def outside(r: Any, label: str = label, col: str = col) -> str:
+            return (f"{label} {_show(getattr(r, col))} ligger utanför gruppens period "
+                    f"{_show(r.g_start)}–{_show(r.g_end)}.")
+
+        _flag(with_period, before | after, sheet, col, outside, out, drop=False, severity="varning")
     inverted = _less(frame["end"], frame["start"], _live(frame))
-    _flag(frame, inverted, sheet, "end", lambda r: f"Slutdatum {r.end.isoformat()} ligger före Startdatum "
-          f"{r.start.isoformat()}.", out, drop=False, severity="varning")
+    _flag(frame, inverted, sheet, "end", lambda r: f"Slutdatum {_show(r.end)} ligger före Startdatum "
+          f"{_show(r.start)}.", out, drop=False, severity="varning")
     usable = merged.loc[_live(frame), ["participant_id", "group_id", "start", "g_start", "g_end", "period_ok"]]
     return usable.reset_index(drop=True)
-
-
-def _idx(frame: pd.DataFrame, row: int) -> Any:
-    return frame.index[frame["row"].to_numpy() == row][0]
 
 
 def _with_group(frame: pd.DataFrame, groups: pd.DataFrame) -> pd.DataFrame:
@@ -213,11 +213,12 @@ def _check_attendance(frame: pd.DataFrame, participants: pd.DataFrame, groups: p
     ok = live & merged["period_ok"].fillna(False).astype(bool)
     outside = _less(frame["date"], merged["g_start"], ok) | _less(merged["g_end"], frame["date"], ok)
     frame_g = frame.assign(_group=merged["group_id"])
+    periods = {g: (a, b) for g, a, b in zip(groups["group_id"], groups["start"], groups["end"], strict=True)}
 
     def message(key: tuple[Hashable, ...], n: int) -> str:
-        grp = groups.set_index("group_id").loc[key[0]]
-        return (f"Datum {_show(key[1])} ligger utanför grupp {key[0]}:s period {_show(grp['start'])}–"
-                f"{_show(grp['end'])} ({_rows_text(n)}). Raden har inte räknats med.")
+        start, end = periods[str(key[0])]
+        return (f"Datum {_show(key[1])} ligger utanför grupp {key[0]}:s period {_show(start)}–"
+                f"{_show(end)} ({_rows_text(n)}). Raden har inte räknats med.")
 
     _flag_grouped(frame_g, outside, ["_group", "date"], sheet, "date", message, out)
     frame.loc[outside, "_drop"] = True
@@ -241,9 +242,9 @@ def _check_outcomes(frame: pd.DataFrame, participants: pd.DataFrame, groups: pd.
     merged.index = frame.index
     begin = merged["p_start"].where(merged["p_start"].notna(), merged["g_start"])
     early = _less(frame["date"], begin, _live(frame))
-    _flag(frame, early, sheet, "date",
-          lambda r: f"Datum {r.date.isoformat()} ligger före deltagarens start "
-                    f"{_show(begin.loc[_idx(frame, r.row)])}. Kontrollera datumet; raden räknas.",
+    _flag(frame.assign(begin_date=begin), early, sheet, "date",
+          lambda r: f"Datum {_show(r.date)} ligger före deltagarens start {_show(r.begin_date)}. "
+                    "Kontrollera datumet; raden räknas.",
           out, drop=False, severity="varning")
 
 
