@@ -209,6 +209,10 @@ def fit_header_heights(sheet: OutputSheet, line_height: float = 15.0) -> OutputS
             continue
         lines = 1
         for j, cell in enumerate(row):
+            longest = max((len(w) for w in str(cell.value).split()), default=0)
+            # -- a header word is never broken: widen its column to hold the longest word --
+            if j < len(sheet.col_widths) and sheet.col_widths[j] < longest + 2:
+                sheet.col_widths[j] = float(longest + 2)
             width = sheet.col_widths[j] if j < len(sheet.col_widths) else 10.0
             per_line = max(int(width) - 1, 1)
             words, n, used = str(cell.value).split(), 1, 0
