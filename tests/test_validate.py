@@ -252,3 +252,16 @@ def test_problems_are_sorted_by_sheet_order_then_row() -> None:
                 Deltagare=[*PARTICIPANTS, ["D4", "X"]])
     rows = [(p.sheet, p.row) for p in data.problems if p.row is not None]
     assert rows == [("Deltagare", 5), ("Närvaro", 2), ("Närvaro", 3)]
+
+
+def test_rows_of_a_group_left_out_for_an_error_point_at_the_group_row() -> None:
+    groups = [*GROUPS[:2], ["P2", "Perstorp", 2, "snart", D(2019, 12, 19)]]
+    att = [ATTENDANCE_HEAD, ["D1", D(2019, 9, 2), "N"], ["D2", D(2019, 9, 2), "N"], ["D3", D(2019, 9, 2), "N"]]
+    data = read(Grupper=groups, Närvaro=att)
+    assert list(data.participants["participant_id"]) == ["D1"]
+    assert list(data.attendance["participant_id"]) == ["D1"]
+    [grp] = on(data, "Grupper")
+    assert (grp.row, grp.column) == (3, "Startdatum")
+    [dep] = on(data, "Deltagare")
+    assert dep.row == 3 and "har ett fel på rad 3 i bladet Grupper (2 rader" in dep.message
+    assert [p.message.split(" har ")[0] for p in on(data, "Närvaro")] == ["DeltagarID D2", "DeltagarID D3"]

@@ -37,11 +37,13 @@ def validate(frames: Frames, problems: list[Problem]) -> tuple[Frames, list[Prob
     groups = _check_groups(f["groups"], out)
     group_spelling = _spelling(groups["group_id"])
     for key in ("staff", "participants"):
-        _link(f[key], "group_id", group_spelling, spec.SHEETS_BY_KEY[key], "GruppID", "Grupper", out)
+        _link(f[key], "group_id", group_spelling, _dropped_rows(f["groups"], "group_id"),
+              spec.SHEETS_BY_KEY[key], "GruppID", "Grupper", out)
     participants = _check_participants(f["participants"], groups, out)
     pid_spelling = _spelling(participants["participant_id"])
     for key in ("attendance", "internships", "outcomes"):
-        _link(f[key], "participant_id", pid_spelling, spec.SHEETS_BY_KEY[key], "DeltagarID", "Deltagare", out)
+        _link(f[key], "participant_id", pid_spelling, _dropped_rows(f["participants"], "participant_id"),
+              spec.SHEETS_BY_KEY[key], "DeltagarID", "Deltagare", out)
     _check_attendance(f["attendance"], participants, groups, out)
     _check_internships(f["internships"], out)
     _check_outcomes(f["outcomes"], participants, groups, out)
@@ -118,10 +120,16 @@ def _spelling(codes: pd.Series) -> dict[str, str]:
     return {str(c).lower(): str(c) for c in codes.dropna()[::-1]}
 
 
-def _link(frame: pd.DataFrame, column: str, spelling: dict[str, str], sheet: spec.SheetSpec, header: str,
-          master: str, out: list[Problem]) -> None:
+def _dropped_rows(master: pd.DataFrame, column: str) -> dict[str, int]:
+    """Lower-case code -> Excel row of master rows left out, so a dependent row can point at the cause."""
+    gone = master.loc[master["_drop"] & master[column].notna()]
+    return {str(c).lower(): int(r) for c, r in zip(gone[column][::-1], gone["row"][::-1], strict=True)}
+
+
+def _link(frame: pd.DataFrame, column: str, spelling: dict[str, str], dropped: dict[str, int],
+          sheet: spec.SheetSpec, header: str, master: str, out: list[Problem]) -> None:
     """Rewrite `column` to the master sheet's spelling; rows whose code is unknown are dropped and
-    reported once per code."""
+    reported once per code (pointing at the master row when that row was left out for an error)."""
     live = _live(frame) & frame[column].notna()
     table = {c: spelling.get(str(c).lower()) for c in frame[column].dropna().unique()}
     mapped = frame[column].map(table)
@@ -130,6 +138,10 @@ def _link(frame: pd.DataFrame, column: str, spelling: dict[str, str], sheet: spe
 
     def message(key: tuple[Hashable, ...], n: int) -> str:
         where = "" if n == 1 else f" ({_rows_text(n)}; den första visas)"
+        master_row = dropped.get(str(key[0]).lower())
+        if master_row is not None:
+            return (f"{header} {key[0]} har ett fel på rad {master_row} i bladet {master}{where}. "
+                    "Raden har inte räknats med.")
         return f"{header} {key[0]} finns inte i bladet {master}{where}. Raden har inte räknats med."
 
     _flag_grouped(frame, unknown, [column], sheet, column, message, out)
