@@ -7,7 +7,14 @@ import copy
 import pytest
 
 from tests.test_report_support import load_fixture, norm
-from xlpy.report.context import PLACEHOLDER, build_context, ended_omgangar, target_text, texts_context, value_text
+from xlpy.report.context import (
+    PLACEHOLDER,
+    build_context,
+    ended_omgangar,
+    target_text,
+    texts_context,
+    value_text,
+)
 
 
 @pytest.mark.parametrize(

@@ -26,18 +26,19 @@ def _kr_axis(x: float, _pos: int) -> str:
     return fmt.kr(x)
 
 
-def _bars(path: Path, years: list[int], series: list[tuple[str, list[int]]], stacked: bool) -> Path:
+def _bars(path: Path, years: list[int], series: list[tuple[str, list[float]]], stacked: bool) -> Path:
     plt.rcParams.update({"font.family": "DejaVu Sans", "font.size": 8.5, "svg.hashsalt": "xlpy",
                          "axes.spines.top": False, "axes.spines.right": False})
     fig, ax = plt.subplots(figsize=(WIDTH_CM / 2.54, HEIGHT_CM / 2.54), dpi=DPI)
     n = len(series)
     width = 0.7 if stacked else 0.8 / max(n, 1)
-    bottom = [0] * len(years)
+    bottom: list[float] = [0.0] * len(years)
     for i, (label, values) in enumerate(series):
+        xs: list[float]
         if stacked:
-            xs = list(range(len(years)))
+            xs = [float(j) for j in range(len(years))]
             bars = ax.bar(xs, values, width, bottom=bottom, label=label, color=COLORS[i % len(COLORS)])
-            bottom = [b + v for b, v in zip(bottom, values)]
+            bottom = [b + v for b, v in zip(bottom, values, strict=True)]
         else:
             xs = [j - 0.4 + width * (i + 0.5) for j in range(len(years))]
             # -- no value labels on grouped bars: they collide at print size; the tables give exact values --

@@ -27,7 +27,7 @@ TEXT_KEYS: dict[str, tuple[tuple[str, ...], bool]] = {
 }
 PLACEHOLDER = "[Text saknas: skriv avsnittet {name} i bladet Texter]"
 STATUS_FILL = dict(zip(STATUSES, (STYLES[k]["fill"] for k in
-                                  ("status_met", "status_not_met", "status_ongoing", "status_no_basis"))))
+                                  ("status_met", "status_not_met", "status_ongoing", "status_no_basis")), strict=True))
 COUNT_METRICS = {"gruppstorlek"}
 YESNO_METRICS = {"enkat"}
 ONE_DECIMAL_METRICS = {"narvaro"}
@@ -168,6 +168,13 @@ def _method(groups: list[dict[str, Any]]) -> tuple[list[dict[str, str]], str]:
     return rows, text + "."
 
 
+def _goal_part(unit: dict[str, Any], name: str, goal_id: str, metric: str) -> str:
+    """`Klippan 76 % (16 av 21) – uppfyllt`: one unit's value and status for one goal."""
+    res = unit.get("goals", {}).get(goal_id, {"value": None, "status": STATUSES[3]})
+    basis = unit.get("basis", {}).get(metric)
+    return f"{name} {value_text(metric, res['value'], basis)} – {res['status'].lower()}"
+
+
 def _goals(results: dict[str, Any], groups: list[dict[str, Any]], omgangar: list[dict[str, Any]],
            municipalities: list[dict[str, Any]]) -> tuple[list[str], list[dict[str, Any]], list[dict[str, Any]]]:
     active = [g for g in results.get("goals", []) if g.get("active", True)]
@@ -182,23 +189,18 @@ def _goals(results: dict[str, Any], groups: list[dict[str, Any]], omgangar: list
                           "value": value_text(metric, res["value"]), "status": res["status"]})
         matrix.append({"label": f"{gid} {goal.get('description') or metric}", "cells": cells})
 
-        def part(u: dict[str, Any], name: str) -> str:
-            res = u.get("goals", {}).get(gid, {"value": None, "status": STATUSES[3]})
-            basis = u.get("basis", {}).get(metric)
-            return f"{name} {value_text(metric, res['value'], basis)} – {res['status'].lower()}"
-
         lines = []
         for o in omgangar:
             members = [results["levels"]["group"][k] for k in o["group_ids"] if k in results["levels"]["group"]]
-            parts = [part(m, m.get("municipality") or m["label"]) for m in members]
+            parts = [_goal_part(m, m.get("municipality") or m["label"], gid, metric) for m in members]
             # -- a pooled group size says nothing about the 5-10 rule, which is per group --
             if len(members) > 1 and metric not in COUNT_METRICS:
-                parts.append(part(o, "sammantaget"))
+                parts.append(_goal_part(o, "sammantaget", gid, metric))
             state = " (pågående)" if o.get("ongoing") else ""
             lines.append(f"{o['label']}{state}: " + "; ".join(parts) + ".")
         if len(municipalities) > 1 or not omgangar:
             lines.append("Per kommun, alla grupper hittills: "
-                         + "; ".join(part(m, m["label"]) for m in municipalities) + ".")
+                         + "; ".join(_goal_part(m, m["label"], gid, metric) for m in municipalities) + ".")
         details.append({"title": f"{gid} {goal.get('description') or metric}",
                         "target": f"Mål: {target_text(goal)}.", "lines": lines})
     return columns, matrix, details
@@ -331,7 +333,7 @@ def _project(results: dict[str, Any], table_no: int, figure_no: int) -> dict[str
             f"första året och {fmt.kr(last_total)} under {fmt.number(len(c['total']))} år.")
     rows = [{"year": f"År {a['year']}", "nothing": fmt.kr(a["cumulative"]), "loss": fmt.kr(b["cumulative"]),
              "total": fmt.kr(t["cumulative"])}
-            for a, b, t in zip(c["om_ingenting_hander"], c["produktionsbortfall"], c["total"])]
+            for a, b, t in zip(c["om_ingenting_hander"], c["produktionsbortfall"], c["total"], strict=True)]
     return {
         "text": text, "rows": rows, "chart": "", "table_no": str(table_no), "figure_no": str(figure_no),
         "table_title": f"Samhällskostnad för projektets {fmt.number(n)} deltagare, ackumulerat",

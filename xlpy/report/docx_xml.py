@@ -5,14 +5,18 @@ All XML is built as elements (never by editing serialised text), so the result s
 
 from __future__ import annotations
 
+import zipfile
+from pathlib import Path
+
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm
 from docx.table import Table
 from docx.text.paragraph import Paragraph
+from lxml.etree import _Element
 
 
-def _el(tag: str, **attrs: str) -> OxmlElement:
+def _el(tag: str, **attrs: str) -> _Element:
     el = OxmlElement(tag)
     for key, value in attrs.items():
         el.set(qn(key), value)
@@ -25,7 +29,7 @@ def add_field(paragraph: Paragraph, instruction: str, shown: str, bold: bool = F
     `shown` is the cached result a reader sees before Word updates the field; it may itself be a
     Jinja tag (e.g. a table number computed by the context), so the document is right even unrefreshed.
     """
-    def run_with(child: OxmlElement) -> None:
+    def run_with(child: _Element) -> None:
         run = paragraph.add_run()
         if bold:
             run.bold = True
@@ -61,10 +65,10 @@ def set_column_widths(table: Table, widths_cm: list[float]) -> None:
     """Set the grid and every cell to the given widths (cm); Word and LibreOffice both honour this."""
     grid = table._tbl.tblGrid
     cols = grid.findall(qn("w:gridCol"))
-    for col, w in zip(cols, widths_cm):
+    for col, w in zip(cols, widths_cm, strict=True):
         col.set(qn("w:w"), str(int(Cm(w).twips)))
     for row in table.rows:
-        for cell, w in zip(row.cells, widths_cm):
+        for cell, w in zip(row.cells, widths_cm, strict=True):
             cell.width = Cm(w)
 
 
@@ -124,7 +128,7 @@ def add_table_style(styles_element, style_id: str, name: str, header_fill: str, 
     styles_element.append(style)
 
 
-def _run(text: str | None = None, fld: str | None = None, tab: bool = False) -> OxmlElement:
+def _run(text: str | None = None, fld: str | None = None, tab: bool = False) -> _Element:
     r = _el("w:r")
     if fld is not None:
         r.append(_el("w:fldChar", **{"w:fldCharType": fld}))
@@ -149,11 +153,12 @@ def find_toc_paragraph(doc) -> Paragraph | None:  # noqa: ANN001 - docx.Document
 def toc_entries(doc, max_level: int = 2) -> list[tuple[int, str]]:  # noqa: ANN001
     """(level, text) of every Heading 1..max_level paragraph after the TOC, in document order."""
     toc = find_toc_paragraph(doc)
-    seen_toc = toc is None
+    toc_p = None if toc is None else toc._p
+    seen_toc = toc_p is None
     out = []
     for par in doc.paragraphs:
         if not seen_toc:
-            seen_toc = par._p is toc._p
+            seen_toc = par._p is toc_p
             continue
         name = par.style.name if par.style is not None else ""
         if name.startswith("Heading ") and name[8:].isdigit() and int(name[8:]) <= max_level and par.text.strip():
@@ -178,7 +183,7 @@ def fill_toc(doc, entries: list[tuple[int, str, str]]) -> bool:  # noqa: ANN001
         return False
     # -- drop the old cached result and the end mark, also when an earlier fill spread them over
     #    following paragraphs; both are rebuilt below --
-    def is_end(r: OxmlElement) -> bool:
+    def is_end(r: _Element) -> bool:
         fc = r.find(qn("w:fldChar"))
         return fc is not None and fc.get(qn("w:fldCharType")) == "end"
 
@@ -227,3 +232,17 @@ def set_update_fields(doc) -> None:  # noqa: ANN001
             child.addprevious(el)
             return
     settings.append(el)
+
+
+FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+def normalise_zip(path: Path) -> None:
+    """Rewrite a .docx with fixed entry timestamps, so the same input gives byte-identical files."""
+    with zipfile.ZipFile(path) as z:
+        entries = [(i.filename, z.read(i.filename)) for i in z.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in entries:
+            info = zipfile.ZipInfo(name, FIXED_ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            z.writestr(info, data)

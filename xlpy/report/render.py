@@ -6,7 +6,6 @@ import datetime as dt
 import shutil
 import subprocess
 import tempfile
-import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -16,12 +15,18 @@ from docxtpl import DocxTemplate, InlineImage
 
 from xlpy.report import charts
 from xlpy.report.context import build_context, ended_omgangar
-from xlpy.report.docx_xml import fill_toc, set_column_widths, set_update_fields, table_alt_text, toc_entries
+from xlpy.report.docx_xml import (
+    fill_toc,
+    normalise_zip,
+    set_column_widths,
+    set_update_fields,
+    table_alt_text,
+    toc_entries,
+)
 from xlpy.report.template_build import GOAL_MATRIX_ALT, TEMPLATE_PATH, TEXT_WIDTH_CM, build_template
 
 CHART_WIDTH_CM = 15.5
 GOAL_LABEL_WIDTH_CM = 5.5
-FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
 class ReportError(Exception):
@@ -34,7 +39,7 @@ def _attach_charts(tpl: DocxTemplate, ctx: dict[str, Any], results: dict[str, An
     if project is not None:
         png = charts.project_chart(project, tmp / "projekt.png")
         ctx["project"]["chart"] = InlineImage(tpl, str(png), width=Cm(CHART_WIDTH_CM))
-    for o_ctx, unit in zip(ctx["omgangar"], ended_omgangar(results)):
+    for o_ctx, unit in zip(ctx["omgangar"], ended_omgangar(results), strict=True):
         png = charts.omgang_chart(unit, tmp / f"grupp_{unit['key']}.png")
         o_ctx["chart"] = InlineImage(tpl, str(png), width=Cm(CHART_WIDTH_CM))
 
@@ -64,17 +69,6 @@ def _set_properties(doc, results: dict[str, Any]) -> None:  # noqa: ANN001
     props.revision = 1
     props.comments = ("Skapad trots varning om personuppgifter i arbetsboken."
                       if meta.get("personal_data_override") else "")
-
-
-def normalise_zip(path: Path) -> None:
-    """Rewrite a .docx with fixed entry timestamps, so the same input gives byte-identical files."""
-    with zipfile.ZipFile(path) as z:
-        entries = [(i.filename, z.read(i.filename)) for i in z.infolist()]
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, data in entries:
-            info = zipfile.ZipInfo(name, FIXED_ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            z.writestr(info, data)
 
 
 def render_report(results: dict[str, Any], out_path: Path | str, template: Path | str | None = None) -> Path:
@@ -178,7 +172,7 @@ def convert_to_pdf(docx_path: Path | str, out_dir: Path | str | None = None, tim
             first = _soffice_pdf(soffice, work, Path(tmpdir), timeout)
             pages = heading_pages(first, [text for _, text in entries])
             doc = Document(str(work))
-            fill_toc(doc, [(lvl, text, page) for (lvl, text), page in zip(entries, pages)])
+            fill_toc(doc, [(lvl, text, page) for (lvl, text), page in zip(entries, pages, strict=True)])
             doc.save(str(work))
         pdf = _soffice_pdf(soffice, work, Path(tmpdir), timeout)
         final = target / (src.stem + ".pdf")

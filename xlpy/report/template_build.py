@@ -25,6 +25,7 @@ from docx.shared import Cm, Pt, RGBColor
 from xlpy.report.docx_xml import (
     add_field,
     add_table_style,
+    normalise_zip,
     set_column_widths,
     set_repeat_header,
     set_table_alt_text,
@@ -158,7 +159,7 @@ def _table(doc, headers: list[str], widths: list[float], numeric: list[bool]):  
     t = doc.add_table(rows=1, cols=len(headers))
     t.style = doc.styles[TABLE_STYLE]
     t.alignment = WD_TABLE_ALIGNMENT.LEFT
-    for cell, h, num in zip(t.rows[0].cells, headers, numeric):
+    for cell, h, num in zip(t.rows[0].cells, headers, numeric, strict=True):
         cell.paragraphs[0].text = h
         cell.paragraphs[0].style = doc.styles["Tabelltal" if num else "Tabelltext"]
     set_repeat_header(t.rows[0])
@@ -168,7 +169,7 @@ def _table(doc, headers: list[str], widths: list[float], numeric: list[bool]):  
 
 def _row(doc, table, texts: list[str], numeric: list[bool], bold: bool = False) -> None:  # noqa: ANN001
     cells = table.add_row().cells
-    for cell, text, num in zip(cells, texts, numeric):
+    for cell, text, num in zip(cells, texts, numeric, strict=True):
         par = cell.paragraphs[0]
         par.style = doc.styles["Tabelltal" if num else "Tabelltext"]
         if text:
@@ -241,7 +242,7 @@ def _goals(doc) -> None:  # noqa: ANN001
     t = doc.add_table(rows=1, cols=4)
     t.style = doc.styles[TABLE_STYLE]
     hdr = t.rows[0].cells
-    for cell, text in zip(hdr, ["Mål", "{%tc for g in goal_columns %}", "{{ g }}", "{%tc endfor %}"]):
+    for cell, text in zip(hdr, ["Mål", "{%tc for g in goal_columns %}", "{{ g }}", "{%tc endfor %}"], strict=True):
         cell.paragraphs[0].text = text
         cell.paragraphs[0].style = doc.styles["Tabelltext"]
     set_repeat_header(t.rows[0])
@@ -389,6 +390,7 @@ def build_template(out_path: Path | str = TEMPLATE_PATH) -> Path:
     out = Path(out_path)
     out.parent.mkdir(parents=True, exist_ok=True)
     doc.save(str(out))
+    normalise_zip(out)
     return out
 
 

@@ -21,7 +21,7 @@ def costs(people: int, moved_on: int) -> dict:
     loss = cost_rows(people, WAGE * 12)
     total = [
         {"year": a["year"], "annual": a["annual"] + b["annual"], "cumulative": a["cumulative"] + b["cumulative"]}
-        for a, b in zip(hander, loss)
+        for a, b in zip(hander, loss, strict=True)
     ]
     return {
         "people": people, "moved_on": moved_on, "remaining": people - moved_on,
