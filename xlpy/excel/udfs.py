@@ -15,7 +15,11 @@ from typing import Any
 
 import xlwings as xw
 
+from xlpy.core import compute
 from xlpy.core.costs import whole_kronor
+from xlpy.io.memory import MemoryWorkbook
+from xlpy.io.xlwings_backend import XlwingsBook
+from xlpy.jobs import load
 from xlpy.model import Settings
 
 CATEGORY = "Första Steget"
@@ -46,18 +50,13 @@ def _fingerprint(values: dict[str, list[list[Any]]]) -> str:
 
 def results_for_book(book: Any) -> dict[str, Any]:
     """The core's results dict for an xlwings `book`, computed only when its input values changed."""
-    from xlpy.core import compute
-    from xlpy.io.memory import MemoryWorkbook
-    from xlpy.io.xlwings_backend import XlwingsBook
-    from xlpy.reading import parse_workbook
-
     source = XlwingsBook(book)
     values = source.read_input_values()
     key = _fingerprint(values)
     if key in _cache:
         _cache.move_to_end(key)
         return _cache[key]
-    results = compute(parse_workbook(MemoryWorkbook(values, name=source.name)))
+    results = compute(load(MemoryWorkbook(values, name=source.name)))
     _cache[key] = results
     while len(_cache) > _CACHE_SIZE:
         _cache.popitem(last=False)
