@@ -49,8 +49,11 @@ def make_input(settings: Settings | None = None, **sheets: list[dict[str, Any]])
     )
 
 
-def group(gid: str = "K2", municipality: str = "Klippan", no: int = 2, start: dt.date = D(2019, 9, 2),
-          end: dt.date = D(2019, 12, 19), weeks: int = 16, internship_weeks: int = 4, days: int = 4,
+AUTUMN_START, AUTUMN_END = D(2019, 9, 2), D(2019, 12, 19)
+
+
+def group(gid: str = "K2", municipality: str = "Klippan", no: int = 2, start: dt.date = AUTUMN_START,
+          end: dt.date = AUTUMN_END, weeks: int = 16, internship_weeks: int = 4, days: int = 4,
           survey: bool = True) -> dict[str, Any]:
     return {"group_id": gid, "municipality": municipality, "group_no": no, "term": "höst", "start": start,
             "end": end, "weeks": weeks, "internship_weeks": internship_weeks, "days_per_week": days,

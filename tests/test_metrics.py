@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.builders import D, group, make_input, person
+from tests.builders import AUTUMN_START, D, group, make_input, person
 from xlpy.core import compute
 from xlpy.core.costs import cost_tables, if_nothing_happens, production_loss
 from xlpy.core.goals import is_met
@@ -15,7 +15,7 @@ def g(results, gid="K2"):
     return results["levels"]["group"][gid]
 
 
-def attendance(pid, statuses, start=D(2019, 9, 2)):
+def attendance(pid, statuses, start=AUTUMN_START):
     import datetime as dt
 
     return [{"participant_id": pid, "date": start + dt.timedelta(days=i), "status": s}
