@@ -20,9 +20,9 @@ COLORS = ("#1F4E79", "#C55A11", "#548235", "#7F7F7F")
 
 
 def _kr_axis(x: float, _pos: int) -> str:
-    """Axis labels in Swedish: `1,5 mn kr` for millions, `800 000 kr` below."""
+    """Axis labels in Swedish: `1,5 milj. kr` for millions, `800 000 kr` below."""
     if abs(x) >= 1_000_000:
-        return fmt.number(x / 1_000_000, 1).removesuffix(",0") + "\u00a0mn\u00a0kr"
+        return fmt.number(x / 1_000_000, 1).removesuffix(",0") + "\u00a0milj.\u00a0kr"
     return fmt.kr(x)
 
 

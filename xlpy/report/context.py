@@ -258,8 +258,10 @@ def _omgang(results: dict[str, Any], o: dict[str, Any], numbers: dict[str, int],
     bullets.append(
         "Sammantaget har " + _join([f"{fmt.percent(m['metrics'].get('sysselsattning'))} av deltagarna från {mun(m)}"
                                     for m in members])
-        + f" gått vidare till arbete eller studier (totalt {_count(oc.get('moved_on'), min_count)} av "
-          f"{_count(oc['started'], min_count)}, {fmt.percent(o['metrics'].get('sysselsattning'))}).")
+        + " gått vidare till arbete eller studier"
+        + (f" (totalt {_count(oc.get('moved_on'), min_count)} av {_count(oc['started'], min_count)}, "
+           f"{fmt.percent(o['metrics'].get('sysselsattning'))})" if len(members) > 1 else "")
+        + ".")
     periods = sorted(oc.get("internships", {}), key=lambda p: int(p) if str(p).isdigit() else 0)
     if periods:
         bullets.append("Praktik: " + _join([
@@ -290,6 +292,8 @@ def _omgang(results: dict[str, Any], o: dict[str, Any], numbers: dict[str, int],
         "heading": f"Resultat {name}", "name": name, "name_lower": name, "intro": intro, "bullets": bullets,
         "participation_table_no": str(numbers["participation"]), "outcome_table_no": str(numbers["outcome"]),
         "rows": [row(m, m["label"]) for m in members], "total": row(o, f"Totalt {name}"),
+        # -- a one-group omgång would repeat its only row as a total --
+        "show_total": len(members) > 1,
         "type_lines": type_lines,
         "cost_intro": (f"Tabellerna visar samhällskostnaden om ingen av {name}s {fmt.number(n)} deltagare går "
                        f"vidare till sysselsättning (om ingenting händer), vad samhället sparar på de "

@@ -210,7 +210,7 @@ def _organisation(doc) -> None:  # noqa: ANN001
             "inte använts står inom parentes och räknas inte in i summan.")
     _caption(doc, "Tabell", "{{ tables.staffing }}", "Bemanning per grupp")
     num = [False, False, True]
-    t = _table(doc, ["Grupp", "Roll", "Tjänstgöringsgrad"], [7.0, 6.0, 3.0], num)
+    t = _table(doc, ["Grupp", "Roll", "Tjänstgöringsgrad"], [6.4, 6.0, 3.6], num)
     _tag_row(t, "{%tr for s in staffing %}")
     _tag_row(t, "{%tr for r in s.roles %}")
     _row(doc, t, ["{{ r.group }}", "{{ r.role }}", "{{ r.percent }}"], num)
@@ -325,9 +325,11 @@ def _results(doc) -> None:  # noqa: ANN001
     _row(doc, t, ["{{ r.label }}", "{{ r.started }}", "{{ r.completers }}", "{{ r.attendance }}",
                   "{{ r.moved_on }}", "{{ r.share_moved_on }}"], num)
     _tag_row(t, "{%tr endfor %}")
+    _tag_row(t, "{%tr if o.show_total %}")
     _row(doc, t, ["{{ o.total.label }}", "{{ o.total.started }}", "{{ o.total.completers }}",
                   "{{ o.total.attendance }}", "{{ o.total.moved_on }}", "{{ o.total.share_moved_on }}"],
          num, bold=True)
+    _tag_row(t, "{%tr endif %}")
     _caption(doc, "Tabell", "{{ o.outcome_table_no }}", "Senaste utfall per deltagare, {{ o.name }}")
     num = [False, True, True, True, True, True, True]
     t = _table(doc, ["Grupp", "Arbete", "Studier", "Planering", "Annat", "Ej registrerat", "Summa"],
@@ -336,9 +338,11 @@ def _results(doc) -> None:  # noqa: ANN001
     _row(doc, t, ["{{ r.label }}", "{{ r.arbete }}", "{{ r.studier }}", "{{ r.planering }}", "{{ r.annat }}",
                   "{{ r.ej_registrerat }}", "{{ r.started }}"], num)
     _tag_row(t, "{%tr endfor %}")
+    _tag_row(t, "{%tr if o.show_total %}")
     _row(doc, t, ["{{ o.total.label }}", "{{ o.total.arbete }}", "{{ o.total.studier }}",
                   "{{ o.total.planering }}", "{{ o.total.annat }}", "{{ o.total.ej_registrerat }}",
                   "{{ o.total.started }}"], num, bold=True)
+    _tag_row(t, "{%tr endif %}")
     _tag(doc, "{%p if o.type_lines %}")
     _p(doc, "Utfall per typ (bladet Utfall, kolumnen Typ):").paragraph_format.space_before = Pt(8)
     _tag(doc, "{%p endif %}")
