@@ -264,9 +264,10 @@ def _check_goals(frame: pd.DataFrame, out: list[Problem]) -> None:
     sheet = spec.GOALS
     if frame.empty:
         return
-    frame["metric"] = frame["metric"].map(lambda m: None if m is None else str(m).strip().lower()).astype(object)
+    # -- pandas 3 turns None into NaN in a text column, so test for str, not for None --
+    frame["metric"] = frame["metric"].map(lambda m: m.strip().lower() if isinstance(m, str) else None).astype(object)
     live = _live(frame)
-    bad_metric = live & ~frame["metric"].map(lambda m: m is not None and is_metric_key(m))
+    bad_metric = live & ~frame["metric"].map(lambda m: isinstance(m, str) and is_metric_key(m))
     _flag(frame, bad_metric, sheet, "metric",
           lambda r: f"Måttet {r.metric} finns inte. Använd ett mått ur listan, t.ex. narvaro eller "
                     "praktik_deltagande_1. Målet har inte räknats med.", out, drop=True)
