@@ -376,23 +376,9 @@ def test_calamine_reads_an_ods_converted_by_libreoffice(tmp_path: Path) -> None:
     assert list(data.attendance["date"]) == [D(2019, 9, 2)] * 2
 
 
-def _encrypted_like(path: Path, tmp_path: Path) -> Path:
-    """An OLE compound file holding EncryptionInfo + EncryptedPackage, which is what Excel writes for a
-    password-protected .xlsx (the streams' content does not matter for detecting it)."""
-    from ms_cfb.Models.Directories.root_directory import RootDirectory
-    from ms_cfb.Models.Directories.stream_directory import StreamDirectory
-    from ms_cfb.ole_file import OleFile
-
-    parts = tmp_path / "parts"
-    parts.mkdir()
-    root = RootDirectory()
-    for name in ("EncryptionInfo", "EncryptedPackage"):
-        (parts / name).write_bytes(b"\x04\x00\x04\x00" + bytes(5000))
-        root.add_directory(StreamDirectory(name, str(parts / name)))
-    ole = OleFile()
-    ole.root_directory = root
-    ole.create_file(str(path))
-    return path
+# -- an OLE compound file holding EncryptionInfo + EncryptedPackage streams (zeros), which is how Excel
+# stores a password-protected .xlsx; made once with ms-cfb (which writes scratch files into the cwd) --
+ENCRYPTED = Path(__file__).parent / "data" / "reading" / "encrypted.xlsx"
 
 
 @pytest.mark.parametrize(("case", "needle"), [
@@ -419,7 +405,7 @@ def test_open_source_explains_unusable_files_in_one_swedish_sentence(tmp_path: P
     elif case == "csv":
         path.write_text("GruppID;Kommun\nK2;Klippan\n", encoding="utf-8")
     elif case == "encrypted":
-        _encrypted_like(path, tmp_path)
+        shutil.copy(ENCRYPTED, path)
     with pytest.raises(WorkbookError) as info:
         open_source(path)
     message = str(info.value)
