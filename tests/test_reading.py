@@ -252,6 +252,12 @@ def test_unknown_setting_is_a_warning_and_bad_value_keeps_the_default() -> None:
     assert probs == [(2, "Nyckel", "varning"), (3, "Värde", "fel"), (4, "Värde", "fel")]
 
 
+def test_error_cell_in_settings_is_reported_once_and_keeps_the_default() -> None:
+    data = parse_workbook(book(Inställningar=[["Nyckel", "Värde"], ["Kalkylår", "#REF!"]]))
+    assert data.settings.horizon_years == 4
+    assert [(p.row, p.column) for p in data.problems if p.sheet == "Inställningar"] == [(2, "Värde")]
+
+
 # -- missing sheets --------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("missing", ["Grupper", "Deltagare"])

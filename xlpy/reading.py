@@ -36,6 +36,8 @@ EXCEL_ERRORS = frozenset(
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 # -- serials 1..2958465 are 1900-01-01..9999-12-31; real follow-up dates are far inside this --
 _SERIAL_MIN, _SERIAL_MAX = 1, 2958465
+# -- larger whole numbers do not fit the Int64 columns (and no count in a follow-up is near this) --
+_INT_MAX = 2**53
 # -- ISO date, optionally with a time as text dates exported from other systems carry --
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")
@@ -66,7 +68,7 @@ def show(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "SANT" if value else "FALSKT"
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return str(int(value))
     if isinstance(value, dt.datetime):
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
@@ -118,6 +120,8 @@ def to_int(value: Any) -> Converted:
         return None, excel_error(value) or f"{show(value)} är inget heltal. Skriv till exempel 17."
     if x < 0:
         return None, f"{show(value)} är negativt; här ska stå ett antal (0 eller mer)."
+    if x > _INT_MAX:
+        return None, f"{show(value)} är orimligt stort för ett antal."
     return int(x), None
 
 
@@ -409,7 +413,8 @@ def parse_settings(rows: list[list[Any]], problems: list[Problem]) -> Settings:
                                     f"{definition.name} står redan på rad {seen[definition.key]}; "
                                     "värdet här används.", severity="varning"))
         seen[definition.key] = int(row_no)
-        if is_empty(raw):
+        # -- an Excel error cell was already reported by read_table --
+        if is_empty(raw) or excel_error(raw):
             continue
         value, err = _setting_value(definition, raw)
         if err is not None:
