@@ -191,8 +191,8 @@ def install_addin(
     target = build_addin(target_dir / ADDIN_FILENAME, {key: sys.executable})
     steps = (
         "Öppna Excel, välj Arkiv > Alternativ > Tillägg > Hantera: Excel-tillägg > Gå…, "
-        "och bocka i 'Forsta_steget'."
+        "och bocka i 'Första Steget'."
         if system == "Windows"
-        else "Öppna Excel, välj Verktyg > Excel-tillägg… och bocka i 'forsta_steget'."
+        else "Öppna Excel, välj Verktyg > Excel-tillägg… och bocka i 'Första Steget'."
     )
     return f"Tillägget installerades i {target}. Python: {sys.executable}. {steps} Fliken 'Första Steget' visas sedan i menyfliksområdet."
