@@ -263,3 +263,24 @@ def test_install_elsewhere_writes_nothing_and_says_what_to_do(tmp_path: Path) ->
     message = addin.install_addin("Linux", {}, tmp_path)
     assert "xlpy addin build" in message and "docs/excel.md" in message
     assert list(tmp_path.iterdir()) == []
+
+
+def test_pinned_xlwings_matches_pyproject() -> None:
+    import tomllib
+
+    deps = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
+    assert f"xlwings=={addin.PINNED_XLWINGS}" in [d.replace(" ", "") for d in deps]
+
+
+def test_oletools_strict_parser_accepts_the_dir_stream(built: Path, modules: dict[str, str]) -> None:
+    from oletools.olevba import VBA_Project
+
+    ole = olefile.OleFileIO(io.BytesIO(_part(built, "xl/vbaProject.bin")))
+    project = VBA_Project(ole, "", "PROJECT", "VBA/dir", relaxed=False)
+    project.parse_project_stream()
+    parsed = {name.rsplit(".", 1)[0]: code for _, name, code in project.parse_modules()}
+    assert parsed == modules
+    assert (project.projectname, project.codepage, project.lcid) == ("forsta_steget", 1252, 0x0409)
+    assert {m.name: (m.textoffset, m.type) for m in project.modules} == {
+        name: (0, 0x21 if name in ("xlwings", "FS_Ribbon", "xlwings_udfs") else 0x22) for name in modules
+    }
