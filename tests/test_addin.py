@@ -284,3 +284,12 @@ def test_oletools_strict_parser_accepts_the_dir_stream(built: Path, modules: dic
     assert {m.name: (m.textoffset, m.type) for m in project.modules} == {
         name: (0, 0x21 if name in ("xlwings", "FS_Ribbon", "xlwings_udfs") else 0x22) for name in modules
     }
+
+
+def test_install_over_a_locked_addin_asks_to_close_excel(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def locked(*_: object, **__: object) -> Path:
+        raise PermissionError(13, "file in use")
+
+    monkeypatch.setattr(addin, "build_addin", locked)
+    with pytest.raises(addin.AddinError, match="Stäng Excel"):
+        addin.install_addin("Windows", {"APPDATA": str(tmp_path)}, tmp_path)

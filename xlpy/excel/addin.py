@@ -177,7 +177,8 @@ def install_addin(
     """Build the add-in with this Python as interpreter and copy it where Excel loads add-ins.
 
     Returns a Swedish message saying where it went and what to do next; on a system without desktop
-    Excel nothing is written and the message says what to do instead.
+    Excel nothing is written and the message says what to do instead. Raises AddinError (Swedish) when
+    the file cannot be written, e.g. while Excel has the add-in loaded.
     """
     system = system or platform.system()
     target_dir = addin_dir(system, env, home)
@@ -188,7 +189,13 @@ def install_addin(
             "se docs/excel.md."
         )
     key = "Interpreter_Win" if system == "Windows" else "Interpreter_Mac"
-    target = build_addin(target_dir / ADDIN_FILENAME, {key: sys.executable})
+    try:
+        target = build_addin(target_dir / ADDIN_FILENAME, {key: sys.executable})
+    except PermissionError as exc:
+        # -- Windows locks a loaded add-in; the usual cause is an Excel still running --
+        raise AddinError(
+            f"Kunde inte skriva {target_dir / ADDIN_FILENAME}. Stäng Excel och försök igen."
+        ) from exc
     steps = (
         "Öppna Excel, välj Arkiv > Alternativ > Tillägg > Hantera: Excel-tillägg > Gå…, "
         "och bocka i 'Första Steget'."
