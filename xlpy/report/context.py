@@ -11,6 +11,7 @@ import datetime as dt
 from typing import Any
 
 from xlpy import fmt
+from xlpy.core.suppress import count_text, suppression_mask, total_hidden
 from xlpy.model import STYLES
 from xlpy.spec import OUTCOME_CATEGORIES, STATUSES
 
@@ -69,17 +70,29 @@ def texts_context(texts: dict[str, str]) -> dict[str, list[str]]:
     return out
 
 
-def value_text(metric: str, value: float | None, basis: list[int] | None = None) -> str:
+def hidden_share(basis: list[int] | None, min_count: int) -> bool:
+    """Whether a share must be hidden because its numerator or denominator counts fewer people than
+    Minsta redovisade antal (attendance days are not people, so callers skip it for närvaro)."""
+    return bool(basis and min_count > 1 and any(0 < int(x) < min_count for x in basis[:2]))
+
+
+def value_text(metric: str, value: float | None, basis: list[int] | None = None, min_count: int = 0,
+               show_basis: bool = True) -> str:
     """A metric's value for a reader: attendance `82,5 %`, other shares `76 % (16 av 21)`,
-    group size `11 deltagare`, survey `ja`/`nej`. None (no basis) -> `–`."""
+    group size `11 deltagare`, survey `ja`/`nej`. None (no basis) -> `–`. With `min_count`, a share built
+    on fewer people than that reads `dolt (färre än N)`, a group size `<N deltagare`."""
     if value is None:
         return "–"
     if metric in COUNT_METRICS:
+        if min_count > 1 and 0 < value < min_count:
+            return f"<{min_count} deltagare"
         return f"{fmt.number(value)} deltagare"
+    if metric not in ONE_DECIMAL_METRICS and metric not in YESNO_METRICS and hidden_share(basis, min_count):
+        return f"dolt (färre än {min_count})"
     if metric in YESNO_METRICS:
         return "ja" if value >= 1 else "nej"
     text = fmt.percent(value, 1 if metric in ONE_DECIMAL_METRICS else 0)
-    if basis and metric not in ONE_DECIMAL_METRICS:
+    if basis and show_basis and metric not in ONE_DECIMAL_METRICS:
         unit = " dagar" if metric == "gruppdagar" else ""
         text += f" ({fmt.number(basis[0])} av {fmt.number(basis[1])}{unit})"
     return text
@@ -168,15 +181,16 @@ def _method(groups: list[dict[str, Any]]) -> tuple[list[dict[str, str]], str]:
     return rows, text + "."
 
 
-def _goal_part(unit: dict[str, Any], name: str, goal_id: str, metric: str) -> str:
+def _goal_part(unit: dict[str, Any], name: str, goal_id: str, metric: str, min_count: int = 0) -> str:
     """`Klippan 76 % (16 av 21) – uppfyllt`: one unit's value and status for one goal."""
     res = unit.get("goals", {}).get(goal_id, {"value": None, "status": STATUSES[3]})
     basis = unit.get("basis", {}).get(metric)
-    return f"{name} {value_text(metric, res['value'], basis)} – {res['status'].lower()}"
+    return f"{name} {value_text(metric, res['value'], basis, min_count)} – {res['status'].lower()}"
 
 
 def _goals(results: dict[str, Any], groups: list[dict[str, Any]], omgangar: list[dict[str, Any]],
-           municipalities: list[dict[str, Any]]) -> tuple[list[str], list[dict[str, Any]], list[dict[str, Any]]]:
+           municipalities: list[dict[str, Any]], min_count: int = 0
+           ) -> tuple[list[str], list[dict[str, Any]], list[dict[str, Any]]]:
     active = [g for g in results.get("goals", []) if g.get("active", True)]
     columns = [g["label"] for g in groups]
     matrix, details = [], []
@@ -186,21 +200,24 @@ def _goals(results: dict[str, Any], groups: list[dict[str, Any]], omgangar: list
         for g in groups:
             res = g.get("goals", {}).get(gid, {"value": None, "status": STATUSES[3]})
             cells.append({"fill": STATUS_FILL.get(res["status"], "FFFFFF"),
-                          "value": value_text(metric, res["value"]), "status": res["status"]})
+                          "value": value_text(metric, res["value"], g.get("basis", {}).get(metric), min_count,
+                                              show_basis=False),
+                          "status": res["status"]})
         matrix.append({"label": f"{gid} {goal.get('description') or metric}", "cells": cells})
 
         lines = []
         for o in omgangar:
             members = [results["levels"]["group"][k] for k in o["group_ids"] if k in results["levels"]["group"]]
-            parts = [_goal_part(m, m.get("municipality") or m["label"], gid, metric) for m in members]
+            parts = [_goal_part(m, m.get("municipality") or m["label"], gid, metric, min_count) for m in members]
             # -- a pooled group size says nothing about the 5-10 rule, which is per group --
             if len(members) > 1 and metric not in COUNT_METRICS:
-                parts.append(_goal_part(o, "sammantaget", gid, metric))
+                parts.append(_goal_part(o, "sammantaget", gid, metric, min_count))
             state = " (pågående)" if o.get("ongoing") else ""
             lines.append(f"{o['label']}{state}: " + "; ".join(parts) + ".")
         if len(municipalities) > 1 or not omgangar:
             lines.append("Per kommun, alla grupper hittills: "
-                         + "; ".join(_goal_part(m, m["label"], gid, metric) for m in municipalities) + ".")
+                         + "; ".join(_goal_part(m, m["label"], gid, metric, min_count) for m in municipalities)
+                         + ".")
         details.append({"title": f"{gid} {goal.get('description') or metric}",
                         "target": f"Mål: {target_text(goal)}.", "lines": lines})
     return columns, matrix, details
@@ -220,19 +237,40 @@ def _omgang(results: dict[str, Any], o: dict[str, Any], numbers: dict[str, int],
     def mun(m: dict[str, Any]) -> str:
         return m.get("municipality") or m["label"]
 
-    def row(u: dict[str, Any], label: str) -> dict[str, str]:
+    # -- small-number suppression over the outcome table: a hidden cell, plus a second one in any row or
+    #    column whose shown total would give it away; shares built on a hidden count are hidden too --
+    cats = (*OUTCOME_CATEGORIES, "Ej registrerat")
+    table = [[int(m["counts"].get("outcomes", {}).get(c, 0)) for c in cats] for m in members]
+    mask = suppression_mask(table, min_count, row_totals=True, col_totals=len(members) > 1)
+
+    def hidden(i: int | None, cat: str) -> bool:
+        if min_count <= 1:
+            return False
+        j = cats.index(cat)
+        if i is None:  # the total row: hidden only when the total itself is small
+            return total_hidden([r[j] for r in table], min_count)
+        return mask[i][j]
+
+    def moved_hidden(u: dict[str, Any], i: int | None) -> bool:
+        moved = int(u["counts"].get("moved_on") or 0)
+        return min_count > 1 and (hidden(i, "Arbete") or hidden(i, "Studier") or 0 < moved < min_count)
+
+    def share_moved(u: dict[str, Any], i: int | None) -> str:
+        return "dolt" if moved_hidden(u, i) else fmt.percent(u["metrics"].get("sysselsattning"))
+
+    def row(u: dict[str, Any], label: str, i: int | None) -> dict[str, str]:
         c = u["counts"]
         outs = c.get("outcomes", {})
+        moved = int(c.get("moved_on") or 0)
+        cells = {cat.lower().replace(" ", "_"): count_text(outs.get(cat, 0), hidden(i, cat), min_count)
+                 for cat in cats}
         return {
             "label": label, "started": _count(c["started"], min_count),
             "completers": _count(c.get("completers"), min_count),
             "attendance": fmt.percent(u["metrics"].get("narvaro"), 1),
-            "moved_on": _count(c.get("moved_on"), min_count),
-            "share_moved_on": fmt.percent(u["metrics"].get("sysselsattning")),
-            "arbete": _count(outs.get("Arbete", 0), min_count), "studier": _count(outs.get("Studier", 0), min_count),
-            "planering": _count(outs.get("Planering", 0), min_count),
-            "annat": _count(outs.get("Annat", 0), min_count),
-            "ej_registrerat": _count(outs.get("Ej registrerat", 0), min_count),
+            "moved_on": count_text(moved, moved_hidden(u, i), min_count),
+            "share_moved_on": share_moved(u, i),
+            **cells,
         }
 
     intake = _join([f"{_count(m['counts']['started'], min_count)} deltagare i {mun(m)}" for m in members])
@@ -249,18 +287,18 @@ def _omgang(results: dict[str, Any], o: dict[str, Any], numbers: dict[str, int],
     phrases = {"Arbete": "Vidare till arbete", "Studier": "Vidare till studier",
                "Planering": "Vidare med planering mot arbete eller studier", "Annat": "Annat utfall",
                "Ej registrerat": "Utfall ej registrerat"}
-    for cat in (*OUTCOME_CATEGORIES, "Ej registrerat"):
-        counts = [(mun(m), m["counts"].get("outcomes", {}).get(cat, 0)) for m in members]
-        if any(n for _, n in counts):
-            bullets.append(f"{phrases[cat]}: " + _join([f"{_count(n, min_count)} från {place}"
-                                                         for place, n in counts if n]) + ".")
+    for cat in cats:
+        counts = [(i, mun(m), m["counts"].get("outcomes", {}).get(cat, 0)) for i, m in enumerate(members)]
+        if any(n for _, _, n in counts):
+            bullets.append(f"{phrases[cat]}: " + _join([f"{count_text(n, hidden(i, cat), min_count)} från {place}"
+                                                         for i, place, n in counts if n]) + ".")
     oc = o["counts"]
     bullets.append(
-        "Sammantaget har " + _join([f"{fmt.percent(m['metrics'].get('sysselsattning'))} av deltagarna från {mun(m)}"
-                                    for m in members])
+        "Sammantaget har " + _join([f"{share_moved(m, i)} av deltagarna från {mun(m)}"
+                                    for i, m in enumerate(members)])
         + " gått vidare till arbete eller studier"
-        + (f" (totalt {_count(oc.get('moved_on'), min_count)} av {_count(oc['started'], min_count)}, "
-           f"{fmt.percent(o['metrics'].get('sysselsattning'))})" if len(members) > 1 else "")
+        + (f" (totalt {count_text(int(oc.get('moved_on') or 0), moved_hidden(o, None), min_count)} av "
+           f"{_count(oc['started'], min_count)}, {share_moved(o, None)})" if len(members) > 1 else "")
         + ".")
     periods = sorted(oc.get("internships", {}), key=lambda p: int(p) if str(p).isdigit() else 0)
     if periods:
@@ -269,17 +307,24 @@ def _omgang(results: dict[str, Any], o: dict[str, Any], numbers: dict[str, int],
             for p in periods]) + " av de erbjudna praktikplatserna.")
 
     type_lines = []
-    for m in members:
+    for i, m in enumerate(members):
         for cat in OUTCOME_CATEGORIES:
             types = m["counts"].get("outcome_types", {}).get(cat, {})
             total = m["counts"].get("outcomes", {}).get(cat, 0)
-            parts = [f"{_count(n, min_count)} {t}" for t, n in sorted(types.items(), key=lambda kv: (-kv[1], kv[0]))
-                     if n]
+            items = [(t, int(n)) for t, n in sorted(types.items(), key=lambda kv: (-kv[1], kv[0])) if n]
             rest = total - sum(types.values())
             if rest > 0:
-                parts.append(f"{_count(rest, min_count)} utan angiven typ")
-            if parts:
-                type_lines.append(f"{cat}, {mun(m)}: " + ", ".join(parts) + ".")
+                items.append(("utan angiven typ", rest))
+            if not items:
+                continue
+            if hidden(i, cat):
+                # -- the category's count is hidden, so its breakdown would reveal it --
+                type_lines.append(f"{cat}, {mun(m)}: fördelning dold (färre än {min_count}).")
+                continue
+            tmask = suppression_mask([[n for _, n in items]], min_count, row_totals=True, col_totals=False)[0]
+            type_lines.append(f"{cat}, {mun(m)}: "
+                              + ", ".join(f"{count_text(n, h, min_count)} {t}"
+                                          for (t, n), h in zip(items, tmask, strict=True)) + ".")
 
     costs = o["costs"]
     n, moved, rem = costs["people"], costs["moved_on"], costs["remaining"]
@@ -291,7 +336,7 @@ def _omgang(results: dict[str, Any], o: dict[str, Any], numbers: dict[str, int],
     return {
         "heading": f"Resultat {name}", "name": name, "name_lower": name, "intro": intro, "bullets": bullets,
         "participation_table_no": str(numbers["participation"]), "outcome_table_no": str(numbers["outcome"]),
-        "rows": [row(m, m["label"]) for m in members], "total": row(o, f"Totalt {name}"),
+        "rows": [row(m, m["label"], i) for i, m in enumerate(members)], "total": row(o, f"Totalt {name}", None),
         # -- a one-group omgång would repeat its only row as a total --
         "show_total": len(members) > 1,
         "type_lines": type_lines,
@@ -373,7 +418,7 @@ def build_context(results: dict[str, Any]) -> dict[str, Any]:
         cover_period = f"{months} månader, {cover_period}"
     mun_names = [m["label"] for m in municipalities]
 
-    columns, matrix, details = _goals(results, groups, omgangar_all, municipalities)
+    columns, matrix, details = _goals(results, groups, omgangar_all, municipalities, min_count)
     method_rows, method_summary = _method(groups)
     table_no = 4  # -- 1 staffing, 2 method, 3 goal matrix --
     statistics = []
