@@ -8,9 +8,11 @@ levels pool rows and never average percentages.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from xlpy.model import InputData
@@ -31,6 +33,8 @@ class Facts:
     periods: list[int]
     placement_counts: pd.DataFrame  # index (group_id, period): offered, participated
     outcome_types: pd.DataFrame  # group_id, category, type, n
+    # -- per-group sums, built on first use by _group_sums; a unit then adds a few rows of them --
+    cache: dict[Any, Any] = field(default_factory=dict, repr=False)
 
 
 def _bool(s: pd.Series) -> pd.Series:
@@ -126,71 +130,153 @@ def _share(num: int, den: int) -> float | None:
     return None if den == 0 else num / den
 
 
+@dataclass
+class _GroupSums:
+    """Every additive per-participant fact summed per group (rows aligned with facts.groups.index), plus
+    the per-group plan, placement and outcome-type figures; built once, so a unit costs O(its groups)."""
+
+    pos: dict[Any, int]
+    people: np.ndarray  # int64, one row per group, columns PERSON_SUMS
+    planned: list[int | None]  # None where the plan (weeks, days per week) cannot be read
+    days: np.ndarray
+    survey: list[bool]
+    offered: dict[int, np.ndarray]  # period -> per group
+    participated: dict[int, np.ndarray]
+    outcome_types: list[Counter[tuple[str, str]]]
+
+
+PERSON_SUMS = ("started", "completers", "att_N", "att_F", "att_G", "offered_ok", "cv_brev", "guidance",
+               "no_ill", "plan", "referenser", "moved_on", "ill_health",
+               *(f"out_{c}" for c in (*OUTCOME_CATEGORIES, NO_OUTCOME)))
+
+
+def _group_sums(facts: Facts, placements_per_participant: int) -> _GroupSums:
+    key = ("group_sums", placements_per_participant)
+    if key in facts.cache:
+        return facts.cache[key]  # type: ignore[no-any-return]
+    people, groups = facts.people, facts.groups
+    comp = people["completer"].to_numpy(dtype=bool)
+    ill = people["ill_health"].to_numpy(dtype=bool)
+    moved = people["moved_on"].to_numpy(dtype=bool)
+    outcome = people["outcome"].to_numpy()
+    cols: dict[str, Any] = {
+        "started": np.ones(len(people), dtype=np.int64),
+        "completers": comp,
+        "att_N": people["att_N"].to_numpy(),
+        "att_F": people["att_F"].to_numpy(),
+        "att_G": people["att_G"].to_numpy(),
+        "offered_ok": comp & (people["placements_offered"].to_numpy() >= placements_per_participant),
+        "cv_brev": comp & people["cv"].to_numpy(dtype=bool) & people["letter"].to_numpy(dtype=bool),
+        "guidance": comp & people["guidance"].to_numpy(dtype=bool),
+        "no_ill": comp & ~ill,
+        "plan": comp & ~ill & (people["action_plan"].to_numpy(dtype=bool) | moved),
+        "referenser": comp & (people["placements_taken"].to_numpy() > 0),
+        "moved_on": moved,
+        "ill_health": ill,
+    }
+    for c in (*OUTCOME_CATEGORIES, NO_OUTCOME):
+        cols[f"out_{c}"] = outcome == c
+    frame = pd.DataFrame({k: np.asarray(v, dtype=np.int64) for k, v in cols.items()}, index=people.index)
+    sums = frame.groupby(people["group_id"].to_numpy()).sum().reindex(groups.index, fill_value=0)
+
+    planned: list[int | None] = []
+    for _, grp in groups.iterrows():
+        try:
+            planned.append(int(grp["days_per_week"]) * (int(grp["weeks"]) - int(grp["internship_weeks"] or 0)))
+        except (TypeError, ValueError):
+            planned.append(None)
+    pos = {gid: i for i, gid in enumerate(groups.index)}
+    offered = {p: np.zeros(len(groups), dtype=np.int64) for p in facts.periods}
+    participated = {p: np.zeros(len(groups), dtype=np.int64) for p in facts.periods}
+    pc = facts.placement_counts
+    if len(pc):
+        for gid, period, off, part in zip(pc.index.get_level_values(0), pc.index.get_level_values(1),
+                                          pc["offered"], pc["participated"], strict=True):
+            if int(period) in offered and gid in pos:
+                offered[int(period)][pos[gid]] += int(off)
+                participated[int(period)][pos[gid]] += int(part)
+    types: list[Counter[tuple[str, str]]] = [Counter() for _ in range(len(groups))]
+    ot = facts.outcome_types
+    for gid, outcome, otype, count in zip(ot["group_id"], ot["outcome"], ot["outcome_type"], ot["n"], strict=True):
+        if gid in pos:
+            types[pos[gid]][(str(outcome), str(otype))] += int(count)
+    result = _GroupSums(
+        pos=pos,
+        people=sums[list(PERSON_SUMS)].to_numpy(dtype=np.int64),
+        planned=planned,
+        days=groups["distinct_days"].to_numpy(dtype=np.int64),
+        survey=[bool(x) for x in groups["survey_done"].fillna(False)],
+        offered=offered,
+        participated=participated,
+        outcome_types=types,
+    )
+    facts.cache[key] = result
+    return result
+
+
 def unit_figures(facts: Facts, group_ids: list[str], excused_absence: str,
                  placements_per_participant: int) -> dict[str, Any]:
-    """Metrics, their basis (numerator, denominator) and counts for the union of `group_ids`."""
-    people = facts.people[facts.people["group_id"].isin(group_ids)]
-    groups = facts.groups.loc[group_ids]
-    comp = people[people["completer"]]
-    started, n_comp = len(people), len(comp)
+    """Metrics, their basis (numerator, denominator) and counts for the union of `group_ids`.
 
-    n, f, g = int(people["att_N"].sum()), int(people["att_F"].sum()), int(people["att_G"].sum())
+    Sums per-group totals built once per workbook (_group_sums), so the cost is O(len(group_ids)), not
+    O(participants): a förbund with thousands of groups has as many units, and filtering all participants
+    for each of them grew quadratically (issue #6).
+    """
+    gs = _group_sums(facts, placements_per_participant)
+    idx = [gs.pos[g] for g in group_ids]
+    tot = dict(zip(PERSON_SUMS, (int(x) for x in gs.people[idx].sum(axis=0)), strict=True))
+    started, n_comp = tot["started"], tot["completers"]
+    n, f, g = tot["att_N"], tot["att_F"], tot["att_G"]
     att_den = n + f if excused_absence == "exkludera" else n + f + g
-
-    no_ill = comp[~comp["ill_health"]]
-    plan_num = int((no_ill["action_plan"] | no_ill["moved_on"]).sum())
 
     planned = 0
     days = 0
     plan_known = True
-    for _, grp in groups.iterrows():
-        try:
-            per_group = int(grp["days_per_week"]) * (int(grp["weeks"]) - int(grp["internship_weeks"] or 0))
-        except (TypeError, ValueError):
+    for i in idx:
+        per_group = gs.planned[i]
+        if per_group is None:
             plan_known = False
             continue
         planned += per_group
-        days += int(grp["distinct_days"])
-    survey = [bool(x) for x in groups["survey_done"].fillna(False)]
+        days += int(gs.days[i])
+    survey = [gs.survey[i] for i in idx]
 
     basis: dict[str, tuple[int, int]] = {
         "narvaro": (n, att_den),
-        "praktik_erbjuden": (int((comp["placements_offered"] >= placements_per_participant).sum()), n_comp),
-        "cv_brev": (int((comp["cv"] & comp["letter"]).sum()), n_comp),
-        "vagledning": (int(comp["guidance"].sum()), n_comp),
-        "handlingsplan": (plan_num, len(no_ill)),
-        "referenser": (int((comp["placements_taken"] > 0).sum()), n_comp),
+        "praktik_erbjuden": (tot["offered_ok"], n_comp),
+        "cv_brev": (tot["cv_brev"], n_comp),
+        "vagledning": (tot["guidance"], n_comp),
+        "handlingsplan": (tot["plan"], tot["no_ill"]),
+        "referenser": (tot["referenser"], n_comp),
         # -- no attendance rows at all means the activity days are unknown, not zero --
         "gruppdagar": (days, planned if (plan_known and days > 0) else 0),
         "enkat": (sum(survey), len(survey)),
-        "sysselsattning": (int(people["moved_on"].sum()), started),
+        "sysselsattning": (tot["moved_on"], started),
     }
     internships: dict[str, dict[str, int]] = {}
-    pc = facts.placement_counts
     for period in facts.periods:
-        if len(pc):
-            sel = pc[pc.index.get_level_values(0).isin(group_ids) & (pc.index.get_level_values(1) == period)]
-            off, part = int(sel["offered"].sum()), int(sel["participated"].sum())
-        else:
-            off = part = 0
+        off, part = int(gs.offered[period][idx].sum()), int(gs.participated[period][idx].sum())
         internships[str(period)] = {"offered": off, "participated": part}
         basis[f"praktik_deltagande_{period}"] = (part, off)
 
     metrics: dict[str, float | int | None] = {k: _share(*v) for k, v in basis.items()}
     metrics["gruppstorlek"] = started if started else None
-    outcomes = {c: int((people["outcome"] == c).sum()) for c in (*OUTCOME_CATEGORIES, NO_OUTCOME)}
-    ot = facts.outcome_types[facts.outcome_types["group_id"].isin(group_ids)]
+    outcomes = {c: tot[f"out_{c}"] for c in (*OUTCOME_CATEGORIES, NO_OUTCOME)}
+    merged: Counter[tuple[str, str]] = Counter()
+    for i in idx:
+        merged.update(gs.outcome_types[i])
     outcome_types: dict[str, dict[str, int]] = {}
-    for rec in ot.groupby(["outcome", "outcome_type"], as_index=False)["n"].sum().itertuples(index=False):
-        outcome_types.setdefault(str(rec.outcome), {})[str(rec.outcome_type)] = int(rec.n)
-    moved_on = int(people["moved_on"].sum())
+    # -- sorted by outcome, then type: the order the JSON and the report tables have always had --
+    for (outcome, otype), count in sorted(merged.items()):
+        outcome_types.setdefault(outcome, {})[otype] = count
+    moved_on = tot["moved_on"]
     counts = {
         "started": started,
         "completers": n_comp,
         "early_leavers": started - n_comp,
         "moved_on": moved_on,
         "remaining": started - moved_on,
-        "ill_health": int(people["ill_health"].sum()),
+        "ill_health": tot["ill_health"],
         "attendance": {"N": n, "F": f, "G": g},
         "outcomes": outcomes,
         "outcome_types": outcome_types,
