@@ -107,3 +107,19 @@ def test_new_refuses_to_overwrite(tmp_path, capsys):
     before = sha(target)
     assert main(["new", str(target)]) == 2
     assert sha(target) == before
+
+
+def test_addin_build_is_reproducible_from_the_command(tmp_path):
+    a, b = tmp_path / "a.xlam", tmp_path / "b.xlam"
+    assert main(["addin", "build", "-o", str(a)]) == 0
+    assert main(["addin", "build", "-o", str(b)]) == 0
+    assert a.read_bytes() == b.read_bytes()
+
+
+def test_addin_build_refuses_a_mismatched_xlwings_with_one_sentence(tmp_path, monkeypatch, capsys):
+    import xlwings
+
+    monkeypatch.setattr(xlwings, "__version__", "0.0.1")
+    assert main(["addin", "build", "-o", str(tmp_path / "x.xlam")]) == 2
+    out = capsys.readouterr().out
+    assert out.startswith("Fel: ") and "Traceback" not in out

@@ -94,10 +94,13 @@ def cmd_addin(args: argparse.Namespace) -> int:
     """Bygg Excel-tillägget (build) eller installera det där Excel hittar det (install)."""
     from xlpy.excel import addin
 
-    if args.action == "build":
-        _say(f"Skrev {addin.build_addin(Path(args.output))}")
-    else:
-        _say(addin.install_addin())
+    try:
+        if args.action == "build":
+            _say(f"Skrev {addin.build_addin(Path(args.output))}")
+        else:
+            _say(addin.install_addin())
+    except addin.AddinError as e:  # version mismatch, or the add-in file is in use by Excel
+        raise WorkbookError(str(e)) from e
     return EXIT_OK
 
 
