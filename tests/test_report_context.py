@@ -88,7 +88,8 @@ def test_outcomes_list_the_typ_breakdown_per_municipality():
     assert "Arbete, Klippan: 3 extratjänst, 1 nystartsjobb, 1 ordinarie anställning." in lines
     assert "Studier, Perstorp: 2 yrkes-SFI." in lines
     assert "Annat, Klippan: 1 avslutad av Arbetsförmedlingen." in lines
-    assert "Planering, Perstorp: 7 utan angiven typ." in lines
+    # a category with no Typ at all is not broken down (the seed's footnotes do the same)
+    assert not any(line.startswith("Planering") for line in lines)
 
 
 def test_small_counts_are_hidden_when_a_minimum_is_set():

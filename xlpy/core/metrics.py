@@ -118,11 +118,9 @@ def build_facts(data: InputData) -> Facts:
     else:
         placement_counts = pd.DataFrame(columns=["offered", "participated"])
 
-    moved = people[people["moved_on"] | people["outcome"].isin(OUTCOME_CATEGORIES)]
-    outcome_types = (
-        moved.assign(outcome_type=moved["outcome_type"].replace("", "ospecificerat"))
-        .groupby(["group_id", "outcome", "outcome_type"]).size().rename("n").reset_index()
-    )
+    # -- only typed outcomes are broken down; the rest of a category is "utan angiven typ" for the reader --
+    typed = people[people["outcome"].isin(OUTCOME_CATEGORIES) & (people["outcome_type"].astype(str).str.strip() != "")]
+    outcome_types = typed.groupby(["group_id", "outcome", "outcome_type"]).size().rename("n").reset_index()
     return Facts(people, groups, periods, placement_counts, outcome_types)
 
 

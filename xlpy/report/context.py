@@ -312,6 +312,8 @@ def _omgang(results: dict[str, Any], o: dict[str, Any], numbers: dict[str, int],
             types = m["counts"].get("outcome_types", {}).get(cat, {})
             total = m["counts"].get("outcomes", {}).get(cat, 0)
             items = [(t, int(n)) for t, n in sorted(types.items(), key=lambda kv: (-kv[1], kv[0])) if n]
+            if not items:  # -- no Typ given for this category: nothing to break down --
+                continue
             rest = total - sum(types.values())
             if rest > 0:
                 items.append(("utan angiven typ", rest))
