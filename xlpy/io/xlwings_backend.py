@@ -169,6 +169,15 @@ class XlwingsBook:
             for target in targets:
                 _apply(sh.range(target), prop, value)
         self._widths(sh, out.col_widths)
+        # -- wrapped header rows: one call per distinct height, over all rows that share it --
+        by_height: dict[float, list[int]] = {}
+        for r, h in sorted(out.row_heights.items()):
+            by_height.setdefault(h, []).append(r + 1)
+        for h, rows in by_height.items():
+            sh.range(",".join(f"{r}:{r}" for r in rows) if self.multi_area else f"{rows[0]}:{rows[0]}").row_height = h
+            if not self.multi_area:
+                for r in rows[1:]:
+                    sh.range(f"{r}:{r}").row_height = h
         if out.freeze_rows:
             sh.freeze_panes.freeze_at(f"A{out.freeze_rows + 1}")
 
