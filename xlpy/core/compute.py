@@ -58,22 +58,38 @@ def goal_list(data: InputData) -> list[dict[str, Any]]:
     return out
 
 
+def _group_columns(facts: Facts) -> dict[str, Any]:
+    """The group columns _unit reads, as plain lists by position, built once per workbook: slicing the
+    groups DataFrame for each of thousands of units cost more than all the metrics (issue #6)."""
+    cols: dict[str, Any] | None = facts.cache.get("group_columns")
+    if cols is None:
+        g = facts.groups
+        cols = {c: g[c].tolist() for c in ("start", "end", "ongoing", "municipality", "group_no", "term",
+                                            "weeks", "internship_weeks", "days_per_week")}
+        cols["staffing"] = g["staffing"].to_numpy(dtype=float)
+        cols["pos"] = {gid: i for i, gid in enumerate(g.index)}
+        facts.cache["group_columns"] = cols
+    return cols
+
+
 def _unit(facts: Facts, settings: Settings, level: str, key: str, label: str, group_ids: list[str],
           active_goals: list[dict[str, Any]], group_units: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    grp = facts.groups.loc[group_ids]
-    starts = [d for d in grp["start"] if d]
-    ends = [d for d in grp["end"] if d]
-    ongoing = bool(grp["ongoing"].any())
+    cols = _group_columns(facts)
+    idx = [cols["pos"][gid] for gid in group_ids]
+    ends_all = [cols["end"][i] for i in idx]
+    starts = [d for d in (cols["start"][i] for i in idx) if d]
+    ends = [d for d in ends_all if d]
+    ongoing = any(cols["ongoing"][i] for i in idx)
     rs, re_ = settings.report_start, settings.report_end
     ended_in_period = bool(
-        len(grp) and re_ is not None and all(e is not None and e <= re_ and (rs is None or e >= rs)
-                                             for e in grp["end"])
+        len(idx) and re_ is not None and all(e is not None and e <= re_ and (rs is None or e >= rs)
+                                             for e in ends_all)
     )
     figures = unit_figures(facts, group_ids, settings.excused_absence, settings.placements_per_participant)
     one = level == "group"
-    row = grp.iloc[0] if len(grp) else None
-    municipalities = sorted(set(grp["municipality"]))
-    numbers = sorted({int(x) for x in grp["group_no"].dropna()})
+    first = idx[0] if idx else None
+    municipalities = sorted({cols["municipality"][i] for i in idx})
+    numbers = sorted({int(cols["group_no"][i]) for i in idx if not pd.isna(cols["group_no"][i])})
     unit: dict[str, Any] = {
         "level": level,
         "key": key,
@@ -85,13 +101,13 @@ def _unit(facts: Facts, settings: Settings, level: str, key: str, label: str, gr
         "end": _iso(max(ends)) if ends else None,
         "ongoing": ongoing,
         "ended_in_report_period": ended_in_period,
-        "term": (None if row is None or pd.isna(row.get("term")) else row.get("term")) if one else None,
-        "weeks": _num(row.get("weeks")) if one and row is not None else None,
-        "internship_weeks": _num(row.get("internship_weeks")) if one and row is not None else None,
-        "days_per_week": _num(row.get("days_per_week")) if one and row is not None else None,
+        "term": (None if first is None or pd.isna(cols["term"][first]) else cols["term"][first]) if one else None,
+        "weeks": _num(cols["weeks"][first]) if one and first is not None else None,
+        "internship_weeks": _num(cols["internship_weeks"][first]) if one and first is not None else None,
+        "days_per_week": _num(cols["days_per_week"][first]) if one and first is not None else None,
         **figures,
     }
-    unit["counts"]["staffing_percent"] = _num(round(float(facts.groups.loc[group_ids, "staffing"].sum()), 1))
+    unit["counts"]["staffing_percent"] = _num(round(float(cols["staffing"][idx].sum()), 1))
     unit_goals: dict[str, dict[str, Any]] = {}
     for g in active_goals:
         value = unit["metrics"].get(g["metric"])
