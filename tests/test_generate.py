@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from xlpy import spec
-from xlpy.generate import MESSY_SHARE, generate_workbook, plan_groups
+from xlpy import generate, spec
+from xlpy.generate import MESSY_SHARE, AttendanceOverflowWarning, generate_workbook, plan_groups
 from xlpy.io.calamine_backend import open_source
 from xlpy.jobs import check_file
 from xlpy.model import InputData
@@ -116,3 +116,14 @@ def test_check_computes_figures_for_every_group(workbook: Path, data: InputData)
     results = outcome.results
     assert results["levels"]["project"]["all"]["counts"]["started"] == PARTICIPANTS
     assert len(results["levels"]["group"]) == len(data.groups)
+
+
+def test_attendance_stops_at_excels_last_row_with_a_warning(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                                            ) -> None:
+    # -- a tiny row limit stands in for Excel's 1 048 576, which ~15 000 participants reach --
+    monkeypatch.setattr(generate, "EXCEL_MAX_ROWS", 400)
+    with pytest.warns(AttendanceOverflowWarning, match="Närvaro rymmer högst 398 rader"):
+        path = generate_workbook(tmp_path / "full.xlsx", 40)
+    with open_source(path) as source:
+        assert len(source.read_values("Närvaro")) == 400
+        assert len(source.read_values("Deltagare")) == 2 + 40

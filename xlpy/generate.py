@@ -12,6 +12,11 @@ instruction in row 1, headers in row 2, data from row 3. Data are plain ranges, 
 XlsxWriter's constant_memory mode (needed to write 20 000 participants, ~1.4 M attendance rows, in
 constant memory) cannot add Tables, and the reading rules accept both.
 
+Excel holds at most 1 048 576 rows a sheet. At ~70 attendance rows a participant one Närvaro sheet is
+full at about 15 000 participants; beyond that the generator fills Närvaro to the last row, leaves the
+remaining participants without attendance rows (their groups get "Underlag saknas" for närvaro) and
+warns. A real förbund at that scale could not keep its attendance in one workbook sheet either.
+
 The same `seed` gives the same file, byte for byte.
 """
 
@@ -19,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,7 +36,14 @@ import xlsxwriter
 from xlpy import spec
 from xlpy.defaults import DEFAULT_GOALS
 
-__all__ = ["MESSY_SHARE", "MUNICIPALITIES", "generate_workbook", "plan_groups"]
+__all__ = ["EXCEL_MAX_ROWS", "MESSY_SHARE", "MUNICIPALITIES", "AttendanceOverflowWarning", "generate_workbook",
+           "plan_groups"]
+
+EXCEL_MAX_ROWS = 1_048_576
+
+
+class AttendanceOverflowWarning(UserWarning):
+    """Närvaro reached Excel's last row; later participants got no attendance rows."""
 
 MUNICIPALITIES: tuple[tuple[str, str], ...] = (
     ("KLI", "Klippan"), ("PER", "Perstorp"), ("BÅS", "Båstad"), ("ÄNG", "Ängelholm"),
@@ -167,9 +180,17 @@ class _Sheet:
             self.ws.write_string(_HEADER_ROW, i, col.header, formats["header"])
         self.ws.freeze_panes(_FIRST_DATA_ROW, 0)
 
+    @property
+    def full(self) -> bool:
+        """Whether the sheet has reached Excel's last row (1 048 576)."""
+        return self.row >= EXCEL_MAX_ROWS
+
     def put(self, values: tuple[Any, ...] | list[Any]) -> None:
-        """Write one data row; None leaves a cell empty, a date becomes a formatted serial number."""
+        """Write one data row; None leaves a cell empty, a date becomes a formatted serial number.
+        Beyond Excel's last row nothing is written (the caller checks `full`)."""
         ws, r = self.ws, self.row
+        if self.full:
+            return
         for i, v in enumerate(values):
             if v is None:
                 continue
@@ -187,7 +208,7 @@ class _Sheet:
 
     def blank(self) -> None:
         """Leave an empty row inside the data (users do)."""
-        self.row += 1
+        self.row = min(self.row + 1, EXCEL_MAX_ROWS)
 
 
 class _Messer:
@@ -237,8 +258,9 @@ def _people(g: GroupPlan, dates: list[dt.date], report_end: dt.date, rng: np.ran
 def generate_workbook(path: str | Path, participants: int, seed: int = 1) -> Path:
     """Write a synthetic input workbook with `participants` participants (at least 5) to `path` (.xlsx).
 
-    Deterministic for a given `seed`. Time and memory grow linearly; 20 000 participants (~1.4 M
-    attendance rows) take on the order of a minute and little memory (rows are streamed to disk).
+    Deterministic for a given `seed`. Time grows linearly and memory stays small (rows are streamed to
+    disk); 20 000 participants take about a minute. Past ~15 000 participants Närvaro reaches Excel's
+    row limit: it is filled to the last row and AttendanceOverflowWarning is issued (module docstring).
     Returns the path written.
     """
     path = Path(path)
@@ -268,6 +290,10 @@ def generate_workbook(path: str | Path, participants: int, seed: int = 1) -> Pat
         _write_staff(sheets["staff"], g, rng)
     for g in plans:
         _write_group_rows(sheets, g, report_end, rng, mess)
+    if sheets["attendance"].full:
+        warnings.warn(
+            f"Närvaro rymmer högst {EXCEL_MAX_ROWS - _FIRST_DATA_ROW:,} rader i Excel; de sista deltagarna i "
+            f"{path.name} fick inga närvarorader.".replace(",", " "), AttendanceOverflowWarning, stacklevel=2)
     _write_statistics(sheets["statistics"], plans, rng)
     for section, text in TEXTS.items():
         sheets["texts"].put([section, text])
@@ -314,6 +340,8 @@ def _write_group_rows(sheets: dict[str, _Sheet], g: GroupPlan, report_end: dt.da
         excused = rng.random(len(mine)) < 0.3
         att = sheets["attendance"]
         for d, here, ok in zip(mine, present, excused, strict=True):
+            if att.full:
+                break
             status = "N" if here else ("G" if ok else "F")
             kind = mess.pick(("iso_text", "bad_text", "unknown_id", "duplicate", "status_x", "blank"))
             if kind is None:
