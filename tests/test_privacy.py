@@ -130,3 +130,20 @@ def test_workbook_words_are_not_names() -> None:
 def test_clean_codes_and_plain_comments_pass() -> None:
     data = _data([person(f"K2-{i:02d}", comment="Började Komvux i höst") for i in range(1, 11)])
     assert find_personal_data(data) == []
+
+
+@pytest.mark.parametrize("text", ["x" * 32000, "Ab " * 20000, "1" * 32000, "Aa-" * 10000, "Åsa " * 8000])
+def test_long_cells_are_searched_in_linear_time(text: str) -> None:
+    # -- a 32 000-character cell (Excel's limit) once took 30 s in a backtracking pattern --
+    import time
+
+    start = time.perf_counter()
+    find_names(text)
+    find_identity_numbers(text)
+    assert time.perf_counter() - start < 1.0
+
+
+def test_name_does_not_continue_across_a_line_break_or_comma() -> None:
+    assert find_names("Slutade Fatima\nAli kom") == []
+    assert find_names("Fatima, Ali") == []
+    assert find_names("Hej Fatima\u00a0Ali") == ["Hej Fatima Ali"]

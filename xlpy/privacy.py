@@ -28,10 +28,10 @@ SEARCHED_COLUMNS = ("participant_id", "comment")
 
 # -- digits not glued to other digits: a 10- or 12-digit run, optional separator before the last four --
 _PNR = re.compile(r"(?<![\d])(?P<century>\d{2})?(?P<date>\d{6})(?P<sep>[-+]?)(?P<tail>\d{4})(?![\d])")
-# -- one capitalised word: an upper-case letter, then lower-case letters, optionally hyphenated parts --
-_WORD = r"[^\W\d_](?:[^\W\d_])*(?:-[^\W\d_]+)*"
-_WORD_RUN = re.compile(rf"{_WORD}(?:[ \u00a0]+{_WORD})+")
-_TOKEN = re.compile(_WORD)
+# -- a word of letters (optionally hyphenated), or any other single visible character; tokenising with
+#    this is linear in the text, where a pattern for "run of words" backtracks quadratically on a
+#    32 000-letter cell --
+_TOKEN = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*|\S")
 
 # -- capitalised words that are ordinary in comments here (places, agencies, the contract's own terms);
 #    two of these side by side are not taken for a name --
@@ -119,15 +119,20 @@ def find_names(text: str, allowed: Iterable[str] = ()) -> list[str]:
     """
     known = COMMON_WORDS | {w.lower() for w in allowed}
     names: list[str] = []
-    for m in _WORD_RUN.finditer(text):
-        run: list[str] = []
-        for word in _TOKEN.findall(m.group(0)) + [""]:
-            if word and _is_capitalised(word) and word.lower() not in known:
-                run.append(word)
-                continue
+    run: list[str] = []
+    end = 0
+    for m in _TOKEN.finditer(text):
+        word, gap, end = m.group(0), text[end:m.start()], m.end()
+        name_word = _is_capitalised(word) and word.lower() not in known
+        # -- a name continues only across spaces on one line, never across punctuation or a line break --
+        if run and (not name_word or gap.strip(" \u00a0")):
             if len(run) >= 2:
                 names.append(" ".join(run))
             run = []
+        if name_word:
+            run.append(word)
+    if len(run) >= 2:
+        names.append(" ".join(run))
     return names
 
 
@@ -150,7 +155,7 @@ def _words_of(values: Iterable[Any]) -> set[str]:
     words: set[str] = set()
     for v in values:
         if isinstance(v, str):
-            words.update(_TOKEN.findall(v))
+            words.update(t for t in _TOKEN.findall(v) if t[0].isalpha())
     return words
 
 
