@@ -1,0 +1,1 @@
+"""Generated corpus of foreign workbooks (built at test time, not committed)."""
