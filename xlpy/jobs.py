@@ -15,10 +15,11 @@ from typing import Any
 
 from xlpy.core import compute
 from xlpy.io.base import WorkbookSink, WorkbookSource
-from xlpy.model import InputData
+from xlpy.model import InputData, OutputSheet
 from xlpy.privacy import find_personal_data
 from xlpy.reading import parse_workbook
 from xlpy.sheets import build_output_sheets
+from xlpy.spec import GENERATED_NOTE, INPUT_SHEETS, OUTPUT_SHEETS
 
 EXAMPLE_WORKBOOK = Path(__file__).resolve().parent.parent / "workbook" / "forsta_steget_exempel.xlsx"
 PERSONAL_DATA = "personuppgift"
@@ -87,9 +88,10 @@ def recalc_file(path: Path, out: Path | None = None, json_path: Path | None = No
     if out is None:
         # -- refuse before any work when Excel has the file open; the sink checks again under its lock --
         safety.check_not_open(path)
-    data = load(open_file(path))
+    source = open_file(path)
+    data = load(source)
     results = compute(data)
-    sheets = build_output_sheets(results)
+    sheets = adopt_renamed_outputs(source, build_output_sheets(results))
     if out is None:
         xlsx_package.XlsxPackageSink(path).write_sheets(sheets)
         written = [path]
@@ -100,6 +102,35 @@ def recalc_file(path: Path, out: Path | None = None, json_path: Path | None = No
         write_json(results, Path(json_path))
         written.append(Path(json_path))
     return Outcome(data, results, written)
+
+
+def adopt_renamed_outputs(source: WorkbookSource, sheets: list[OutputSheet]) -> list[OutputSheet]:
+    """`sheets`, where an output sheet the user renamed ("Resultat" -> "Resultat 2019") takes the user's
+    name, so the writer replaces it in place instead of adding a second Resultat beside it.
+
+    A renamed output sheet is recognised by its first two rows: the program's title ("Resultat – …") and
+    the GENERATED_NOTE. Only sheets that are neither input nor output sheets by name are read.
+    """
+    names = source.sheet_names()
+    taken = {n.strip().casefold() for n in names}
+    known = {s.name.casefold() for s in INPUT_SHEETS} | {n.casefold() for n in OUTPUT_SHEETS.values()}
+    candidates = [n for n in names if n.strip().casefold() not in known]
+    adopted: list[OutputSheet] = []
+    for sheet in sheets:
+        match = None
+        if sheet.name.strip().casefold() not in taken:
+            match = next((n for n in candidates if _is_output_copy(source, n, sheet.name)), None)
+        if match is not None:
+            candidates.remove(match)
+            sheet = dataclasses.replace(sheet, name=match)
+        adopted.append(sheet)
+    return adopted
+
+
+def _is_output_copy(source: WorkbookSource, name: str, output_name: str) -> bool:
+    rows = source.read_values(name)
+    first = [str(r[0]) if r else "" for r in rows[:2]]
+    return len(first) == 2 and first[0].startswith(f"{output_name} – ") and first[1].startswith(GENERATED_NOTE)
 
 
 def write_json(results: dict[str, Any], path: Path) -> Path:
