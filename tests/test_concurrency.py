@@ -16,7 +16,6 @@ from lxml import etree
 from tests.corpus.harness import run_inprocess, run_subprocess, sha256
 from tests.corpus.judge import OUTPUT_NAMES, _values
 from tests.corpus.variants import EXAMPLE
-from xlpy import spec
 from xlpy.io import safety
 
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -151,19 +150,36 @@ def test_renamed_or_moved_output_sheet_is_found_again(edit, tmp_path: Path) -> N
     assert all(after[n] == rows for n, rows in inputs.items())
 
 
-def test_output_sheet_renamed_to_something_else_is_never_duplicated(tmp_path: Path) -> None:
-    # -- "Resultat (gammal)" is no longer the program's name; whatever the writer decides (take it back,
-    #    or leave it as the user's own sheet and write a new Resultat), there is one sheet called
-    #    Resultat afterwards and the user's renamed copy is not overwritten with a second set of figures --
+def _titled(values: dict, output_name: str) -> list[str]:
+    return [n for n, rows in values.items() if rows and rows[0] and str(rows[0][0]).startswith(f"{output_name} – ")]
+
+
+@pytest.mark.parametrize("new_name", ["Resultat (gammal)", "Resultat 2019", "Mina siffror"])
+def test_output_sheet_renamed_to_something_else_is_found_again(new_name: str, tmp_path: Path) -> None:
+    # -- recognised by its title row and the program's note; written in place under the user's name --
     path = _fresh(tmp_path)
     assert run_inprocess(["recalc", str(path)]).rc == 0
-    _edit_sheets(path, _rename("Resultat", "Resultat (gammal)"))
-    kept = _values(path)["Resultat (gammal)"]
+    _edit_sheets(path, _rename("Resultat", new_name))
+    tabs = list(_values(path))
     run = run_inprocess(["recalc", str(path)])
-    assert run.problems() == [] and run.rc in (0, 2), run.out
+    assert run.rc == 0 and run.problems() == [], run.out
     after = _values(path)
-    names = [n.strip().lower() for n in after]
-    assert names.count("resultat") == (1 if run.rc == 0 else 0)
-    if "Resultat (gammal)" in after:
-        assert after["Resultat (gammal)"] == kept
-    assert sum(1 for rows in after.values() if rows and rows[0] and rows[0][0] == spec.GENERATED_NOTE) <= 4
+    assert list(after) == tabs  # nothing added
+    assert _titled(after, "Resultat") == [new_name]
+    for other in ("Måluppfyllelse", "Samhällskostnad", "Kontroll"):
+        assert _titled(after, other) == [other]
+
+
+def test_a_users_own_sheet_named_like_a_title_is_not_taken(tmp_path: Path) -> None:
+    # -- without the program's note in row 2 the sheet is the user's: left alone, Resultat added --
+    import openpyxl
+
+    path = tmp_path / "egen.xlsx"
+    wb = openpyxl.load_workbook(EXAMPLE)
+    wb.create_sheet("Min analys").append(["Resultat – mina egna anteckningar"])
+    wb.save(path)
+    mine = _values(path)["Min analys"]
+    run = run_inprocess(["recalc", str(path)])
+    assert run.rc == 0, run.out
+    after = _values(path)
+    assert after["Min analys"] == mine and "Resultat" in after
