@@ -114,23 +114,22 @@ def adopt_renamed_outputs(source: WorkbookSource, sheets: list[OutputSheet]) -> 
     names = source.sheet_names()
     taken = {n.strip().casefold() for n in names}
     known = {s.name.casefold() for s in INPUT_SHEETS} | {n.casefold() for n in OUTPUT_SHEETS.values()}
-    candidates = [n for n in names if n.strip().casefold() not in known]
-    adopted: list[OutputSheet] = []
-    for sheet in sheets:
-        match = None
-        if sheet.name.strip().casefold() not in taken:
-            match = next((n for n in candidates if _is_output_copy(source, n, sheet.name)), None)
+    missing = [s for s in sheets if s.name.strip().casefold() not in taken]
+    # -- each candidate is read once, and only when an output sheet is missing by name --
+    heads = {n: _head_cells(source, n) for n in names if missing and n.strip().casefold() not in known}
+    renamed: dict[str, str] = {}
+    for sheet in missing:
+        match = next((n for n, (a1, a2) in heads.items() if a1.startswith(f"{sheet.name} – ")
+                      and a2.startswith(GENERATED_NOTE) and n not in renamed.values()), None)
         if match is not None:
-            candidates.remove(match)
-            sheet = dataclasses.replace(sheet, name=match)
-        adopted.append(sheet)
-    return adopted
+            renamed[sheet.name] = match
+    return [dataclasses.replace(s, name=renamed[s.name]) if s.name in renamed else s for s in sheets]
 
 
-def _is_output_copy(source: WorkbookSource, name: str, output_name: str) -> bool:
-    rows = source.read_values(name)
-    first = [str(r[0]) if r else "" for r in rows[:2]]
-    return len(first) == 2 and first[0].startswith(f"{output_name} – ") and first[1].startswith(GENERATED_NOTE)
+def _head_cells(source: WorkbookSource, name: str) -> tuple[str, str]:
+    rows = source.read_values(name)[:2]
+    a1, a2 = ([str(r[0]) if r else "" for r in rows] + ["", ""])[:2]
+    return a1, a2
 
 
 def write_json(results: dict[str, Any], path: Path) -> Path:
