@@ -176,6 +176,11 @@ def to_date(value: Any) -> Converted:
         return value.date(), None
     if isinstance(value, dt.date):
         return value, None
+    if isinstance(value, dt.time):
+        # -- calamine turns a serial below 1 into a time: a date before 1900 (Excel cannot store one)
+        #    or a bare clock time typed into a date column --
+        return None, (f"Cellen har bara ett klockslag ({value.strftime('%H:%M')}), inget datum; datum före "
+                      "år 1900 kan Excel inte lagra. Skriv datum som 2019-09-02.")
     bad = f"Datumet {show(value)} går inte att läsa. Skriv datum som 2019-09-02."
     if isinstance(value, bool):
         return None, bad
