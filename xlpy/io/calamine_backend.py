@@ -110,6 +110,10 @@ def open_source(path: str | Path) -> CalamineSource:
         source.sheet_names()
     except (pc.CalamineError, OSError, ValueError) as exc:
         raise WorkbookError(_msg_corrupt(name)) from exc
+    if not source._book.sheets_metadata:
+        # -- every real workbook has at least one sheet; none means its workbook part is missing --
+        source.close()
+        raise WorkbookError(_msg_corrupt(name))
     return source
 
 
