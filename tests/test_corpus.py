@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.corpus.harness import run_inprocess, run_subprocess, sha256
-from tests.corpus.hostile import EXPECTED, build_hostile
+from tests.corpus.hostile import EXPECTED, MESSAGE, build_hostile
 from tests.corpus.judge import Verdict, judge_many
 from tests.corpus.make_corpus import build_corpus
 
@@ -53,6 +53,7 @@ def test_hostile_file_gets_a_sentence_and_stays_untouched(name: str, hostile_dir
         shutil.copyfile(path, target)
     recalc = run_inprocess(["recalc", str(target)])
     assert recalc.problems() == [] and recalc.rc in recalc_rcs, recalc.out
+    assert MESSAGE[name] in recalc.out, recalc.out  # the sentence says what is wrong
     if recalc.rc == 2:
         assert sha256(target) == before
         assert not list(target.parent.glob(f".{name}.xlpy-*")), "temporary or lock file left behind"

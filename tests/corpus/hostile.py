@@ -48,6 +48,33 @@ EXPECTED: dict[str, tuple[set[int], set[int]]] = {
     "skrivskyddad.xlsx": ({0}, {2}),
 }
 
+# -- a fragment the user must read for each case (recalc's answer, or check's for files recalc accepts) --
+MESSAGE: dict[str, str] = {
+    "missing.xlsx": "finns inte",
+    "mapp.xlsx": "är en mapp",
+    "tom.xlsx": "är tom",
+    "skrap.xlsx": "ingen Excel-arbetsbok eller är skadad",
+    "text_som_xlsx.xlsx": "ingen Excel-arbetsbok eller är skadad",
+    "zip_utan_arbetsbok.xlsx": "ingen Excel-arbetsbok eller är skadad",
+    "saknar_workbook_xml.xlsx": "ingen Excel-arbetsbok eller är skadad",
+    "avklippt.xlsx": "ingen Excel-arbetsbok eller är skadad",
+    "losenord.xlsx": "lösenordsskyddad",
+    "data.csv": "spara den som Excel-arbetsbok",
+    "exempel.xls": "kan bara skrivas till .xlsx/.xlsm",
+    "exempel.ods": "kan bara skrivas till .xlsx/.xlsm",
+    "ref_fel.xlsx": "Cellen visar felet #REF!",
+    "sammanslagna.xlsx": "GruppID saknas",
+    "fore_1900.xlsx": "före år 1900",
+    "text_i_talkolumner.xlsx": "är inget heltal",
+    "fel_rubriker.xlsx": "saknar rubrikrad",
+    "utan_deltagare.xlsx": "Bladet Deltagare saknas",
+    "bara_utdatablad.xlsx": "Bladet Grupper saknas",
+    "oppen_i_excel.xlsx": "är öppen i Excel",
+    "skrivskyddad.xlsx": "är skrivskyddad",
+    "dolda_blad.xlsx": "0 fel",
+    "hundratusen_rader.xlsx": "0 fel",
+}
+
 
 def build_hostile(dest: Path, soffice: bool = True) -> dict[str, Path]:
     """Create the hostile files in `dest`; returns name -> path (missing.xlsx is deliberately not created).
