@@ -114,3 +114,22 @@ def test_corpus_of_foreign_workbooks_slow(corpus: list[Path], tmp_path: Path,
     assert tracebacks == 0 and changed == 0 and failures == [], "\n".join(failures[:40])
     # -- the corpus must exercise all three answers, or it is not testing much --
     assert {rc for rc, _ in codes} >= {0, 1, 2}
+
+
+def test_report_refuses_a_workbook_with_a_personnummer_and_kontroll_masks_it(tmp_path: Path) -> None:
+    import openpyxl
+
+    from tests.corpus.judge import _values
+    from tests.corpus.variants import EXAMPLE
+
+    path = tmp_path / "pnr.xlsx"
+    wb = openpyxl.load_workbook(EXAMPLE)
+    wb["Deltagare"]["K3"] = "Pratade med 811218-9876 om praktik"
+    wb.save(path)
+    run = run_inprocess(["report", str(path)])
+    assert run.rc == 1 and run.problems() == [] and "Rapporten skapas inte" in run.out, run.out
+    assert not list(tmp_path.glob("*.docx"))
+    kontroll = _values(path)["Kontroll"]
+    cells = [str(c) for row in kontroll for c in row]
+    assert any("811218-****" in c for c in cells)
+    assert not any("9876" in c for c in cells), "the full personnummer was written into Kontroll"
