@@ -26,6 +26,8 @@ from xlpy.io.base import WorkbookError
 SUPPORTED_SUFFIXES = (".xlsx", ".xlsm", ".xlam", ".xlsb", ".xls", ".ods")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
+# -- far above any real follow-up workbook (350 000 Närvaro rows unpack to about 60 MB) --
+MAX_UNPACKED_BYTES = 2 * 2**30
 
 
 class CalamineSource:
@@ -104,6 +106,9 @@ def open_source(path: str | Path) -> CalamineSource:
         raise WorkbookError(_msg_password(name))
     if suffix in (".xlsx", ".xlsm", ".xlam", ".xlsb", ".ods") and not head.startswith(_ZIP_MAGIC):
         raise WorkbookError(_msg_corrupt(name))
+    unpacked = _unpacked_size(p) if head.startswith(_ZIP_MAGIC) else 0
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise WorkbookError(f"Filen {name} är orimligt stor uppackad ({unpacked // 2**20} MB); den kan vara skadad.")
     source = CalamineSource(p)
     # -- calamine opens lazily; listing the sheets now makes a broken file fail here, not mid-read --
     try:
@@ -115,6 +120,16 @@ def open_source(path: str | Path) -> CalamineSource:
         source.close()
         raise WorkbookError(_msg_corrupt(name))
     return source
+
+
+def _unpacked_size(path: Path) -> int:
+    # -- the sizes the zip's central directory declares; a "zip bomb" of a few hundred KB can declare
+    #    gigabytes, which calamine would try to hold in memory --
+    try:
+        with zipfile.ZipFile(path) as z:
+            return sum(info.file_size for info in z.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return 0  # not readable as a zip: calamine's own check gives the "skadad" message
 
 
 def _is_encrypted_package(path: Path) -> bool:
