@@ -133,3 +133,26 @@ def test_report_refuses_a_workbook_with_a_personnummer_and_kontroll_masks_it(tmp
     cells = [str(c) for row in kontroll for c in row]
     assert any("811218-****" in c for c in cells)
     assert not any("9876" in c for c in cells), "the full personnummer was written into Kontroll"
+
+
+def test_zip_bomb_is_refused_before_reading(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # -- a few hundred KB that unpack to more than the limit (lowered here so the test stays small) --
+    import zipfile
+
+    from tests.corpus.variants import EXAMPLE
+    from xlpy.io import calamine_backend
+
+    monkeypatch.setattr(calamine_backend, "MAX_UNPACKED_BYTES", 40 * 2**20)
+    path = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(EXAMPLE) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"<sheetData>", b"<sheetData>" + b" " * 50 * 2**20, 1)
+            out.writestr(info, data)
+    assert path.stat().st_size < 2**20
+    before = sha256(path)
+    for command in ("check", "recalc"):
+        run = run_inprocess([command, str(path)])
+        assert run.rc == 2 and run.problems() == [] and "orimligt stor" in run.out, run.out
+    assert sha256(path) == before
