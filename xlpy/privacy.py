@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from xlpy import spec
@@ -117,7 +118,11 @@ def find_names(text: str, allowed: Iterable[str] = ()) -> list[str]:
     workbook; together with COMMON_WORDS they break a run. All-capital words (SFI, AF) are not
     capitalised words, and single words are never taken for a name.
     """
-    known = COMMON_WORDS | {w.lower() for w in allowed}
+    return _find_names(text, COMMON_WORDS | {w.lower() for w in allowed})
+
+
+def _find_names(text: str, known: frozenset[str]) -> list[str]:
+    # -- `known` is COMMON_WORDS plus the allowed words, lower case, built once per workbook by the caller --
     names: list[str] = []
     run: list[str] = []
     end = 0
@@ -173,7 +178,7 @@ def allowed_words(data: InputData) -> set[str]:
 
 
 def _problems_for_value(sheet: str, column: str, key: str, text: str, row: int | None, extra_rows: int,
-                        allowed: set[str]) -> Iterator[Problem]:
+                        allowed: set[str], known: frozenset[str]) -> Iterator[Problem]:
     more = f" (samma värde finns på {extra_rows} rader till)" if extra_rows else ""
     numbers = find_identity_numbers(text)
     for num in numbers:
@@ -182,7 +187,7 @@ def _problems_for_value(sheet: str, column: str, key: str, text: str, row: int |
                       f"arbetsboken: ersätt med deltagarens kod{more}.")
     if numbers:
         return
-    names = find_names(text, allowed)
+    names = _find_names(text, known)
     if key == "participant_id" and not names and _looks_like_single_full_name(text):
         names = [text.strip()]
     for name in names:
@@ -212,6 +217,7 @@ def find_personal_data(data: InputData) -> list[Problem]:
     row, saying how many more rows hold it. Rows without a row number (None) are reported with row None.
     """
     allowed = allowed_words(data)
+    known = COMMON_WORDS | {w.lower() for w in allowed}
     problems: list[Problem] = []
     for sheet, frame in _frames(data):
         for key in SEARCHED_COLUMNS:
@@ -219,14 +225,18 @@ def find_personal_data(data: InputData) -> list[Problem]:
                 continue
             header = sheet.column(key).header
             rows = frame["row"] if "row" in frame.columns else pd.Series([None] * len(frame))
-            seen: dict[str, list[Any]] = {}
-            for value, row in zip(frame[key], rows, strict=True):
+            # -- each distinct value is searched once, at its first row (pd.factorize keeps first-seen order);
+            # -- a Python loop over every Närvaro row cost more than the search itself (issue #6) --
+            codes, uniques = pd.factorize(frame[key].to_numpy(dtype=object), use_na_sentinel=True)
+            present, first_pos, counts = np.unique(codes, return_index=True, return_counts=True)
+            first_of = dict(zip(present.tolist(), first_pos.tolist(), strict=True))
+            count_of = dict(zip(present.tolist(), counts.tolist(), strict=True))
+            row_values = rows.to_numpy(dtype=object)
+            for code, value in enumerate(uniques):
                 if not isinstance(value, str) or not value.strip():
                     continue
-                seen.setdefault(value, []).append(row)
-            for value, value_rows in seen.items():
-                first = value_rows[0]
+                first = row_values[first_of[code]]
                 row = None if first is None or pd.isna(first) else int(first)
-                problems.extend(_problems_for_value(sheet.name, header, key, value, row, len(value_rows) - 1,
-                                                    allowed))
+                problems.extend(_problems_for_value(sheet.name, header, key, value, row, count_of[code] - 1,
+                                                    allowed, known))
     return problems
