@@ -64,7 +64,9 @@ class XlsxPackageSink:
         Raises WorkbookError (Swedish) when the file is missing, open in Excel, locked by another run,
         read-only or not an .xlsx/.xlsm workbook; the file is then unchanged.
         """
-        path = self.path
+        # -- through a symbolic link, replace the file it points to; replacing the link itself would
+        #    leave the user's real workbook without results and the link turned into a copy --
+        path = self.path.resolve() if self.path.is_symlink() else self.path
         _check_suffix(path)
         if not path.is_file():
             raise WorkbookError(f"Filen {path.name} finns inte.")
