@@ -31,7 +31,8 @@ def owner_files(path: Path) -> list[Path]:
     """
     name = path.name
     candidates = [f"~${name}", f"~${name[2:]}", f".~lock.{name}#"]
-    return [path.with_name(c) for c in dict.fromkeys(candidates)]
+    # -- a workbook whose own name starts with ~$ would otherwise count as its own owner file --
+    return [path.with_name(c) for c in dict.fromkeys(candidates) if c != name]
 
 
 def check_not_open(path: Path) -> None:
