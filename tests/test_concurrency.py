@@ -183,3 +183,19 @@ def test_a_users_own_sheet_named_like_a_title_is_not_taken(tmp_path: Path) -> No
     assert run.rc == 0, run.out
     after = _values(path)
     assert after["Min analys"] == mine and "Resultat" in after
+
+
+def test_recalc_through_a_symbolic_link_updates_the_real_workbook(tmp_path: Path) -> None:
+    target = _fresh(tmp_path, "riktig.xlsx")
+    link = tmp_path / "genvag.xlsx"
+    link.symlink_to(target.name)
+    run = run_inprocess(["recalc", str(link)])
+    assert run.rc == 0, run.out
+    assert link.is_symlink() and link.resolve() == target.resolve()
+    assert _output_counts(target) == dict.fromkeys(OUTPUT_NAMES, 1)
+
+
+def test_a_workbook_whose_own_name_starts_with_tilde_dollar_is_not_its_own_owner_file(tmp_path: Path) -> None:
+    path = _fresh(tmp_path, "~$konstigt_namn.xlsx")
+    run = run_inprocess(["recalc", str(path)])
+    assert run.rc == 0 and "öppen i" not in run.out, run.out
