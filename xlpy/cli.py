@@ -21,7 +21,12 @@ EXIT_OK, EXIT_PROBLEMS, EXIT_CANNOT_RUN = 0, 1, 2
 
 
 def _say(text: str) -> None:
-    print(text, flush=True)
+    try:
+        print(text, flush=True)
+    except BrokenPipeError:
+        # -- whoever read our output has gone (`xlpy check f | head`): finish the work silently and keep
+        #    the exit code, instead of a traceback from this print and from the final flush at exit --
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def _summary(outcome: jobs.Outcome, verb: str) -> int:
