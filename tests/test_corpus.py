@@ -156,3 +156,24 @@ def test_zip_bomb_is_refused_before_reading(tmp_path: Path, monkeypatch: pytest.
         run = run_inprocess([command, str(path)])
         assert run.rc == 2 and run.problems() == [] and "orimligt stor" in run.out, run.out
     assert sha256(path) == before
+
+
+def test_output_piped_into_a_reader_that_quits_gives_no_traceback(tmp_path: Path) -> None:
+    # -- like `xlpy recalc bok.xlsx | head -0`: the reader closes the pipe before the program prints --
+    import os
+    import subprocess
+    import sys
+
+    from tests.corpus.harness import REPO
+    from tests.corpus.variants import EXAMPLE
+
+    path = tmp_path / "bok.xlsx"
+    shutil.copyfile(EXAMPLE, path)
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    env.pop("XLPY_DEBUG", None)
+    proc = subprocess.run([sys.executable, "-m", "xlpy.cli", "recalc", str(path)], stdout=write_end,
+                          stderr=subprocess.PIPE, text=True, env=env, timeout=60)
+    os.close(write_end)
+    assert "Traceback" not in proc.stderr and proc.returncode == 0, proc.stderr
