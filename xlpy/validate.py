@@ -36,6 +36,8 @@ def validate(frames: Frames, problems: list[Problem]) -> tuple[Frames, list[Prob
             frame["_drop"] = np.zeros(len(frame), dtype=bool)
     groups = _check_groups(f["groups"], out)
     group_spelling = _spelling(groups["group_id"])
+    # -- a duplicate DeltagarID is its own problem on its own row, even when its group is unusable too --
+    _duplicates(f["participants"], ["participant_id"], spec.PARTICIPANTS, "participant_id", "DeltagarID", out)
     for key in ("staff", "participants"):
         _link(f[key], "group_id", group_spelling, _dropped_rows(f["groups"], "group_id"),
               spec.SHEETS_BY_KEY[key], "GruppID", "Grupper", out)
@@ -188,7 +190,6 @@ def _check_participants(frame: pd.DataFrame, groups: pd.DataFrame, out: list[Pro
     """Duplicates and dates outside the group's period; returns usable participants with their group's
     start/end (g_start, g_end, period_ok)."""
     sheet = spec.PARTICIPANTS
-    _duplicates(frame, ["participant_id"], sheet, "participant_id", "DeltagarID", out)
     merged = _with_group(frame, groups)
     live = _live(frame) & merged["period_ok"].fillna(False).astype(bool)
     with_period = frame.assign(g_start=merged["g_start"], g_end=merged["g_end"])
