@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import re
+import threading
 import zipfile
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -55,14 +56,27 @@ class CalamineSource:
     def read_values(self, sheet: str) -> list[list[Any]]:
         """All values of `sheet` from A1 (empty leading rows and columns included, so row numbers match
         Excel's). Empty cells are "", dates are datetime.date/datetime, numbers float (int for .xls/.ods)."""
+        errors: dict[tuple[int, int], str] = {}
+        scan: threading.Thread | None = None
+        if self.path.suffix.lower() in (".xlsx", ".xlsm", ".xlam"):
+            # -- the error-cell scan mostly inflates XML (zlib releases the GIL), so it runs beside
+            #    calamine's parse instead of after it: ~0.2 s less on a 350 000-row Närvaro --
+            def run_scan() -> None:
+                errors.update(_error_cells(self.path, sheet))
+
+            scan = threading.Thread(target=run_scan, daemon=True)
+            scan.start()
         try:
             rows: list[list[Any]] = self._book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
         except pc.PasswordError as exc:
             raise WorkbookError(_msg_password(self.name)) from exc
         except (pc.CalamineError, OSError, ValueError) as exc:
             raise WorkbookError(f"Bladet {sheet} i {self.name} går inte att läsa; filen kan vara skadad.") from exc
-        if self.path.suffix.lower() in (".xlsx", ".xlsm", ".xlam"):
-            for (r, c), text in _error_cells(self.path, sheet).items():
+        finally:
+            if scan is not None:
+                scan.join()
+        if errors:
+            for (r, c), text in errors.items():
                 while len(rows) <= r:
                     rows.append([])
                 row = rows[r]
