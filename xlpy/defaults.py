@@ -10,7 +10,7 @@ DEFAULT_GOALS: list[dict[str, Any]] = [
     {"goal_id": "M1", "description": "Närvaro på minst 80 %", "metric": "narvaro",
      "comparison": ">=", "target": 0.80, "target_max": None, "active": True},
     {"goal_id": "M2", "description": "Grupper om 5–10 deltagare", "metric": "gruppstorlek",
-     "comparison": "mellan", "target": 5.0, "target_max": 10.0, "active": True},
+     "comparison": "mellan", "target": 5, "target_max": 10, "active": True},
     {"goal_id": "M3", "description": "100 % erbjudits 2 praktikplatser", "metric": "praktik_erbjuden",
      "comparison": ">=", "target": 1.0, "target_max": None, "active": True},
     {"goal_id": "M4", "description": "100 % har CV + personligt brev", "metric": "cv_brev",
@@ -25,7 +25,7 @@ DEFAULT_GOALS: list[dict[str, Any]] = [
     {"goal_id": "M8", "description": "Gruppverksamhet 4 dagar/vecka hela perioden", "metric": "gruppdagar",
      "comparison": ">=", "target": 1.0, "target_max": None, "active": True},
     {"goal_id": "M9", "description": "Enkät genomförd", "metric": "enkat",
-     "comparison": ">=", "target": 1.0, "target_max": None, "active": True},
+     "comparison": ">=", "target": 1, "target_max": None, "active": True},
 ]
 
 METRIC_KEYS = (

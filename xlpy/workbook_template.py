@@ -26,7 +26,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.xml.functions import tostring
 
-from xlpy import spec
+from xlpy import defaults, spec
 
 __all__ = [
     "DEFAULT_GOALS",
@@ -52,30 +52,13 @@ AUTO_WIDTH_MAX = 45
 FONT = "Calibri"  # -- openpyxl's default cell font; named explicitly so bold/italic cells match it --
 
 YES_NO = ("ja", "nej")
-METRIC_KEYS = (
-    "narvaro", "gruppstorlek", "praktik_erbjuden", "praktik_deltagande_1", "praktik_deltagande_2",
-    "cv_brev", "vagledning", "handlingsplan", "referenser", "gruppdagar", "enkat", "sysselsattning",
-)
+# -- the Mått drop-down: every metric key, with the placement periods a new workbook has (1 and 2) --
+METRIC_KEYS = (*defaults.METRIC_KEYS[:3], "praktik_deltagande_1", "praktik_deltagande_2", *defaults.METRIC_KEYS[3:])
 # -- settings whose Värde is an amount of money get a thousands separator --
 MONEY_SETTINGS = ("real_cost", "financial_cost", "monthly_wage")
 
-# The seed's goals (METRICS.md), as rows keyed by the column keys of spec.GOALS.
-DEFAULT_GOALS: tuple[dict[str, Any], ...] = tuple(
-    {"goal_id": gid, "description": desc, "metric": metric, "comparison": cmp_,
-     "target": target, "target_max": tmax, "active": "ja"}
-    for gid, desc, metric, cmp_, target, tmax in (
-        ("M1", "Närvaro på minst 80 %", "narvaro", ">=", 0.80, None),
-        ("M2", "Grupper om 5–10 deltagare", "gruppstorlek", "mellan", 5, 10),
-        ("M3", "100 % erbjudits 2 praktikplatser", "praktik_erbjuden", ">=", 1.0, None),
-        ("M4", "100 % har CV + personligt brev", "cv_brev", ">=", 1.0, None),
-        ("M5", "100 % fått vägledning = handlingsplan", "vagledning", ">=", 1.0, None),
-        ("M6", "75 % av de som fullföljt har en tydlig plan mot arbete eller studier (ej vid ohälsa)",
-         "handlingsplan", ">=", 0.75, None),
-        ("M7", "Fått möjlighet att skaffa referenser/kontaktnät", "referenser", ">=", 1.0, None),
-        ("M8", "Gruppverksamhet 4 dagar/vecka hela perioden", "gruppdagar", ">=", 1.0, None),
-        ("M9", "Enkät genomförd", "enkat", ">=", 1, None),
-    )
-)
+# The seed's goals (METRICS.md, kept in xlpy.defaults), as rows for the Mål sheet: Aktiv typed as "ja".
+DEFAULT_GOALS: tuple[dict[str, Any], ...] = tuple({**g, "active": "ja"} for g in defaults.DEFAULT_GOALS)
 
 
 def table_name(sheet: spec.SheetSpec) -> str:

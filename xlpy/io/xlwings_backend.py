@@ -13,25 +13,19 @@ from collections.abc import Iterable
 from typing import Any
 
 from xlpy import spec
+from xlpy.io.xlsx_sheetxml import column_letter
 from xlpy.model import STYLES, OutputSheet
 
 Rect = tuple[int, int, int, int]  # first row, first column, last row, last column; 1-based, inclusive
 _MAX_ADDRESS = 255  # Excel's Range() accepts multi-area addresses up to 255 characters
 
 
-def _column_letter(col: int) -> str:
-    letters = ""
-    while col:
-        col, rest = divmod(col - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
 
 def address(rect: Rect) -> str:
     """`(2, 1, 3, 2)` -> `A2:B3`; a single cell -> `A2`."""
     r1, c1, r2, c2 = rect
-    first = f"{_column_letter(c1)}{r1}"
-    return first if (r1, c1) == (r2, c2) else f"{first}:{_column_letter(c2)}{r2}"
+    first = f"{column_letter(c1)}{r1}"
+    return first if (r1, c1) == (r2, c2) else f"{first}:{column_letter(c2)}{r2}"
 
 
 def style_blocks(sheet: OutputSheet) -> dict[str, list[Rect]]:
@@ -188,6 +182,6 @@ class XlwingsBook:
             end = col
             while end + 1 < len(widths) and widths[end + 1] == widths[col]:
                 end += 1
-            first, last = _column_letter(col + 1), _column_letter(end + 1)
+            first, last = column_letter(col + 1), column_letter(end + 1)
             sh.range(f"{first}:{last}").column_width = widths[col]
             col = end + 1
