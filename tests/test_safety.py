@@ -156,3 +156,20 @@ def test_owner_file_names_cover_short_and_long_names():
 def test_pid_alive_tells_running_from_finished_processes():
     assert safety.pid_alive(os.getpid())
     assert not safety.pid_alive(dead_pid())
+
+
+def test_temp_files_of_a_killed_run_are_removed_by_the_next_write(tmp_path):
+    from tests.fixtures_workbooks import sample_sheets
+    from xlpy.io import safety
+    from xlpy.io.xlsx_package import XlsxPackageSink, write_copy
+
+    book = tmp_path / "bok.xlsx"
+    write_copy(None, book, sample_sheets())
+    stale = [tmp_path / f".bok.xlsx{safety.TEMP_INFIX}dead{i}" for i in range(2)]
+    for s in stale:
+        s.write_bytes(b"half a zip")
+    other = tmp_path / f".annan.xlsx{safety.TEMP_INFIX}dead"
+    other.write_bytes(b"not ours")
+    XlsxPackageSink(book).write_sheets(sample_sheets())
+    assert not any(s.exists() for s in stale)
+    assert other.exists()  # another workbook's temp file is left alone

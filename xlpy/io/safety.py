@@ -4,6 +4,7 @@ and replace the file atomically so it is never left half-written."""
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
 import secrets
 import socket
@@ -137,6 +138,7 @@ def workbook_lock(path: Path | str) -> Iterator[Path]:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(_lock_text())
         break
+    remove_stale_temps(path)
     try:
         yield lock
     finally:
@@ -144,6 +146,20 @@ def workbook_lock(path: Path | str) -> Iterator[Path]:
         if _holder(lock) == (os.getpid(), socket.gethostname()):
             with contextlib.suppress(FileNotFoundError):
                 lock.unlink()
+
+
+def remove_stale_temps(path: Path) -> list[Path]:
+    """Delete `.<name>.xlpy-tmp-*` files beside `path` left by a run that was killed mid-save.
+
+    Only called while holding the workbook's lock: every writer holds it while its temporary file exists,
+    so any temporary file seen then belongs to a run that is gone. Returns the files removed.
+    """
+    removed = []
+    for tmp in path.parent.glob(f".{glob.escape(path.name)}{TEMP_INFIX}*"):
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+            removed.append(tmp)
+    return removed
 
 
 def temp_path(path: Path) -> Path:
