@@ -78,9 +78,23 @@ def worksheet_xml(sheet: OutputSheet, xf_index: Callable[[dict[str, Any]], int],
         _cols(sheet.col_widths),
         "<sheetData>",
     ]
+    letters = [column_letter(i) for i in range(1, n_cols + 1)]
+    # -- one style lookup per (style, kind of date) instead of per cell: output sheets hold ~100 000 cells
+    #    at the scale of a whole förbund --
+    xf_cache: dict[tuple[str, int], int] = {}
+
+    def xf(style_key: str, value: Any) -> int:
+        # -- cell_style depends on the value only through this: not a date, a date, a date with a time --
+        kind = (0 if not isinstance(value, dt.date)
+                else 2 if isinstance(value, dt.datetime) and value.time() != dt.time(0) else 1)
+        key = (style_key, kind)
+        if key not in xf_cache:
+            xf_cache[key] = xf_index(cell_style(style_key, value))
+        return xf_cache[key]
+
     for r, row in enumerate(sheet.rows, start=1):
-        cells = [c for c in (_cell(r, ci, cell.value, cell.style, xf_index)
-                             for ci, cell in enumerate(row, start=1)) if c]
+        cells = [c for c in (_cell(f"{letters[ci]}{r}", cell.value, xf(cell.style, cell.value))
+                             for ci, cell in enumerate(row)) if c]
         height = sheet.row_heights.get(r - 1)
         # -- wrapped headers: neither Excel nor LibreOffice grows a row written without a height --
         ht = f' ht="{_number_text(float(height))}" customHeight="1"' if height else ""
@@ -94,9 +108,7 @@ def worksheet_xml(sheet: OutputSheet, xf_index: Callable[[dict[str, Any]], int],
     return "".join(parts).encode("utf-8")
 
 
-def _cell(r: int, c: int, value: Any, style_key: str, xf_index: Callable[[dict[str, Any]], int]) -> str:
-    ref = f"{column_letter(c)}{r}"
-    s = xf_index(cell_style(style_key, value))
+def _cell(ref: str, value: Any, s: int) -> str:
     s_attr = f' s="{s}"' if s else ""
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         # -- an empty cell still shows its fill or border (a status cell without value) --
@@ -126,6 +138,8 @@ def _number_text(x: float) -> str:
 
 
 def _excel_text(text: str) -> str:
+    if "_x" not in text and text.isprintable() and len(text) <= MAX_CELL_CHARS:
+        return text  # -- the common case: nothing to escape --
     text = _LITERAL_ESCAPE.sub(r"_x005F_\1", text)
     text = _ILLEGAL.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
     return text[:MAX_CELL_CHARS]
