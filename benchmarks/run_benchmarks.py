@@ -194,7 +194,7 @@ def machine() -> str:
         ram = f"{mem_kb / 1024 / 1024:.0f} GB RAM"
     except (OSError, StopIteration):
         ram = "RAM okänt"
-    return (f"{cpu}, {os.cpu_count()} kärnor, {ram}, {platform.system()} {platform.release()}, "
+    return (f"{cpu}, {os.cpu_count()} cores, {ram}, {platform.system()} {platform.release()}, "
             f"Python {platform.python_version()}")
 
 
@@ -216,15 +216,15 @@ def _rat(m: dict[str, Any], a: str, b: str, key: str = "seconds") -> str:
 
 
 def table(results: dict[str, Any]) -> str:
-    """The Markdown results section (Swedish, like everything a user sees)."""
+    """The Markdown results section (English: this is developer documentation)."""
     sizes = results["sizes"]
     lines = [
-        f"Körd {results['date']} på {results['machine']}. Median av {results['repeat']} körningar; "
-        "tider i sekunder för själva anropet (importer gjorda före), minnestopp (ru_maxrss) per process.",
+        f"Run {results['date']} on {results['machine']}. Median of {results['repeat']} runs; "
+        "seconds for the call itself (imports done before), peak memory (ru_maxrss) per process.",
         "",
-        "| deltagare | närvarorader | filstorlek | calamine läser | recalc | report | openpyxl laddar "
-        "| recalc / calamine | report / recalc | openpyxl / calamine | minnestopp recalc | minnestopp report "
-        "| minnestopp openpyxl |",
+        "| participants | attendance rows | file size | calamine parse | recalc | report | openpyxl load "
+        "| recalc / calamine | report / recalc | openpyxl / calamine | peak recalc | peak report "
+        "| peak openpyxl |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for s in sizes:
@@ -236,51 +236,51 @@ def table(results: dict[str, Any]) -> str:
             f"| {_rat(m, 'report', 'recalc')} | {_rat(m, 'openpyxl', 'calamine')} | {_mb(m, 'recalc')} "
             f"| {_mb(m, 'report')} | {_mb(m, 'openpyxl')} |".replace(",", " ")
         )
-    lines += ["", "Processortid (cpu, s; mindre känslig för andra processer på maskinen än väggklockan):", ""]
-    lines += ["| deltagare | calamine | recalc | report | openpyxl | recalc / calamine | report / recalc |",
+    lines += ["", "CPU time (s; less sensitive to other processes on the machine than wall-clock time):", ""]
+    lines += ["| participants | calamine | recalc | report | openpyxl | recalc / calamine | report / recalc |",
               "|---:|---:|---:|---:|---:|---:|---:|"]
     for s in sizes:
         m = results["by_size"][str(s)]["measure"]
         cpu = [f"{m[k]['cpu']:.2f}" if "cpu" in m.get(k, {}) else "–" for k in KINDS]
         lines.append(f"| {s:,} | {' | '.join(cpu)} | {_rat(m, 'recalc', 'calamine', 'cpu')} "
                      f"| {_rat(m, 'report', 'recalc', 'cpu')} |".replace(",", " "))
-    lines += ["", "Tillväxt: tidsfaktor per 4× data; 4,0 är linjärt, målet ≤ 4,5. Per 4× datarader "
-              "(väggklocka / cpu) och per 4× deltagare (väggklocka):", ""]
-    lines += ["| från → till | datarader | calamine | recalc | report |", "|---|---:|---:|---:|---:|"]
+    lines += ["", "Growth: time factor per 4× data; 4.0 is linear, the target ≤ 4.5. Per 4× data rows "
+              "(wall / cpu) and per 4× participants (wall):", ""]
+    lines += ["| from → to | data rows | calamine | recalc | report |", "|---|---:|---:|---:|---:|"]
     for g in results["growth"]:
         ra, rb = (results["by_size"][str(x)]["data_rows"] for x in (g["from"], g["to"]))
         cells = [" / ".join("–" if g.get(k) is None else f"{g[k]:.2f}" for k in (kind, kind + "_cpu"))
                  + ("" if g.get(kind + "_participants") is None else f"; {g[kind + '_participants']:.2f}")
                  for kind in ("calamine", "recalc", "report")]
         lines.append(f"| {g['from']:,} → {g['to']:,} | {ra:,} → {rb:,} | {' | '.join(cells)} |".replace(",", " "))
-    lines += ["", "Mål (issue #6):", ""]
+    lines += ["", "Targets (issue #6):", ""]
     lines += [f"- {t}" for t in results["targets"]]
     return "\n".join(lines) + "\n"
 
 
 def check_targets(results: dict[str, Any]) -> list[str]:
-    """One Swedish line per target of issue #6: measured value and uppfyllt / ej uppfyllt / ej mätt."""
+    """One line per target of issue #6: measured value and met / NOT met / not measured."""
     by = results["by_size"]
     out = []
 
     def verdict(ok: bool) -> str:
-        return "uppfyllt" if ok else "EJ uppfyllt"
+        return "met" if ok else "NOT met"
 
     m5 = by.get("5000", {}).get("measure", {})
     x = _ratio(m5.get("recalc"), m5.get("calamine"))
-    out.append("recalc vid 5 000 inom 2× calamine: " + ("ej mätt" if x is None else
+    out.append("recalc at 5 000 within 2× calamine: " + ("not measured" if x is None else
                f"{x:.2f}× – {verdict(x <= TARGET_RECALC_OVER_PARSE)}"))
     worst = [g["recalc"] for g in results["growth"] if g.get("recalc") is not None]
     worst_p = [g["recalc_participants"] for g in results["growth"] if g.get("recalc_participants") is not None]
-    out.append("linjär tillväxt (recalc, ≤ 4,5 per 4×): " + ("ej mätt" if not worst else
-               f"högst {max(worst):.2f} per 4× datarader – {verdict(max(worst) <= TARGET_GROWTH_PER_4X)}"
-               + (f" (högst {max(worst_p):.2f} per 4× deltagare)" if worst_p else "")))
+    out.append("linear growth (recalc, ≤ 4.5 per 4×): " + ("not measured" if not worst else
+               f"at most {max(worst):.2f} per 4× data rows – {verdict(max(worst) <= TARGET_GROWTH_PER_4X)}"
+               + (f" (at most {max(worst_p):.2f} per 4× participants)" if worst_p else "")))
     m20 = by.get("20000", {}).get("measure", {})
     peaks = [m20[k]["peak_mb"] for k in ("recalc", "report") if k in m20]
-    out.append("minnestopp vid 20 000 under 1 GB (recalc och report): " + ("ej mätt" if not peaks else
+    out.append("peak memory at 20 000 under 1 GB (recalc and report): " + ("not measured" if not peaks else
                f"{max(peaks):.0f} MB – {verdict(max(peaks) < TARGET_PEAK_MB)}"))
     x = _ratio(m5.get("report"), m5.get("recalc"))
-    out.append("report vid 5 000 inom 3× recalc: " + ("ej mätt" if x is None else
+    out.append("report at 5 000 within 3× recalc: " + ("not measured" if x is None else
                f"{x:.2f}× – {verdict(x <= TARGET_REPORT_OVER_RECALC)}"))
     return out
 
@@ -345,7 +345,7 @@ def main(argv: list[str] | None = None) -> int:
         # -- every sheet has a title and a header row above its data --
         rows = {name: len(book.get_sheet_by_name(name).to_python()) - 2 for name in book.sheet_names}
         attendance_rows, data_rows = rows["Närvaro"], sum(rows.values())
-        print(f"{size} deltagare: {path.name}, {attendance_rows} närvarorader"
+        print(f"{size} participants: {path.name}, {attendance_rows} attendance rows"
               + (f", genererad på {gen_s:.1f} s" if gen_s else ""), flush=True)
         entry: dict[str, Any] = {"file_mb": path.stat().st_size / 1e6, "attendance_rows": attendance_rows,
                                  "data_rows": data_rows,
