@@ -96,6 +96,7 @@ STYLES: dict[str, dict[str, Any]] = {
     "text": {},
     "bold": {"bold": True},
     "int": {"num_format": "#,##0"},
+    "rownum": {"num_format": "0"},  # an Excel row number: no thousands separator
     "kr": {"num_format": '#,##0" kr"'},
     "pct": {"num_format": "0%"},
     "pct1": {"num_format": "0.0 %"},  # with the space, as Swedish shows "82,5 %" (built-in 0% already does)

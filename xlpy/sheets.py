@@ -196,7 +196,7 @@ def problems_sheet(results: dict[str, Any]) -> OutputSheet:
     rows.append([C(summary, "bold")])
     rows.append([C(h, "header") for h in ("Typ", "Blad", "Rad", "Kolumn", "Värde", "Vad är fel")])
     for p in probs:
-        rows.append([C(p["severity"]), C(p["sheet"]), C(p["row"] if p["row"] is not None else NO_VALUE, "int"),
+        rows.append([C(p["severity"]), C(p["sheet"]), C(p["row"] if p["row"] is not None else NO_VALUE, "rownum"),
                      C(p["column"]), C(p["value"]), C(p["message"])])
     return OutputSheet(OUTPUT_SHEETS["problems"], rows, [9.0, 14, 7, 18, 22, 90], freeze_rows=5)
 
