@@ -134,7 +134,7 @@ def sample_sheets() -> list[OutputSheet]:
             [OutCell("Kontroll av indata", "title")],
             [note],
             [OutCell(h, "header") for h in ("Allvar", "Blad", "Rad", "Kolumn", "Värde", "Problem")],
-            [OutCell("fel"), OutCell("Närvaro"), OutCell(14, "int"), OutCell("Datum"), OutCell("2019-13-01"),
+            [OutCell("fel"), OutCell("Närvaro"), OutCell(1186, "rownum"), OutCell("Datum"), OutCell("2019-13-01"),
              OutCell("Datumet finns inte. Skriv det som 2019-09-02.")],
             [OutCell("varning"), OutCell("Deltagare"), OutCell(7, "int"), OutCell("Slutdatum"),
              OutCell("_x0041_ & <tag>"), OutCell("Text med tecken som måste skyddas: \x07 & < >.")],
