@@ -123,6 +123,9 @@ def find_names(text: str, allowed: Iterable[str] = ()) -> list[str]:
 
 def _find_names(text: str, known: frozenset[str]) -> list[str]:
     # -- `known` is COMMON_WORDS plus the allowed words, lower case, built once per workbook by the caller --
+    if text.upper() == text:
+        # -- no lower-case letter, so no capitalised word: codes like KLI01A-902 end here (fast path) --
+        return []
     names: list[str] = []
     run: list[str] = []
     end = 0

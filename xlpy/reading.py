@@ -467,7 +467,13 @@ def parse_workbook(source: WorkbookSource) -> InputData:
         by_norm.setdefault(norm_name(name), name)
     settings = Settings()
     frames: dict[str, pd.DataFrame] = {}
-    for sheet in spec.INPUT_SHEETS:
+    # -- Närvaro is by far the largest sheet: a source that can parse a sheet in the background
+    #    (CalamineSource.prefetch) starts on it now, and it is read last, after the small sheets --
+    attendance = by_norm.get(norm_name(spec.ATTENDANCE.name))
+    prefetch = getattr(source, "prefetch", None)
+    if attendance is not None and callable(prefetch):
+        prefetch(attendance)
+    for sheet in sorted(spec.INPUT_SHEETS, key=lambda s: s.key == "attendance"):
         actual = by_norm.get(norm_name(sheet.name))
         required = sheet.key in spec.REQUIRED_SHEETS
         if actual is None:

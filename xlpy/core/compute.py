@@ -154,7 +154,8 @@ def _texts(data: InputData) -> dict[str, str]:
 
 def _staff(data: InputData, group_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
     out: dict[str, list[dict[str, Any]]] = {gid: [] for gid in group_ids}
-    for _, r in data.staff.iterrows():
+    # -- records, not iterrows: iterrows builds a Series per row --
+    for r in data.staff.to_dict("records"):
         if r["group_id"] in out:
             counts = r.get("counts")
             out[r["group_id"]].append({

@@ -89,7 +89,9 @@ def build_facts(data: InputData) -> Facts:
 
     # -- attendance counts per participant and distinct activity days per group --
     att = data.attendance[data.attendance["participant_id"].isin(people.index)]
-    counts = pd.crosstab(att["participant_id"], att["status"]) if len(att) else pd.DataFrame()
+    # -- groupby-size, not pd.crosstab: crosstab aggregates in pure Python (0.2 s at 350 000 rows) --
+    counts = (att.groupby(["participant_id", "status"]).size().unstack(fill_value=0)
+              if len(att) else pd.DataFrame())
     for st in ("N", "F", "G"):
         people["att_" + st] = counts[st].reindex(people.index).fillna(0).astype(int) if st in counts else 0
     if len(att):

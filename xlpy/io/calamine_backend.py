@@ -40,6 +40,7 @@ class CalamineSource:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self.name = self.path.name
+        self._prefetched: dict[str, tuple[threading.Thread, dict[str, Any]]] = {}
         try:
             self._book = pc.CalamineWorkbook.from_path(str(self.path))
         except pc.PasswordError as exc:
@@ -52,6 +53,26 @@ class CalamineSource:
         return [
             m.name for m in self._book.sheets_metadata if m.typ == pc.SheetTypeEnum.WorkSheet
         ]
+
+    def prefetch(self, sheet: str) -> None:
+        """Start parsing `sheet` in a background thread, on a second handle of the file, so that a later
+        read_values(sheet) only turns cells into Python values. calamine releases the GIL while it parses
+        the sheet's XML (~0.8 s of 1.1 s for 350 000 Närvaro rows), so the small sheets are read meanwhile.
+        """
+        if sheet in self._prefetched:
+            return
+        box: dict[str, Any] = {}
+
+        def run() -> None:
+            try:
+                book = pc.CalamineWorkbook.from_path(str(self.path))
+                box["book"], box["sheet"] = book, book.get_sheet_by_name(sheet)
+            except BaseException as exc:  # -- read_values reads the sheet again and reports it properly --
+                box["error"] = exc
+
+        thread = threading.Thread(target=run, daemon=True)
+        thread.start()
+        self._prefetched[sheet] = (thread, box)
 
     def read_values(self, sheet: str) -> list[list[Any]]:
         """All values of `sheet` from A1 (empty leading rows and columns included, so row numbers match
@@ -67,7 +88,7 @@ class CalamineSource:
             scan = threading.Thread(target=run_scan, daemon=True)
             scan.start()
         try:
-            rows: list[list[Any]] = self._book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+            rows: list[list[Any]] = self._parsed(sheet).to_python(skip_empty_area=False)
         except pc.PasswordError as exc:
             raise WorkbookError(_msg_password(self.name)) from exc
         except (pc.CalamineError, OSError, ValueError) as exc:
@@ -84,8 +105,25 @@ class CalamineSource:
                 row[c] = text
         return rows
 
+    def _parsed(self, sheet: str) -> Any:
+        """The parsed calamine sheet: the prefetched one when there is one, else parsed now."""
+        pending = self._prefetched.pop(sheet, None)
+        if pending is not None:
+            thread, box = pending
+            thread.join()
+            if "sheet" in box:
+                parsed = box["sheet"]
+                box["book"].close()
+                return parsed
+        return self._book.get_sheet_by_name(sheet)
+
     def close(self) -> None:
-        """Release the file (calamine keeps it open until then)."""
+        """Release the file (calamine keeps it open until then), including any background parse's handle."""
+        for thread, box in self._prefetched.values():
+            thread.join()
+            if "book" in box:
+                box["book"].close()
+        self._prefetched.clear()
         self._book.close()
 
     def __enter__(self) -> CalamineSource:
