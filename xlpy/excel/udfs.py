@@ -40,6 +40,15 @@ def _years(ar: Any) -> float:
     return 1.0 if ar is None or ar == "" else float(ar)
 
 
+def _people_cost(people: Any, ar: Any, kostnad: Any) -> Any:
+    """people × K × years in whole kronor, or a Swedish message for the cell: the model behind both
+    FS_SAMHALLSKOSTNAD (all participants) and FS_BESPARING (those who moved on)."""
+    try:
+        return whole_kronor(float(people) * _kronor_per_year(kostnad) * _years(ar))
+    except (TypeError, ValueError):
+        return "Fel: antal, år och kostnad måste vara tal."
+
+
 def _fingerprint(values: dict[str, list[list[Any]]]) -> str:
     digest = hashlib.sha256()
     for name in sorted(values):
@@ -124,10 +133,7 @@ def FS_MALSTATUS(gruppid: Any, malid: Any, caller: Any = None) -> Any:  # noqa: 
 @xw.arg("kostnad", doc="Kostnad per person och år i kronor. Tomt = 152 000 kr (reala + finansiella).")
 def FS_SAMHALLSKOSTNAD(antal: float, ar: float = 1, kostnad: Any = None) -> Any:  # noqa: N802
     """Samhällets kostnad om ingenting händer: antal × kostnad per person och år × år, hela kronor."""
-    try:
-        return whole_kronor(float(antal) * _kronor_per_year(kostnad) * _years(ar))
-    except (TypeError, ValueError):
-        return "Fel: antal, år och kostnad måste vara tal."
+    return _people_cost(antal, ar, kostnad)
 
 
 @xw.func(category=CATEGORY)
@@ -136,10 +142,7 @@ def FS_SAMHALLSKOSTNAD(antal: float, ar: float = 1, kostnad: Any = None) -> Any:
 @xw.arg("kostnad", doc="Kostnad per person och år i kronor. Tomt = 152 000 kr (reala + finansiella).")
 def FS_BESPARING(antal_vidare: float, ar: float = 1, kostnad: Any = None) -> Any:  # noqa: N802
     """Besparing för samhället: antal som gått vidare × kostnad per person och år × år, hela kronor."""
-    try:
-        return whole_kronor(float(antal_vidare) * _kronor_per_year(kostnad) * _years(ar))
-    except (TypeError, ValueError):
-        return "Fel: antal, år och kostnad måste vara tal."
+    return _people_cost(antal_vidare, ar, kostnad)
 
 
 @xw.func(category=CATEGORY)
