@@ -4,8 +4,6 @@ openpyxl, python-calamine and LibreOffice all open it."""
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-import subprocess
 import zipfile
 from pathlib import Path
 
@@ -13,6 +11,7 @@ import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 
+from tests.libreoffice import needs_soffice, soffice_pdf
 from xlpy import spec
 from xlpy.example import build_example, example_data
 from xlpy.workbook_template import (
@@ -239,16 +238,7 @@ def test_committed_workbooks_match_what_the_code_builds(tmp_path, name, builder)
             "`python -m xlpy.example workbook/forsta_steget_exempel.xlsx workbook/forsta_steget_mall.xlsx`")
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+@needs_soffice
 def test_libreoffice_converts_the_example_to_pdf_without_repair(example_path, tmp_path):
-    # -- slow-ish (about 3 s): starts LibreOffice once, with a private profile so parallel runs do not clash --
-    profile = (tmp_path / "lo_profile").as_uri()
-    result = subprocess.run(
-        ["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
-         "--outdir", str(tmp_path), str(example_path)],
-        capture_output=True, text=True, timeout=120,
-    )
-    pdf = tmp_path / "exempel.pdf"
-    assert result.returncode == 0, result.stderr
-    assert pdf.exists() and pdf.read_bytes()[:5] == b"%PDF-"
+    pdf = soffice_pdf(example_path, tmp_path)
     assert pdf.stat().st_size > 10_000

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-import subprocess
 import zipfile
 from pathlib import Path
 
@@ -24,6 +23,7 @@ from tests.fixtures_workbooks import (
     zip_contents,
     zip_raw,
 )
+from tests.libreoffice import needs_pdftotext, needs_soffice, pdf_text, soffice_pdf
 from xlpy.io.base import WorkbookError, WorkbookSink
 from xlpy.io.xlsx_package import XlsxPackageSink, write_copy
 from xlpy.io.xlsx_sheetxml import excel_serial, worksheet_xml
@@ -140,20 +140,10 @@ def test_openpyxl_and_calamine_read_the_output_values(written):
     assert cal.get_sheet_by_name("Deltagare").to_python()[1][:2] == ["D01", "K1"]
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+@needs_soffice
+@needs_pdftotext
 def test_libreoffice_converts_the_result_to_pdf(written, tmp_path):
-    # -- slow-ish (2-4 s): one LibreOffice start with a private profile so parallel runs do not clash --
-    out = tmp_path / "pdf"
-    result = subprocess.run(
-        ["soffice", f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}", "--headless", "--convert-to", "pdf",
-         "--outdir", str(out), str(written)],
-        capture_output=True, text=True, timeout=120,
-    )
-    pdf = out / "uppfoljning.pdf"
-    assert result.returncode == 0, result.stderr
-    assert pdf.exists() and pdf.read_bytes()[:5] == b"%PDF-"
-    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout \
-        if shutil.which("pdftotext") else "Ej uppfyllt Klippan grupp 2"
+    text = pdf_text(soffice_pdf(written, tmp_path))
     assert "Ej uppfyllt" in text and "Klippan grupp 2" in text
 
 
