@@ -48,3 +48,7 @@ def test_count_text(n, hidden, text):
 
 def test_small_total_is_itself_hidden():
     assert total_hidden([1, 1], 5) and not total_hidden([3, 4], 5) and not total_hidden([0, 0], 5)
+
+
+def test_a_shown_count_is_in_swedish_form():
+    assert count_text(1204, False, 5).replace("\u00a0", " ") == "1 204"

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from xlpy import fmt
+
 
 def suppression_mask(table: Sequence[Sequence[int]], min_count: int, row_totals: bool = True,
                      col_totals: bool = True) -> list[list[bool]]:
@@ -43,8 +45,8 @@ def suppression_mask(table: Sequence[Sequence[int]], min_count: int, row_totals:
 
 
 def count_text(n: int, hidden: bool, min_count: int) -> str:
-    """A count as shown: `<5` when hidden, else the number."""
-    return f"<{min_count}" if hidden else str(int(n))
+    """A count as shown: `<5` when hidden, else the number in Swedish form (`1 204`)."""
+    return f"<{min_count}" if hidden else fmt.number(int(n))
 
 
 def total_hidden(parts: Sequence[int], min_count: int) -> bool:

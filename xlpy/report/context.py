@@ -42,9 +42,7 @@ def _count(n: int | None, min_count: int) -> str:
     """A number of people; below `min_count` (when > 0) shown as `<N` so small groups stay anonymous."""
     if n is None:
         return "–"
-    if min_count and 0 < n < min_count:
-        return f"<{min_count}"
-    return fmt.number(n)
+    return count_text(n, bool(min_count) and 0 < n < min_count, min_count)
 
 
 def _join(parts: list[str]) -> str:
