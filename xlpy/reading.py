@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import fields
 from operator import itemgetter
 from typing import Any
@@ -289,13 +289,13 @@ def _converter(sheet: SheetSpec, col: Column) -> Callable[[Any], Converted]:
     return _KIND_CONVERTERS[col.kind]
 
 
-def convert_column(raw: list[Any], convert: Callable[[Any], Converted]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def convert_column(raw: Sequence[Any] | np.ndarray, convert: Callable[[Any], Converted]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Convert a column of raw cells: (values, empty, errors) as object/bool/object arrays of len(raw).
 
     values[i] is None where the cell is empty or bad; errors[i] is the Swedish message or None.
     Each distinct raw value is converted once.
     """
-    codes, uniques = pd.factorize(np.array(raw, dtype=object), use_na_sentinel=True)
+    codes, uniques = pd.factorize(np.asarray(raw, dtype=object), use_na_sentinel=True)
     k = len(uniques)
     # -- one extra slot at the end for pandas' NA code -1, so codes index the tables directly --
     u_val = np.empty(k + 1, dtype=object)
@@ -346,9 +346,9 @@ def read_table(rows: list[list[Any]], sheet: SheetSpec, problems: list[Problem])
     for col in sheet.columns:
         j = index.get(col.key)
         if j is None:
-            raw: list[Any] = [None] * len(data)
+            raw: Any = [None] * len(data)
         elif j < shortest:
-            raw = list(map(itemgetter(j), data))
+            raw = np.fromiter(map(itemgetter(j), data), dtype=object, count=len(data))
         else:
             raw = [r[j] if len(r) > j else None for r in data]
         values[col.key], empties[col.key], errors[col.key] = convert_column(raw, _converter(sheet, col))

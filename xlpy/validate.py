@@ -132,11 +132,16 @@ def _link(frame: pd.DataFrame, column: str, spelling: dict[str, str], dropped: d
           sheet: spec.SheetSpec, header: str, master: str, out: list[Problem]) -> None:
     """Rewrite `column` to the master sheet's spelling; rows whose code is unknown are dropped and
     reported once per code (pointing at the master row when that row was left out for an error)."""
-    live = _live(frame) & frame[column].notna()
-    table = {c: spelling.get(str(c).lower()) for c in frame[column].dropna().unique()}
-    mapped = frame[column].map(table)
-    frame.loc[live & mapped.notna(), column] = mapped
-    unknown = live & mapped.isna()
+    # -- each distinct code is looked up once: Närvaro repeats every DeltagarID ~70 times --
+    values = frame[column].to_numpy(dtype=object)
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    table = np.array([spelling.get(str(c).lower()) for c in uniques] + [None], dtype=object)
+    found = table[codes]
+    live = _live(frame).to_numpy() & (codes >= 0)
+    known = found != None  # noqa: E711 -- elementwise test on an object array
+    frame[column] = pd.Series(np.where(live & known, found, values), index=frame.index, dtype=object)
+    mapped = pd.Series(found, index=frame.index, dtype=object)
+    unknown = pd.Series(live & ~known, index=frame.index)
 
     def message(key: tuple[Hashable, ...], n: int) -> str:
         where = "" if n == 1 else f" ({_rows_text(n)}; den första visas)"
@@ -150,22 +155,40 @@ def _link(frame: pd.DataFrame, column: str, spelling: dict[str, str], dropped: d
 
 
 def _duplicates(frame: pd.DataFrame, keys: list[str], sheet: spec.SheetSpec, column: str, what: str,
-                out: list[Problem]) -> None:
-    live = _live(frame)
-    sub = frame.loc[live]
-    dup = sub.duplicated(keys, keep="first")
+                out: list[Problem], key_codes: np.ndarray | None = None) -> None:
+    """Drop and report every live row whose `keys` repeat an earlier live row's ("finns redan på rad N").
+
+    key_codes: the rows' keys already as one integer per row (see _key_codes), when the caller has them.
+    """
+    live = _live(frame).to_numpy()
+    key = _key_codes(frame, keys) if key_codes is None else key_codes
+    live_at = np.flatnonzero(live)
+    dup = pd.Series(key[live_at]).duplicated(keep="first").to_numpy()
     if not dup.any():
         return
-    first_row = sub.loc[~dup].set_index(keys)["row"]
-    mask = pd.Series(False, index=frame.index)
-    mask.loc[sub.index[dup.to_numpy()]] = True
+    rows = frame["row"].to_numpy()
+    first_at = live_at[~dup]
+    dup_at = live_at[dup]
+    wanted = set(key[dup_at].tolist())
+    first_row = {k: int(r) for k, r in zip(key[first_at].tolist(), rows[first_at].tolist(), strict=True)
+                 if k in wanted}
+    header = sheet.column(column).header
+    shown = frame[column].to_numpy(dtype=object)
+    for i in dup_at.tolist():
+        out.append(Problem(sheet.name, int(rows[i]), header, _show(shown[i]),
+                           f"{what} finns redan på rad {first_row[int(key[i])]}; bara den första raden räknas."))
+    drop = frame["_drop"].to_numpy(dtype=bool, copy=True)
+    drop[dup_at] = True
+    frame["_drop"] = drop
 
-    def message(r: Any) -> str:
-        key = tuple(getattr(r, k) for k in keys)
-        first = first_row.loc[key if len(keys) > 1 else key[0]]
-        return f"{what} finns redan på rad {int(first)}; bara den första raden räknas."
 
-    _flag(frame, mask, sheet, column, message, out, drop=True)
+def _key_codes(frame: pd.DataFrame, keys: list[str]) -> np.ndarray:
+    """One int64 per row, equal exactly where the rows' `keys` are equal (an empty value equals itself)."""
+    combined = np.zeros(len(frame), dtype=np.int64)
+    for k in keys:
+        codes, uniques = pd.factorize(frame[k].to_numpy(dtype=object), use_na_sentinel=True)
+        combined = combined * (len(uniques) + 1) + (codes + 1)
+    return combined
 
 
 # -- the checks ------------------------------------------------------------------------------------
@@ -218,14 +241,33 @@ def _with_group(frame: pd.DataFrame, groups: pd.DataFrame) -> pd.DataFrame:
 
 def _check_attendance(frame: pd.DataFrame, participants: pd.DataFrame, groups: pd.DataFrame,
                       out: list[Problem]) -> None:
+    """Dates outside the participant's group's period, then the same participant twice on one date.
+
+    Närvaro holds ~70 rows per participant (350 000 for a förbund), so participant and date become
+    integer codes once and both checks work on those instead of merging object columns.
+    """
     sheet = spec.ATTENDANCE
-    live = _live(frame)
-    p = participants[["participant_id", "group_id", "g_start", "g_end", "period_ok"]]
-    merged = frame[["participant_id", "date"]].merge(p, on="participant_id", how="left")
-    merged.index = frame.index
-    ok = live & merged["period_ok"].fillna(False).astype(bool)
-    outside = _less(frame["date"], merged["g_start"], ok) | _less(merged["g_end"], frame["date"], ok)
-    frame_g = frame.assign(_group=merged["group_id"])
+    live = _live(frame).to_numpy()
+    pcodes, pids = pd.factorize(frame["participant_id"].to_numpy(dtype=object), use_na_sentinel=True)
+    dcodes, days = pd.factorize(frame["date"].to_numpy(dtype=object), use_na_sentinel=True)
+    # -- index -1 (an empty cell) lands on the appended NaT / -1 --
+    date = np.append(_dt(pd.Series(days, dtype=object)).to_numpy(), np.datetime64("NaT"))[dcodes]
+    first: dict[Any, int] = {}
+    for i, pid in enumerate(participants["participant_id"].tolist()):
+        first.setdefault(pid, i)
+    at = np.array([first.get(pid, -1) for pid in pids] + [-1], dtype=np.int64)[pcodes]
+    has = at >= 0
+    pos = np.where(has, at, 0)
+    if len(participants):
+        ok = live & has & participants["period_ok"].fillna(False).astype(bool).to_numpy()[pos]
+        g_start = _dt(participants["g_start"]).to_numpy()[pos]
+        g_end = _dt(participants["g_end"]).to_numpy()[pos]
+        # -- NaT compares False, so a missing date or period never counts as outside --
+        outside = ok & ((date < g_start) | (g_end < date))
+        group = np.where(has, participants["group_id"].to_numpy(dtype=object)[pos], None)
+    else:
+        outside = np.zeros(len(frame), dtype=bool)
+        group = np.full(len(frame), None, dtype=object)
     periods = {g: (a, b) for g, a, b in zip(groups["group_id"], groups["start"], groups["end"], strict=True)}
 
     def message(key: tuple[Hashable, ...], n: int) -> str:
@@ -233,9 +275,13 @@ def _check_attendance(frame: pd.DataFrame, participants: pd.DataFrame, groups: p
         return (f"Datum {_show(key[1])} ligger utanför grupp {key[0]}:s period {_show(start)}–"
                 f"{_show(end)} ({_rows_text(n)}). Raden har inte räknats med.")
 
-    _flag_grouped(frame_g, outside, ["_group", "date"], sheet, "date", message, out)
-    frame.loc[outside, "_drop"] = True
-    _duplicates(frame, ["participant_id", "date"], sheet, "date", "Samma deltagare och datum", out)
+    outside_s = pd.Series(outside, index=frame.index)
+    if outside.any():
+        frame_g = frame.assign(_group=pd.Series(group, index=frame.index, dtype=object))
+        _flag_grouped(frame_g, outside_s, ["_group", "date"], sheet, "date", message, out)
+        frame.loc[outside_s, "_drop"] = True
+    key = (pcodes.astype(np.int64) + 1) * (len(days) + 1) + (dcodes + 1)
+    _duplicates(frame, ["participant_id", "date"], sheet, "date", "Samma deltagare och datum", out, key_codes=key)
 
 
 def _check_internships(frame: pd.DataFrame, out: list[Problem]) -> None:

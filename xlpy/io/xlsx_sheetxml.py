@@ -26,6 +26,8 @@ _EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 # -- characters XML 1.0 cannot hold; Excel stores them as _xHHHH_, and a literal "_xHHHH_" must be escaped --
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _LITERAL_ESCAPE = re.compile("_(x[0-9A-Fa-f]{4}_)")
+# -- value types whose style never depends on the value (dates get a date format) --
+_PLAIN_TYPES = (str, int, float, type(None))
 
 
 def column_letter(index: int) -> str:
@@ -79,8 +81,8 @@ def worksheet_xml(sheet: OutputSheet, xf_index: Callable[[dict[str, Any]], int],
         "<sheetData>",
     ]
     letters = [column_letter(i) for i in range(1, n_cols + 1)]
-    # -- one style lookup per (style, kind of date) instead of per cell: output sheets hold ~100 000 cells
-    #    at the scale of a whole förbund --
+    # -- one style lookup per (style, kind of value) instead of per cell: output sheets hold ~100 000
+    #    cells at the scale of a whole förbund, so this loop is the writer's hot spot --
     xf_cache: dict[tuple[str, int], int] = {}
 
     def xf(style_key: str, value: Any) -> int:
@@ -93,8 +95,17 @@ def worksheet_xml(sheet: OutputSheet, xf_index: Callable[[dict[str, Any]], int],
         return xf_cache[key]
 
     for r, row in enumerate(sheet.rows, start=1):
-        cells = [c for c in (_cell(f"{letters[ci]}{r}", cell.value, xf(cell.style, cell.value))
-                             for ci, cell in enumerate(row)) if c]
+        cells = []
+        for ci, cell in enumerate(row):
+            value = cell.value
+            # -- exact types first (the common str/float/int cells skip the isinstance chain) --
+            kind = type(value)
+            s = xf_cache.get((cell.style, 0)) if kind in _PLAIN_TYPES else None
+            if s is None:
+                s = xf(cell.style, value)
+            text = _cell(f"{letters[ci]}{r}", value, s)
+            if text:
+                cells.append(text)
         height = sheet.row_heights.get(r - 1)
         # -- wrapped headers: neither Excel nor LibreOffice grows a row written without a height --
         ht = f' ht="{_number_text(float(height))}" customHeight="1"' if height else ""
@@ -110,6 +121,16 @@ def worksheet_xml(sheet: OutputSheet, xf_index: Callable[[dict[str, Any]], int],
 
 def _cell(ref: str, value: Any, s: int) -> str:
     s_attr = f' s="{s}"' if s else ""
+    kind = type(value)
+    if kind is str:  # -- the common cases first, by exact type --
+        text = _excel_text(value)
+        if text:
+            return f'<c r="{ref}"{s_attr} t="inlineStr"><is><t xml:space="preserve">{_escape(text)}</t></is></c>'
+        return f'<c r="{ref}"{s_attr}/>' if s else ""
+    if kind is int:
+        return f'<c r="{ref}"{s_attr}><v>{value}</v></c>'
+    if kind is float and math.isfinite(value):
+        return f'<c r="{ref}"{s_attr}><v>{_number_text(value)}</v></c>'
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         # -- an empty cell still shows its fill or border (a status cell without value) --
         return f'<c r="{ref}"{s_attr}/>' if s else ""
@@ -126,7 +147,14 @@ def _cell(ref: str, value: Any, s: int) -> str:
     text = _excel_text(str(value))
     if text == "":
         return f'<c r="{ref}"{s_attr}/>' if s else ""
-    return f'<c r="{ref}"{s_attr} t="inlineStr"><is><t xml:space="preserve">{escape(text)}</t></is></c>'
+    return f'<c r="{ref}"{s_attr} t="inlineStr"><is><t xml:space="preserve">{_escape(text)}</t></is></c>'
+
+
+def _escape(text: str) -> str:
+    # -- xml.sax.saxutils.escape, skipped when there is nothing to escape (most cells) --
+    if "&" in text or "<" in text or ">" in text:
+        return escape(text)
+    return text
 
 
 def _code_name_attr(code_name: str | None) -> str:
