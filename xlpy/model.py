@@ -108,7 +108,7 @@ STYLES: dict[str, dict[str, Any]] = {
 }
 
 
-@dataclass
+@dataclass(slots=True)  # -- slots: output sheets hold ~100 000 cells at the scale of a förbund --
 class OutCell:
     """A cell of an output sheet: a value (str, int, float, date or None) and a style key of STYLES."""
 

@@ -124,8 +124,9 @@ def goals_sheet(results: dict[str, Any]) -> OutputSheet:
     rows.append([C("Pågår = gruppen har inte slutat än och målet är inte nått ännu. Underlag saknas = det finns "
                    "inga rader att räkna på (t.ex. ingen närvaro registrerad).", "note")])
     rows.append([C(h, "header") for h in ("MålID", "Mål", "Målvärde", *[u["label"] for u in units])])
+    targets = {g["id"]: target_text(g) for g in active}  # -- once per goal, not per unit and goal --
     for g in active:
-        line = [C(g["id"], "bold"), C(g["description"]), C(target_text(g))]
+        line = [C(g["id"], "bold"), C(g["description"]), C(targets[g["id"]])]
         for u in units:
             res = u["goals"][g["id"]]
             text = f"{res['status']} ({metric_text(g['metric'], res['value'], u['level'])})"
@@ -144,7 +145,7 @@ def goals_sheet(results: dict[str, Any]) -> OutputSheet:
             else:
                 vcell = C(value, "pct1" if g["metric"] == "narvaro" else "pct")
             rows.append([C(LEVEL_NAMES[u["level"]]), C(u["label"]), C(g["id"]), C(g["metric"]), vcell,
-                         C(target_text(g)), C(res["status"], STATUS_STYLE[res["status"]])])
+                         C(targets[g["id"]]), C(res["status"], STATUS_STYLE[res["status"]])])
     widths: list[float] = [9.0, 44.0, 11.0] + [20.0] * len(units)
     return OutputSheet(OUTPUT_SHEETS["goals"], rows, widths, freeze_rows=6)
 

@@ -184,17 +184,18 @@ def compute(data: InputData) -> dict[str, Any]:
     all_goals = goal_list(data)
     active = [g for g in all_goals if g["active"]]
     levels: dict[str, dict[str, Any]] = {"group": {}, "omgang": {}, "municipality": {}, "project": {}}
-    for gid in group_ids:
-        g = facts.groups.loc[gid]
-        label = f"{g['municipality']} grupp {_num(g['group_no'])}"
+    # -- plain lists, not facts.groups.loc[gid] per group: a förbund has hundreds of groups --
+    municipality = facts.groups["municipality"].tolist()
+    group_no = facts.groups["group_no"].tolist()
+    for gid, mun, no in zip(group_ids, municipality, group_no, strict=True):
+        label = f"{mun} grupp {_num(no)}"
         levels["group"][gid] = _unit(facts, s, "group", gid, label, [gid], active, levels["group"])
     by_no: dict[int, list[str]] = {}
     by_mun: dict[str, list[str]] = {}
-    for gid in group_ids:
-        g = facts.groups.loc[gid]
-        if not pd.isna(g["group_no"]):
-            by_no.setdefault(int(g["group_no"]), []).append(gid)
-        by_mun.setdefault(str(g["municipality"]), []).append(gid)
+    for gid, mun, no in zip(group_ids, municipality, group_no, strict=True):
+        if not pd.isna(no):
+            by_no.setdefault(int(no), []).append(gid)
+        by_mun.setdefault(str(mun), []).append(gid)
     for no in sorted(by_no):
         levels["omgang"][str(no)] = _unit(facts, s, "omgang", str(no), f"Grupp {no}", by_no[no], active,
                                           levels["group"])

@@ -87,19 +87,23 @@ def build_facts(data: InputData) -> Facts:
         people["outcome_type"] = ""
     people["moved_on"] = people["outcome"].isin(MOVED_ON_CATEGORIES)
 
-    # -- attendance counts per participant and distinct activity days per group --
-    att = data.attendance[data.attendance["participant_id"].isin(people.index)]
-    # -- groupby-size, not pd.crosstab: crosstab aggregates in pure Python (0.2 s at 350 000 rows) --
-    counts = (att.groupby(["participant_id", "status"]).size().unstack(fill_value=0)
-              if len(att) else pd.DataFrame())
+    # -- attendance counts per participant and distinct activity days per group. Närvaro has ~70 rows per
+    #    participant (350 000 for a förbund): participant, status and date become integer codes once and
+    #    the counts are bincounts, where groupby/merge on object columns cost ten times as much --
+    att = data.attendance
+    pcodes, pids = pd.factorize(att["participant_id"].to_numpy(dtype=object), use_na_sentinel=True)
+    person = np.append(people.index.get_indexer(pids), -1)[pcodes]  # -1: not a usable participant
+    use = person >= 0
+    scodes, statuses = pd.factorize(att["status"].to_numpy(dtype=object), use_na_sentinel=True)
+    status_code = {st: i for i, st in enumerate(statuses)}
     for st in ("N", "F", "G"):
-        people["att_" + st] = counts[st].reindex(people.index).fillna(0).astype(int) if st in counts else 0
-    if len(att):
-        att_groups = att["participant_id"].map(people["group_id"])
-        days = pd.DataFrame({"g": att_groups.values, "d": att["date"].values}).drop_duplicates()
-        groups["distinct_days"] = days.groupby("g").size().reindex(groups.index).fillna(0).astype(int)
-    else:
-        groups["distinct_days"] = 0
+        hit = use & (scodes == status_code.get(st, -2))
+        people["att_" + st] = np.bincount(person[hit], minlength=len(people)).astype(int)
+    dcodes, dates = pd.factorize(att["date"].to_numpy(dtype=object), use_na_sentinel=True)
+    person_group = groups.index.get_indexer(people["group_id"])
+    # -- one key per (group, date); an empty date counts as one value, as drop_duplicates would --
+    keys = np.unique(person_group[person[use]].astype(np.int64) * (len(dates) + 1) + (dcodes[use] + 1))
+    groups["distinct_days"] = np.bincount(keys // (len(dates) + 1), minlength=len(groups)).astype(int)
 
     # -- placements: a placement someone took part in was evidently offered --
     pl = data.internships[data.internships["participant_id"].isin(people.index)].copy()
