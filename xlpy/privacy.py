@@ -180,23 +180,32 @@ def allowed_words(data: InputData) -> set[str]:
     return words
 
 
-def _problems_for_value(sheet: str, column: str, key: str, text: str, row: int | None, extra_rows: int,
-                        allowed: set[str], known: frozenset[str]) -> Iterator[Problem]:
-    more = f" (samma värde finns på {extra_rows} rader till)" if extra_rows else ""
+def _findings(key: str, text: str, allowed: set[str], known: frozenset[str]) -> list[tuple[str, str]]:
+    """What is wrong with one value, as (masked value, message without its closing "{more}.")."""
     numbers = find_identity_numbers(text)
-    for num in numbers:
-        yield Problem(sheet, row, column, mask_text(text, allowed),
-                      f"Ser ut som ett {num.kind} ({num.masked}). Personuppgifter får inte finnas i "
-                      f"arbetsboken: ersätt med deltagarens kod{more}.")
     if numbers:
-        return
+        return [(mask_text(text, allowed), f"Ser ut som ett {num.kind} ({num.masked}). Personuppgifter får inte "
+                 "finnas i arbetsboken: ersätt med deltagarens kod") for num in numbers]
     names = _find_names(text, known)
     if key == "participant_id" and not names and _looks_like_single_full_name(text):
         names = [text.strip()]
-    for name in names:
-        yield Problem(sheet, row, column, mask_text(text, allowed) if key != "participant_id" else mask_name(name),
-                      f"Ser ut som ett namn ({mask_name(name)}). Skriv en kod i stället för namn"
-                      f"{' i DeltagarID' if key == 'participant_id' else ''}{more}.")
+    return [(mask_text(text, allowed) if key != "participant_id" else mask_name(name),
+             f"Ser ut som ett namn ({mask_name(name)}). Skriv en kod i stället för namn"
+             f"{' i DeltagarID' if key == 'participant_id' else ''}") for name in names]
+
+
+def _problems_for_value(sheet: str, column: str, key: str, text: str, row: int | None, extra_rows: int,
+                        allowed: set[str], known: frozenset[str],
+                        cache: dict[tuple[str, str], list[tuple[str, str]]] | None = None) -> Iterator[Problem]:
+    # -- cache: the same DeltagarID is searched in Deltagare, Närvaro, Praktik and Utfall; once is enough --
+    found = cache.get((key, text)) if cache is not None else None
+    if found is None:
+        found = _findings(key, text, allowed, known)
+        if cache is not None:
+            cache[(key, text)] = found
+    more = f" (samma värde finns på {extra_rows} rader till)" if extra_rows else ""
+    for shown, message in found:
+        yield Problem(sheet, row, column, shown, f"{message}{more}.")
 
 
 def _looks_like_single_full_name(text: str) -> bool:
@@ -222,6 +231,7 @@ def find_personal_data(data: InputData) -> list[Problem]:
     allowed = allowed_words(data)
     known = COMMON_WORDS | {w.lower() for w in allowed}
     problems: list[Problem] = []
+    cache: dict[tuple[str, str], list[tuple[str, str]]] = {}
     for sheet, frame in _frames(data):
         for key in SEARCHED_COLUMNS:
             if key not in frame.columns or frame.empty:
@@ -231,15 +241,19 @@ def find_personal_data(data: InputData) -> list[Problem]:
             # -- each distinct value is searched once, at its first row (pd.factorize keeps first-seen order);
             # -- a Python loop over every Närvaro row cost more than the search itself (issue #6) --
             codes, uniques = pd.factorize(frame[key].to_numpy(dtype=object), use_na_sentinel=True)
-            present, first_pos, counts = np.unique(codes, return_index=True, return_counts=True)
-            first_of = dict(zip(present.tolist(), first_pos.tolist(), strict=True))
-            count_of = dict(zip(present.tolist(), counts.tolist(), strict=True))
+            valid = codes >= 0
+            counts = np.bincount(codes[valid], minlength=len(uniques))
+            # -- factorize numbers values in order of appearance, so code k first appears where the running
+            #    maximum of the codes first reaches k --
+            at = np.flatnonzero(valid)
+            seen = codes[at]
+            first_of = at[seen > np.concatenate(([-1], np.maximum.accumulate(seen)[:-1]))]
             row_values = rows.to_numpy(dtype=object)
             for code, value in enumerate(uniques):
                 if not isinstance(value, str) or not value.strip():
                     continue
                 first = row_values[first_of[code]]
                 row = None if first is None or pd.isna(first) else int(first)
-                problems.extend(_problems_for_value(sheet.name, header, key, value, row, count_of[code] - 1,
-                                                    allowed, known))
+                problems.extend(_problems_for_value(sheet.name, header, key, value, row, int(counts[code]) - 1,
+                                                    allowed, known, cache))
     return problems

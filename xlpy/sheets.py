@@ -33,8 +33,8 @@ STATUS_STYLE = {
 NO_VALUE = "–"
 
 
-def C(value: Any, style: str = "text") -> OutCell:  # noqa: N802 - reads like a cell in the layouts below
-    return OutCell(value, style)
+# -- C(value, style) reads like a cell in the layouts below; an alias, not a wrapper: ~100 000 calls --
+C = OutCell
 
 
 def _head(title: str, results: dict[str, Any]) -> list[list[OutCell]]:
@@ -206,7 +206,8 @@ def fit_header_heights(sheet: OutputSheet, line_height: float = 15.0) -> OutputS
     """Give each header row the height its longest wrapped header needs; neither Excel nor LibreOffice
     grows a row for wrapped text in a file written without row heights."""
     for i, row in enumerate(sheet.rows):
-        if not any(c.style == "header" for c in row):
+        # -- a header row starts with a header cell; testing every cell of ~100 000 took longer --
+        if not row or row[0].style != "header":
             continue
         lines = 1
         for j, cell in enumerate(row):

@@ -140,7 +140,6 @@ def _link(frame: pd.DataFrame, column: str, spelling: dict[str, str], dropped: d
     live = _live(frame).to_numpy() & (codes >= 0)
     known = found != None  # noqa: E711 -- elementwise test on an object array
     frame[column] = pd.Series(np.where(live & known, found, values), index=frame.index, dtype=object)
-    mapped = pd.Series(found, index=frame.index, dtype=object)
     unknown = pd.Series(live & ~known, index=frame.index)
 
     def message(key: tuple[Hashable, ...], n: int) -> str:
@@ -169,9 +168,8 @@ def _duplicates(frame: pd.DataFrame, keys: list[str], sheet: spec.SheetSpec, col
     rows = frame["row"].to_numpy()
     first_at = live_at[~dup]
     dup_at = live_at[dup]
-    wanted = set(key[dup_at].tolist())
-    first_row = {k: int(r) for k, r in zip(key[first_at].tolist(), rows[first_at].tolist(), strict=True)
-                 if k in wanted}
+    first_at = first_at[np.isin(key[first_at], key[dup_at])]  # -- only keys that repeat need their first row --
+    first_row = dict(zip(key[first_at].tolist(), rows[first_at].tolist(), strict=True))
     header = sheet.column(column).header
     shown = frame[column].to_numpy(dtype=object)
     for i in dup_at.tolist():
@@ -264,7 +262,8 @@ def _check_attendance(frame: pd.DataFrame, participants: pd.DataFrame, groups: p
         g_end = _dt(participants["g_end"]).to_numpy()[pos]
         # -- NaT compares False, so a missing date or period never counts as outside --
         outside = ok & ((date < g_start) | (g_end < date))
-        group = np.where(has, participants["group_id"].to_numpy(dtype=object)[pos], None)
+        group = participants["group_id"].to_numpy(dtype=object)[pos]
+        group[~has] = None
     else:
         outside = np.zeros(len(frame), dtype=bool)
         group = np.full(len(frame), None, dtype=object)

@@ -134,7 +134,7 @@ def _statistics(data: InputData) -> list[dict[str, Any]]:
                 "in_programme": int(r["in_programme"]),
                 "total": int(r["unemployed"]) + int(r["in_programme"]),
             }
-            for _, r in rows.sort_values("row").iterrows()
+            for r in rows.sort_values("row").to_dict("records")
         ]
         total = {k: sum(int(r[k]) for r in table) for k in ("unemployed", "in_programme", "total")}
         out.append({"period": period, "label": period_label(period), "rows": table, "total": total})

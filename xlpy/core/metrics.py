@@ -92,7 +92,7 @@ def build_facts(data: InputData) -> Facts:
     #    the counts are bincounts, where groupby/merge on object columns cost ten times as much --
     att = data.attendance
     pcodes, pids = pd.factorize(att["participant_id"].to_numpy(dtype=object), use_na_sentinel=True)
-    person = np.append(people.index.get_indexer(pids), -1)[pcodes]  # -1: not a usable participant
+    person = np.append(people.index.get_indexer(pd.Index(pids)), -1)[pcodes]  # -1: not a usable participant
     use = person >= 0
     scodes, statuses = pd.factorize(att["status"].to_numpy(dtype=object), use_na_sentinel=True)
     status_code = {st: i for i, st in enumerate(statuses)}
@@ -100,7 +100,7 @@ def build_facts(data: InputData) -> Facts:
         hit = use & (scodes == status_code.get(st, -2))
         people["att_" + st] = np.bincount(person[hit], minlength=len(people)).astype(int)
     dcodes, dates = pd.factorize(att["date"].to_numpy(dtype=object), use_na_sentinel=True)
-    person_group = groups.index.get_indexer(people["group_id"])
+    person_group = groups.index.get_indexer(pd.Index(people["group_id"]))
     # -- one key per (group, date); an empty date counts as one value, as drop_duplicates would --
     keys = np.unique(person_group[person[use]].astype(np.int64) * (len(dates) + 1) + (dcodes[use] + 1))
     groups["distinct_days"] = np.bincount(keys // (len(dates) + 1), minlength=len(groups)).astype(int)
@@ -184,9 +184,10 @@ def _group_sums(facts: Facts, placements_per_participant: int) -> _GroupSums:
     sums = frame.groupby(people["group_id"].to_numpy()).sum().reindex(groups.index, fill_value=0)
 
     planned: list[int | None] = []
-    for _, grp in groups.iterrows():
+    for per_week, weeks, internship_weeks in zip(groups["days_per_week"].tolist(), groups["weeks"].tolist(),
+                                                 groups["internship_weeks"].tolist(), strict=True):
         try:
-            planned.append(int(grp["days_per_week"]) * (int(grp["weeks"]) - int(grp["internship_weeks"] or 0)))
+            planned.append(int(per_week) * (int(weeks) - int(internship_weeks or 0)))
         except (TypeError, ValueError):
             planned.append(None)
     pos = {gid: i for i, gid in enumerate(groups.index)}

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from io import BytesIO
 from pathlib import Path
 from zipfile import ZipFile
@@ -208,16 +209,25 @@ def verify_package(path: Path, expected: list[RawEntry], xml_parts: list[str]) -
     the original's, without decompressing the large input sheets again (that was a third of the time of
     writing); the parts this run produced are also decompressed, CRC-checked and parsed.
     """
-    with ZipFile(path) as zf, open(path, "rb") as fp:
-        infos = zf.infolist()
-        if [i.filename for i in infos] != [e.name for e in expected]:
-            raise OSError("entry list differs after writing")
-        for info, want in zip(infos, expected, strict=True):
-            got = raw_entry_from(fp, info)
-            if got.data != want.data or got.crc != want.crc:
-                raise OSError(f"entry {info.filename} differs after writing")
-        for part in xml_parts:
-            parse_xml(zf.read(part))  # -- reading checks the CRC too --
+    # -- the written parts are inflated (zlib) and parsed (lxml) in threads: both release the GIL, so on a
+    #    second core this overlaps the byte comparison below instead of following it --
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        parsed = [pool.submit(_read_and_parse, path, part) for part in xml_parts]
+        with ZipFile(path) as zf, open(path, "rb") as fp:
+            infos = zf.infolist()
+            if [i.filename for i in infos] != [e.name for e in expected]:
+                raise OSError("entry list differs after writing")
+            for info, want in zip(infos, expected, strict=True):
+                got = raw_entry_from(fp, info)
+                if got.data != want.data or got.crc != want.crc:
+                    raise OSError(f"entry {info.filename} differs after writing")
+        for future in parsed:
+            future.result()  # -- re-raises a failed read or parse --
+
+
+def _read_and_parse(path: Path, part: str) -> None:
+    with ZipFile(path) as zf:
+        parse_xml(zf.read(part))  # -- reading checks the CRC too --
 
 
 # -- internals ----------------------------------------------------------------------------------------

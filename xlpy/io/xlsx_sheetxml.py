@@ -94,6 +94,8 @@ def worksheet_xml(sheet: OutputSheet, xf_index: Callable[[dict[str, Any]], int],
             xf_cache[key] = xf_index(cell_style(style_key, value))
         return xf_cache[key]
 
+    # -- the same texts recur thousands of times (statuses, levels, goal ids): escape each once --
+    inline: dict[str, str] = {}
     for r, row in enumerate(sheet.rows, start=1):
         cells = []
         for ci, cell in enumerate(row):
@@ -103,6 +105,15 @@ def worksheet_xml(sheet: OutputSheet, xf_index: Callable[[dict[str, Any]], int],
             s = xf_cache.get((cell.style, 0)) if kind in _PLAIN_TYPES else None
             if s is None:
                 s = xf(cell.style, value)
+            if kind is str:
+                body = inline.get(value)
+                if body is None:
+                    body = inline[value] = _inline_text(value)
+                if body:
+                    cells.append(f'<c r="{letters[ci]}{r}" s="{s}"{body}' if s else f'<c r="{letters[ci]}{r}"{body}')
+                elif s:
+                    cells.append(f'<c r="{letters[ci]}{r}" s="{s}"/>')
+                continue
             text = _cell(f"{letters[ci]}{r}", value, s)
             if text:
                 cells.append(text)
@@ -123,10 +134,8 @@ def _cell(ref: str, value: Any, s: int) -> str:
     s_attr = f' s="{s}"' if s else ""
     kind = type(value)
     if kind is str:  # -- the common cases first, by exact type --
-        text = _excel_text(value)
-        if text:
-            return f'<c r="{ref}"{s_attr} t="inlineStr"><is><t xml:space="preserve">{_escape(text)}</t></is></c>'
-        return f'<c r="{ref}"{s_attr}/>' if s else ""
+        body = _inline_text(value)
+        return f'<c r="{ref}"{s_attr}{body}' if body else (f'<c r="{ref}"{s_attr}/>' if s else "")
     if kind is int:
         return f'<c r="{ref}"{s_attr}><v>{value}</v></c>'
     if kind is float and math.isfinite(value):
@@ -144,10 +153,16 @@ def _cell(ref: str, value: Any, s: int) -> str:
             return f'<c r="{ref}"{s_attr}/>' if s else ""
         text = str(int(value)) if isinstance(value, numbers.Integral) else _number_text(number)  # type: ignore[call-overload]
         return f'<c r="{ref}"{s_attr}><v>{text}</v></c>'
-    text = _excel_text(str(value))
-    if text == "":
-        return f'<c r="{ref}"{s_attr}/>' if s else ""
-    return f'<c r="{ref}"{s_attr} t="inlineStr"><is><t xml:space="preserve">{_escape(text)}</t></is></c>'
+    body = _inline_text(str(value))
+    return f'<c r="{ref}"{s_attr}{body}' if body else (f'<c r="{ref}"{s_attr}/>' if s else "")
+
+
+def _inline_text(value: str) -> str:
+    """The end of a text cell after `<c r=".." s=".."`: type, inline string and `</c>`; "" for empty text."""
+    text = _excel_text(value)
+    if not text:
+        return ""
+    return f' t="inlineStr"><is><t xml:space="preserve">{_escape(text)}</t></is></c>'
 
 
 def _escape(text: str) -> str:
