@@ -108,6 +108,39 @@ def test_duplicate_attendance_day_keeps_the_first() -> None:
     assert "rad 2" in p.message
 
 
+def test_attendance_day_typed_in_another_case_is_the_same_participant_and_a_duplicate() -> None:
+    # -- duplicates are found after codes take the master spelling: d1 and D1 are one participant --
+    att = [ATTENDANCE_HEAD, ["D1", D(2019, 9, 2), "N"], ["d1", D(2019, 9, 2), "F"], ["d1", D(2019, 9, 3), "F"]]
+    data = read(Närvaro=att)
+    assert list(data.attendance["row"]) == [2, 4]
+    assert list(data.attendance["participant_id"]) == ["D1", "D1"]
+    [p] = on(data, "Närvaro")
+    assert where(p) == (3, "Datum", "2019-09-02", "fel", "K2")
+    assert "rad 2" in p.message
+
+
+def test_repeated_attendance_duplicates_each_point_at_the_first_row() -> None:
+    att = [ATTENDANCE_HEAD, ["D2", D(2019, 9, 3), "N"], ["D1", D(2019, 9, 2), "N"], ["D2", D(2019, 9, 3), "F"],
+           ["D1", D(2019, 9, 2), "G"], ["D2", D(2019, 9, 3), "N"]]
+    data = read(Närvaro=att)
+    assert list(data.attendance["row"]) == [2, 3]
+    assert [(p.row, p.message.split(";")[0]) for p in on(data, "Närvaro")] == [
+        (4, "Samma deltagare och datum finns redan på rad 2"),
+        (5, "Samma deltagare och datum finns redan på rad 3"),
+        (6, "Samma deltagare och datum finns redan på rad 2"),
+    ]
+
+
+def test_attendance_of_a_group_with_inverted_dates_is_not_checked_against_its_period() -> None:
+    groups = [*GROUPS, ["H3", "Höör", 3, D(2020, 1, 10), D(2019, 12, 1)]]
+    participants = [*PARTICIPANTS, ["D4", "H3"]]
+    data = read(Grupper=groups, Deltagare=participants,
+                Närvaro=[ATTENDANCE_HEAD, ["D4", D(2018, 1, 1), "N"], ["D1", D(2018, 1, 1), "N"]])
+    # -- H3's period cannot be trusted (its own warning says so); K2's can --
+    assert list(data.attendance["participant_id"]) == ["D4"]
+    assert [where(p) for p in on(data, "Närvaro")] == [(3, "Datum", "2018-01-01", "fel", "K2")]
+
+
 def test_duplicate_internship_period_is_reported() -> None:
     data = read(Praktik=[["DeltagarID", "Period", "Erbjuden"], ["D1", 1, "ja"], ["D1", 1.0, "ja"], ["D1", 2, "ja"]])
     assert list(data.internships["period"]) == [1, 2]
