@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from lxml import etree
 
 from tests.fixtures_workbooks import build_rich_workbook, sample_sheets
 from xlpy.io import safety, xlsx_package
@@ -138,6 +139,22 @@ def test_a_failure_during_verification_leaves_the_original_and_no_temp_file(book
     with pytest.raises(OSError, match="injected"):
         XlsxPackageSink(book).write_sheets(sample_sheets())
     assert seen, "the verify step ran"
+    assert book.read_bytes() == before
+    assert leftovers(book.parent) == [], "no temp file and no lock left behind"
+
+
+def test_a_produced_sheet_that_does_not_parse_leaves_the_original_and_no_temp_file(book, monkeypatch):
+    # -- the parse check runs in a thread beside the writing; its failure must still stop the replace --
+    before = book.read_bytes()
+    real = xlsx_package.worksheet_xml
+
+    def broken_xml(sheet, *args, **kwargs) -> bytes:
+        xml = real(sheet, *args, **kwargs)
+        return xml.replace(b"</sheetData>", b"<row></sheetData>") if sheet.name == sample_sheets()[-1].name else xml
+
+    monkeypatch.setattr(xlsx_package, "worksheet_xml", broken_xml)
+    with pytest.raises(etree.XMLSyntaxError):
+        XlsxPackageSink(book).write_sheets(sample_sheets())
     assert book.read_bytes() == before
     assert leftovers(book.parent) == [], "no temp file and no lock left behind"
 

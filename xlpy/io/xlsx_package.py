@@ -20,8 +20,8 @@ Choices worth knowing:
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from io import BytesIO
 from pathlib import Path
 from zipfile import ZipFile
@@ -139,10 +139,13 @@ def new_workbook_bytes() -> bytes:
     return out.getvalue()
 
 
-def apply_sheets(package: Package, sheets: Sequence[OutputSheet], label: str = "") -> list[str]:
+def apply_sheets(package: Package, sheets: Sequence[OutputSheet], label: str = "",
+                 on_sheet_xml: Callable[[str, bytes], None] | None = None) -> list[str]:
     """Write `sheets` into `package` (in memory); returns the worksheet part names written.
 
-    label names the file in error messages. Raises WorkbookError when the package is not a workbook.
+    label names the file in error messages. on_sheet_xml(part, xml) is called with each worksheet's XML as
+    soon as it is made (the writer checks it parses meanwhile). Raises WorkbookError when the package is
+    not a workbook.
     """
     keys = [s.name.strip().casefold() for s in sheets]
     if len(set(keys)) != len(keys):
@@ -188,7 +191,10 @@ def apply_sheets(package: Package, sheets: Sequence[OutputSheet], label: str = "
             workbook_changed = True
             package.set_override(part, CT_WORKSHEET)
             code_name, tab_color = None, ""
-        package.write(part, worksheet_xml(sheet, styles.xf_index, code_name, tab_color))
+        xml = worksheet_xml(sheet, styles.xf_index, code_name, tab_color)
+        if on_sheet_xml is not None:
+            on_sheet_xml(part, xml)
+        package.write(part, xml)
         written.append(package.entry(part).name)
     _drop_calc_chain_if_needed(package, wb_part, replaced_ids)
     _remove_orphans(package, orphan_candidates)
@@ -200,34 +206,23 @@ def apply_sheets(package: Package, sheets: Sequence[OutputSheet], label: str = "
     return written
 
 
-def verify_package(path: Path, expected: list[RawEntry], xml_parts: list[str]) -> None:
-    """Raise if the zip at `path` is unreadable, its entries differ from `expected` (names, order, and the
-    exact compressed bytes meant to be written), a written part fails its CRC, or one of `xml_parts` does
-    not parse.
+def verify_package(path: Path, expected: list[RawEntry]) -> None:
+    """Raise if the zip at `path` is unreadable or its entries differ from `expected`: names, order, CRCs
+    and the exact compressed bytes meant to be written.
 
-    Comparing the bytes on disk with the bytes meant to be written proves every copied entry is exactly
-    the original's, without decompressing the large input sheets again (that was a third of the time of
-    writing); the parts this run produced are also decompressed, CRC-checked and parsed.
+    Comparing the bytes on disk with the bytes meant to be written proves every entry is exactly the one
+    intended, copied or produced, without inflating the large input sheets again (that was a third of
+    the time of writing). That the produced parts parse is checked on their XML before it is compressed
+    (see _write_package).
     """
-    # -- the written parts are inflated (zlib) and parsed (lxml) in threads: both release the GIL, so on a
-    #    second core this overlaps the byte comparison below instead of following it --
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        parsed = [pool.submit(_read_and_parse, path, part) for part in xml_parts]
-        with ZipFile(path) as zf, open(path, "rb") as fp:
-            infos = zf.infolist()
-            if [i.filename for i in infos] != [e.name for e in expected]:
-                raise OSError("entry list differs after writing")
-            for info, want in zip(infos, expected, strict=True):
-                got = raw_entry_from(fp, info)
-                if got.data != want.data or got.crc != want.crc:
-                    raise OSError(f"entry {info.filename} differs after writing")
-        for future in parsed:
-            future.result()  # -- re-raises a failed read or parse --
-
-
-def _read_and_parse(path: Path, part: str) -> None:
-    with ZipFile(path) as zf:
-        parse_xml(zf.read(part))  # -- reading checks the CRC too --
+    with ZipFile(path) as zf, open(path, "rb") as fp:
+        infos = zf.infolist()
+        if [i.filename for i in infos] != [e.name for e in expected]:
+            raise OSError("entry list differs after writing")
+        for info, want in zip(infos, expected, strict=True):
+            got = raw_entry_from(fp, info)
+            if got.data != want.data or got.crc != want.crc:
+                raise OSError(f"entry {info.filename} differs after writing")
 
 
 # -- internals ----------------------------------------------------------------------------------------
@@ -258,25 +253,45 @@ def _workbook_part(package: Package, label: str) -> str:
 def _write_package(path: Path, package: Package, sheets: list[OutputSheet], mode_from: Path | None) -> None:
     if not sheets:
         raise ValueError("no output sheets to write")
-    apply_sheets(package, sheets, path.name)
-    names = package.names()
-    # -- every part this run produced must parse; copied parts are as valid as they were --
-    xml_parts = [n for n in names if n.lower() in package.touched]
+    # -- every part this run produces must parse before the file is replaced; copied parts are as valid
+    #    as they were. lxml releases the GIL while parsing, so each worksheet is parsed in a thread while
+    #    the next one is generated, instead of all of them after writing --
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        checks: dict[str, Future[None]] = {}
 
-    def write(tmp: Path) -> None:
-        with open(tmp, "wb") as f:
-            try:
-                write_zip(f, package.entries)
-            except ZipTooLarge:
-                raise WorkbookError(f"{path.name} är för stor för att skrivas (över 4 GB).") from None
+        def check_later(part: str, xml: bytes) -> None:
+            checks[part.lower()] = pool.submit(_check_parses, xml)
 
-    expected = list(package.entries)
-    safety.atomic_write(path, write, lambda tmp: _verify(tmp, expected, xml_parts), mode_from=mode_from)
+        apply_sheets(package, sheets, path.name, on_sheet_xml=check_later)
+        for name in package.names():
+            if name.lower() in package.touched and name.lower() not in checks:
+                checks[name.lower()] = pool.submit(_check_parses, package.read(name))
+
+        def write(tmp: Path) -> None:
+            with open(tmp, "wb") as f:
+                try:
+                    write_zip(f, package.entries)
+                except ZipTooLarge:
+                    raise WorkbookError(f"{path.name} är för stor för att skrivas (över 4 GB).") from None
+
+        expected = list(package.entries)
+
+        def verify(tmp: Path) -> None:
+            for future in checks.values():
+                future.result()  # -- re-raises the parse error of a produced part --
+            _verify(tmp, expected)
+
+        safety.atomic_write(path, write, verify, mode_from=mode_from)
 
 
-def _verify(tmp: Path, expected: list[RawEntry], xml_parts: list[str]) -> None:
+def _check_parses(xml: bytes) -> None:
+    # -- the tree is dropped at once: holding the parsed output sheets until the end cost ~50 MB --
+    parse_xml(xml)
+
+
+def _verify(tmp: Path, expected: list[RawEntry]) -> None:
     # -- a module-level indirection so tests can inject a failure at the last moment --
-    verify_package(tmp, expected, xml_parts)
+    verify_package(tmp, expected)
 
 
 def _resolve_rel(source: str, rel: etree._Element) -> str:
