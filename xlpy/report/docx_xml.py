@@ -67,9 +67,14 @@ def set_column_widths(table: Table, widths_cm: list[float]) -> None:
     cols = grid.findall(qn("w:gridCol"))
     for col, w in zip(cols, widths_cm, strict=True):
         col.set(qn("w:w"), str(int(Cm(w).twips)))
-    for row in table.rows:
-        for cell, w in zip(row.cells, widths_cm, strict=True):
-            cell.width = Cm(w)
+    twips = [str(int(Cm(w).twips)) for w in widths_cm]
+    # -- on the XML: python-docx's row.cells resolves merged cells for every row, which a report with
+    #    hundreds of groups paid for seconds; these tables have one w:tc per grid column --
+    for tr in table._tbl.tr_lst:
+        for tc, w in zip(tr.tc_lst, twips, strict=True):
+            tc_w = tc.get_or_add_tcPr().get_or_add_tcW()
+            tc_w.set(qn("w:w"), w)
+            tc_w.set(qn("w:type"), "dxa")
 
 
 def set_repeat_header(row) -> None:  # noqa: ANN001 - python-docx _Row
@@ -143,10 +148,10 @@ def _run(text: str | None = None, fld: str | None = None, tab: bool = False) -> 
 
 def find_toc_paragraph(doc) -> Paragraph | None:  # noqa: ANN001 - docx.Document
     """The body paragraph holding the TOC field's instruction, or None if the user removed it."""
-    for par in doc.paragraphs:
-        for instr in par._p.iter(qn("w:instrText")):
+    for p in doc.element.body.iterchildren(qn("w:p")):
+        for instr in p.iter(qn("w:instrText")):
             if (instr.text or "").strip().upper().startswith("TOC"):
-                return par
+                return Paragraph(p, doc._body)
     return None
 
 
@@ -155,14 +160,30 @@ def toc_entries(doc, max_level: int = 2) -> list[tuple[int, str]]:  # noqa: ANN0
     toc = find_toc_paragraph(doc)
     toc_p = None if toc is None else toc._p
     seen_toc = toc_p is None
+    # -- style ids mapped to levels once, read from the XML: python-docx's Paragraph.style looks the
+    #    style up again for every paragraph (most of the time of a large report) --
+    levels = _heading_levels(doc, max_level)
     out = []
-    for par in doc.paragraphs:
+    for p in doc.element.body.iterchildren(qn("w:p")):
         if not seen_toc:
-            seen_toc = par._p is toc_p
+            seen_toc = p is toc_p
             continue
-        name = par.style.name if par.style is not None else ""
-        if name.startswith("Heading ") and name[8:].isdigit() and int(name[8:]) <= max_level and par.text.strip():
-            out.append((int(name[8:]), par.text.strip()))
+        level = levels.get(p.style)
+        if level is not None:
+            text = Paragraph(p, doc._body).text.strip()
+            if text:
+                out.append((level, text))
+    return out
+
+
+def _heading_levels(doc, max_level: int) -> dict[str | None, int]:  # noqa: ANN001
+    """Style id -> heading level for the styles named Heading 1..max_level (Word stores "heading 1")."""
+    out: dict[str | None, int] = {}
+    for style in doc.styles.element.iterchildren(qn("w:style")):
+        name_el = style.find(qn("w:name"))
+        name = (name_el.get(qn("w:val")) if name_el is not None else "") or ""
+        if name.lower().startswith("heading ") and name[8:].isdigit() and 1 <= int(name[8:]) <= max_level:
+            out[style.get(qn("w:styleId"))] = int(name[8:])
     return out
 
 
