@@ -65,15 +65,15 @@ def set_column_widths(table: Table, widths_cm: list[float]) -> None:
     """Set the grid and every cell to the given widths (cm); Word and LibreOffice both honour this."""
     grid = table._tbl.tblGrid
     cols = grid.findall(qn("w:gridCol"))
-    for col, w in zip(cols, widths_cm, strict=True):
-        col.set(qn("w:w"), str(int(Cm(w).twips)))
     twips = [str(int(Cm(w).twips)) for w in widths_cm]
+    for col, tw in zip(cols, twips, strict=True):
+        col.set(qn("w:w"), tw)
     # -- on the XML: python-docx's row.cells resolves merged cells for every row, which a report with
     #    hundreds of groups paid for seconds; these tables have one w:tc per grid column --
     for tr in table._tbl.tr_lst:
-        for tc, w in zip(tr.tc_lst, twips, strict=True):
+        for tc, tw in zip(tr.tc_lst, twips, strict=True):
             tc_w = tc.get_or_add_tcPr().get_or_add_tcW()
-            tc_w.set(qn("w:w"), w)
+            tc_w.set(qn("w:w"), tw)
             tc_w.set(qn("w:type"), "dxa")
 
 
