@@ -269,10 +269,10 @@ class _Recorder:
         self.sheets = [Sheet()]
 
 
-def test_desktop_excel_gets_one_multi_area_call_per_style_property() -> None:
+def test_block_formatting_gets_one_multi_area_call_per_style_property() -> None:
     rows = [[OutCell("x", "status_met" if (r + c) % 2 else "status_not_met") for c in range(6)] for r in range(6)]
     rec = _Recorder()
-    XlwingsBook(rec, multi_area=True).write_sheets([OutputSheet("Måluppfyllelse", rows)])
+    XlwingsBook(rec, multi_area=True, via_file=False).write_sheets([OutputSheet("Måluppfyllelse", rows)])
     colour_calls = [addr for key, addr in rec.calls if key == "color"]
     assert len(colour_calls) == 2
     assert all("," in a and len(a) <= 255 for a in colour_calls)
@@ -280,16 +280,172 @@ def test_desktop_excel_gets_one_multi_area_call_per_style_property() -> None:
     assert [k for k, _ in rec.calls].count("value") == 1
 
 
-def test_desktop_excel_formats_each_real_output_sheet_in_a_handful_of_calls(
+def test_block_formatting_of_the_example_sheets_takes_a_few_calls_each(
     example: dict[str, list[list[Any]]],
 ) -> None:
     memory = MemoryWorkbook({k: [list(r) for r in v] for k, v in example.items()})
     recalc_source(memory, memory)
     for name, sheet in memory.written.items():
         rec = _Recorder(name)
-        XlwingsBook(rec, multi_area=True).write_sheets([sheet])
+        XlwingsBook(rec, multi_area=True, via_file=False).write_sheets([sheet])
         kinds = Counter(k for k, _ in rec.calls)
         assert kinds["value"] == 1 and kinds["clear"] == 1, name
         formatting = sum(n for k, n in kinds.items() if k not in ("value", "clear", "column_width", "freeze_panes"))
         assert formatting <= 20, (name, kinds)  # one call per distinct property value (~15), a few split for length
         assert kinds["column_width"] <= len(sheet.col_widths), name
+
+
+# -- desktop Excel: output sheets copied from a temporary workbook the file writer made ------------------
+
+class _DesktopExcel:
+    """A stand-in for an xlwings Book on desktop Excel that records every call the writer makes, and
+    reads the temporary workbook when Excel is asked to open it (as Excel would)."""
+
+    def __init__(self, sheet_names: list[str], fail_copy: bool = False) -> None:
+        self.calls: list[tuple[str, Any]] = []
+        self.opened: dict[str, Any] = {}
+        self.name = "bok.xlsx"
+        rec = self
+
+        class Rng:
+            def __init__(self, sheet: str, addr: str) -> None:
+                self.sheet, self.addr = sheet, addr
+
+            def copy(self, destination: Rng) -> None:
+                rec.calls.append(("copy", (self.sheet, self.addr, destination.sheet, destination.addr)))
+                if fail_copy:
+                    raise RuntimeError("Excel sade nej")
+
+        class Panes:
+            def __init__(self, sheet: str) -> None:
+                self.sheet = sheet
+
+            def freeze_at(self, addr: str) -> None:
+                rec.calls.append(("freeze_at", (self.sheet, addr)))
+
+        class Sheet:
+            def __init__(self, name: str, book: str) -> None:
+                self.name, self.book = name, book
+
+            def clear(self) -> None:
+                rec.calls.append(("clear", self.name))
+
+            def range(self, addr: str) -> Rng:
+                return Rng(f"{self.book}!{self.name}", addr)
+
+            @property
+            def cells(self) -> Rng:
+                return Rng(f"{self.book}!{self.name}", "cells")
+
+            @property
+            def freeze_panes(self) -> Panes:
+                return Panes(self.name)
+
+        class Sheets(list):  # type: ignore[type-arg]
+            def add(self, name: str, after: Any = None) -> Sheet:
+                rec.calls.append(("add", name))
+                sheet = Sheet(name, "bok")
+                self.append(sheet)
+                return sheet
+
+            def __getitem__(self, key: Any) -> Any:
+                if isinstance(key, str):
+                    return next(s for s in self if s.name == key)
+                return super().__getitem__(key)
+
+        class Source:
+            def __init__(self, names: list[str]) -> None:
+                self.sheets = Sheets(Sheet(n, "tmp") for n in names)
+
+            def close(self) -> None:
+                rec.calls.append(("close", None))
+
+        class Books:
+            def open(self, path: str, update_links: bool, read_only: bool) -> Source:
+                rec.calls.append(("open", (update_links, read_only)))
+                wb = CalamineWorkbook.from_path(path)
+                rec.opened = {"path": Path(path),
+                              "values": {n: wb.get_sheet_by_name(n).to_python() for n in wb.sheet_names},
+                              "xlsx": Path(path).read_bytes()}
+                return Source(wb.sheet_names)
+
+        class App:
+            books = Books()
+            engine = type("Engine", (), {"name": "excel"})()
+
+            def __init__(self) -> None:
+                object.__setattr__(self, "_updating", True)
+
+            @property
+            def screen_updating(self) -> bool:
+                return bool(object.__getattribute__(self, "_updating"))
+
+            @screen_updating.setter
+            def screen_updating(self, value: bool) -> None:
+                rec.calls.append(("screen_updating", value))
+                object.__setattr__(self, "_updating", value)
+
+        self.app = App()
+        self.sheets = Sheets(Sheet(n, "bok") for n in sheet_names)
+
+
+def _sheets_for(values: dict[str, list[list[Any]]]) -> list[OutputSheet]:
+    memory = MemoryWorkbook({k: [list(r) for r in v] for k, v in values.items()})
+    recalc_source(memory, memory)
+    return [memory.written[n] for n in OUTPUT_NAMES]
+
+
+def _big_goal_sheet(rows: int) -> OutputSheet:
+    # -- scattered statuses: block by block this took a call per few cells --
+    styles = ["status_met", "status_not_met", "status_ongoing", "status_no_basis"]
+    body = [[OutCell(f"Grupp {r}"), *[OutCell("x", styles[(r * 7 + c) % 4]) for c in range(9)]] for r in range(rows)]
+    return OutputSheet("Måluppfyllelse", [[OutCell("Mål", "header")], *body], [20.0] * 10, freeze_rows=1)
+
+
+def test_desktop_excel_writes_any_output_sheet_in_a_handful_of_calls_however_big(
+    example: dict[str, list[list[Any]]],
+) -> None:
+    for sheets in (_sheets_for(example), [_big_goal_sheet(5000)]):
+        excel = _DesktopExcel(list(example))
+        XlwingsBook(excel).write_sheets(sheets)
+        kinds = Counter(k for k, _ in excel.calls)
+        # -- once per run: open and close the temporary workbook, screen updating off and back on --
+        assert (kinds["open"], kinds["close"], kinds["screen_updating"]) == (1, 1, 2)
+        per_sheet = Counter(args if k in ("clear", "add") else args[0].split("!")[-1] if k == "copy" else args[0]
+                            for k, args in excel.calls if k in ("clear", "add", "copy", "freeze_at"))
+        for sheet in sheets:
+            assert per_sheet[sheet.name] <= 4, (sheet.name, excel.calls)  # add, clear, copy, freeze
+        copies = [args for k, args in excel.calls if k == "copy"]
+        assert copies == [(f"tmp!{s.name}", "cells", f"bok!{s.name}", "A1") for s in sheets]
+        assert excel.calls[-1] == ("screen_updating", True)
+
+
+def test_desktop_excel_copies_exactly_what_the_file_writer_writes(example: dict[str, list[list[Any]]],
+                                                                  tmp_path: Path) -> None:
+    from xlpy.io.xlsx_package import write_copy
+
+    sheets = _sheets_for(example)
+    excel = _DesktopExcel(list(example))
+    XlwingsBook(excel).write_sheets(sheets)
+    # -- the temporary workbook held the four sheets with the values and formats of the command line's
+    #    writer (same bytes), read-only, and is gone afterwards --
+    assert sorted(excel.opened["values"]) == sorted(OUTPUT_NAMES)
+    reference = tmp_path / "ref.xlsx"
+    write_copy(None, reference, sheets)
+    assert excel.opened["xlsx"] == reference.read_bytes()
+    assert ("open", (False, True)) in excel.calls
+    assert not excel.opened["path"].exists()
+    goals = excel.opened["values"]["Måluppfyllelse"]
+    assert goals[0][0].startswith("Måluppfyllelse – ")
+
+
+def test_desktop_excel_failure_closes_the_temporary_workbook_and_restores_the_screen(
+    example: dict[str, list[list[Any]]],
+) -> None:
+    excel = _DesktopExcel(list(example), fail_copy=True)
+    with pytest.raises(RuntimeError, match="Excel sade nej"):
+        XlwingsBook(excel).write_sheets(_sheets_for(example))
+    kinds = [k for k, _ in excel.calls]
+    assert kinds.count("copy") == 1 and kinds[-2:] == ["close", "screen_updating"]
+    assert excel.calls[-1] == ("screen_updating", True)
+    assert not excel.opened["path"].exists()

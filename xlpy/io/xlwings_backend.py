@@ -1,15 +1,25 @@
 """WorkbookSource and WorkbookSink over an xlwings `Book`: Excel on Windows/macOS, or xlwings' remote engine.
 
-Calls across to Excel are slow, so they are few: one range read per input sheet, and per output sheet
-one clear, one write of all values, one call per style property value per block of cells (on desktop Excel one
-multi-area address covers all blocks sharing e.g. bold or a number format), and one call per run of
-columns with the same width. Only the program's output sheets are touched.
+Calls across to Excel are slow, so they are few: one range read per input sheet. Output sheets:
+
+- desktop Excel: the sheets are written, formatted, into a temporary .xlsx by the same writer as the
+  command line (xlsx_package.write_copy), which Excel opens read-only; each output sheet is then cleared
+  and filled with ONE copy of all its cells (values, number formats, fills, fonts, borders, column
+  widths and row heights), plus a freeze-panes call: a fixed handful of calls per sheet, however many
+  rows, where formatting block by block took hundreds of calls for a förbund's 600 groups;
+- the remote engine (xlwings Server/Lite, which cannot open a second file): one clear, one write of all
+  values and one call per style property value per block of cells, and one call per run of columns with
+  the same width.
+
+Only the program's output sheets are touched.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from xlpy import spec
@@ -109,16 +119,20 @@ def _cell_value(value: Any) -> Any:
 class XlwingsBook:
     """A WorkbookSource and WorkbookSink over an xlwings `Book` (desktop Excel or the remote engine).
 
-    `multi_area`: format all blocks of a style with one multi-area address (desktop Excel supports it,
-    the remote engine does not); None decides from the book's engine.
+    `via_file`: write output sheets by copying them from a temporary workbook the file writer made
+    (desktop Excel); `multi_area`: when formatting block by block, cover all blocks of a style with one
+    multi-area address (desktop Excel supports it, the remote engine does not). None decides both from
+    the book's engine.
     """
 
-    def __init__(self, book: Any, multi_area: bool | None = None) -> None:
+    def __init__(self, book: Any, multi_area: bool | None = None, via_file: bool | None = None) -> None:
         self.book = book
         self.name: str = book.name
-        if multi_area is None:
-            multi_area = book.app.engine.name == "excel"
-        self.multi_area = multi_area
+        def desktop() -> bool:
+            return bool(book.app.engine.name == "excel")
+
+        self.multi_area = desktop() if multi_area is None else multi_area
+        self.via_file = desktop() if via_file is None else via_file
 
     def sheet_names(self) -> list[str]:
         """Sheet names in tab order."""
@@ -146,8 +160,40 @@ class XlwingsBook:
 
     def write_sheets(self, sheets: list[OutputSheet]) -> None:
         """Replace each output sheet whole; a missing one is added after the last tab."""
+        if self.via_file and sheets:
+            self._write_via_file(sheets)
+            return
         for out in sheets:
             self._write_sheet(out)
+
+    def _write_via_file(self, sheets: list[OutputSheet]) -> None:
+        """Write `sheets` into a temporary workbook with the file writer, open it read-only in the same
+        Excel, and copy each sheet's cells over the output sheet in one call. The temporary file is
+        removed afterwards; the user's workbook is changed in Excel only, and saved when the user saves."""
+        from xlpy.io.xlsx_package import write_copy  # -- the desktop path only --
+
+        with tempfile.TemporaryDirectory(prefix="xlpy-") as tmp:
+            path = Path(tmp) / "utdata.xlsx"
+            write_copy(None, path, sheets)
+            app = self.book.app
+            updating = app.screen_updating
+            app.screen_updating = False  # -- no flicker of the temporary workbook's window --
+            try:
+                source = app.books.open(str(path), update_links=False, read_only=True)
+                try:
+                    for out in sheets:
+                        target = self._sheet(out.name)
+                        if target is None:
+                            target = self.book.sheets.add(out.name, after=self.book.sheets[-1])
+                        target.clear()
+                        # -- all cells, so column widths and row heights come along with values and formats --
+                        source.sheets[out.name].cells.copy(target.range("A1"))
+                        if out.freeze_rows:
+                            target.freeze_panes.freeze_at(f"A{out.freeze_rows + 1}")
+                finally:
+                    source.close()
+            finally:
+                app.screen_updating = updating
 
     def _write_sheet(self, out: OutputSheet) -> None:
         sh = self._sheet(out.name)
