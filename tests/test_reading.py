@@ -438,3 +438,19 @@ def test_error_cells_in_an_xlsx_become_problems_although_calamine_hides_them(tmp
     [p] = [p for p in data.problems if p.sheet == "Deltagare"]
     assert (p.row, p.column, p.value, p.group_id) == (2, "Startdatum", "#REF!", "K2")
     assert "#REF!" in p.message
+
+
+@pytest.mark.parametrize("chunk_size", [1, 3, 7, 64, 1 << 20])
+def test_the_error_cell_scan_finds_a_mark_split_across_chunks(tmp_path: Path, chunk_size: int) -> None:
+    from xlpy.io.calamine_backend import _has_error_mark
+
+    # -- the scan inflates a sheet a chunk at a time, so a mark may straddle two chunks --
+    body = b'<c r="A1"><v>1</v></c>' * 50
+    with zipfile.ZipFile(tmp_path / "a.zip", "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("with.xml", body + b'<c r="B9" t="e"><v>#REF!</v></c>' + body)
+        z.writestr("single.xml", body + b"<c r='B9' t='e'><v>#N/A</v></c>")
+        z.writestr("without.xml", body + b'<c r="B9" t="s"><v>0</v></c>')
+    with zipfile.ZipFile(tmp_path / "a.zip") as z:
+        assert _has_error_mark(z, "with.xml", chunk_size)
+        assert _has_error_mark(z, "single.xml", chunk_size)
+        assert not _has_error_mark(z, "without.xml", chunk_size)
