@@ -1,0 +1,77 @@
+"""The benchmark harness of issue #6 (benchmarks/run_benchmarks.py): its arithmetic, its verdicts, and one
+tiny end-to-end run. Timings are never asserted here (machines are noisy); that the harness measures,
+computes ratios and judges the targets is."""
+
+from __future__ import annotations
+
+import importlib.util
+import math
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def bench() -> Any:
+    spec = importlib.util.spec_from_file_location("run_benchmarks", ROOT / "benchmarks" / "run_benchmarks.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["run_benchmarks"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_growth_per_4x_is_4_for_linear_time_whatever_the_step(bench: Any) -> None:
+    assert math.isclose(bench.growth_per_4x(1.0, 4.0, 100, 400), 4.0)
+    assert math.isclose(bench.growth_per_4x(1.0, 3.1, 100, 310), 4.0)  # -- a 3.1x step, linear --
+    assert math.isclose(bench.growth_per_4x(1.0, 16.0, 100, 400), 16.0)  # -- quadratic --
+
+
+def _results(bench: Any, calamine: float, recalc: float, report: float, peak_mb: float) -> dict[str, Any]:
+    def m(seconds: float, peak: float = 100.0) -> dict[str, Any]:
+        return {"seconds": seconds, "cpu": seconds, "peak_mb": peak}
+
+    by_size = {
+        "5000": {"data_rows": 400, "measure": {"calamine": m(calamine), "recalc": m(recalc), "report": m(report)}},
+        "20000": {"data_rows": 1600, "measure": {"calamine": m(4 * calamine), "recalc": m(4 * recalc, peak_mb),
+                                                  "report": m(4 * report, peak_mb)}},
+    }
+    results = {"sizes": [5000, 20000], "by_size": by_size, "growth": []}
+    bench._add_growth(results)
+    return results
+
+
+def test_targets_are_judged_from_the_measured_ratios(bench: Any) -> None:
+    met = bench.check_targets(_results(bench, 1.0, 1.8, 5.0, 900))
+    assert met == [
+        "recalc at 5 000 within 2× calamine: 1.80× – met",
+        "linear growth (recalc, ≤ 4.5 per 4×): at most 4.00 per 4× data rows – met (at most 4.00 per 4× participants)",
+        "peak memory at 20 000 under 1 GB (recalc and report): 900 MB – met",
+        "report at 5 000 within 3× recalc: 2.78× – met",
+    ]
+    missed = bench.check_targets(_results(bench, 1.0, 2.2, 7.0, 1100))
+    assert [line.endswith("NOT met") for line in missed] == [True, False, True, True]
+
+
+def test_a_target_without_measurements_says_so(bench: Any) -> None:
+    results = {"sizes": [500], "by_size": {"500": {"data_rows": 10, "measure": {}}}, "growth": []}
+    assert all(line.endswith("not measured") for line in bench.check_targets(results))
+
+
+def test_a_tiny_run_measures_every_kind_and_prints_ratios(bench: Any, tmp_path: Path,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    readme_before = (ROOT / "benchmarks" / "README.md").read_bytes()
+    assert bench.main(["--sizes", "40,80", "--repeat", "1", "--kinds", "calamine,recalc,report",
+                       "--no-write", "--cache", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    rows = [line for line in out.splitlines() if line.startswith("| 40 |") or line.startswith("| 80 |")]
+    assert len(rows) == 4, out  # -- wall-clock and CPU table, one row per size each --
+    assert all("×" in row for row in rows)
+    assert "| 40 → 80 |" in out
+    assert "recalc at 5 000 within 2× calamine: not measured" in out
+    assert sorted(p.name for p in tmp_path.glob("*.xlsx")) == ["syntetisk_40_s1.xlsx", "syntetisk_80_s1.xlsx"]
+    assert (ROOT / "benchmarks" / "README.md").read_bytes() == readme_before, "--no-write leaves the README"
