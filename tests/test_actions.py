@@ -402,6 +402,13 @@ def _big_goal_sheet(rows: int) -> OutputSheet:
     return OutputSheet("Måluppfyllelse", [[OutCell("Mål", "header")], *body], [20.0] * 10, freeze_rows=1)
 
 
+def _sheet_called(kind: str, args: Any) -> str:
+    """The output sheet a recorded call was about: add/clear name it; copy and freeze_at carry it first."""
+    if kind in ("clear", "add"):
+        return str(args)
+    return str(args[0]).split("!")[-1]
+
+
 def test_desktop_excel_writes_any_output_sheet_in_a_handful_of_calls_however_big(
     example: dict[str, list[list[Any]]],
 ) -> None:
@@ -411,8 +418,8 @@ def test_desktop_excel_writes_any_output_sheet_in_a_handful_of_calls_however_big
         kinds = Counter(k for k, _ in excel.calls)
         # -- once per run: open and close the temporary workbook, screen updating off and back on --
         assert (kinds["open"], kinds["close"], kinds["screen_updating"]) == (1, 1, 2)
-        per_sheet = Counter(args if k in ("clear", "add") else args[0].split("!")[-1] if k == "copy" else args[0]
-                            for k, args in excel.calls if k in ("clear", "add", "copy", "freeze_at"))
+        per_sheet = Counter(_sheet_called(k, args) for k, args in excel.calls
+                            if k in ("clear", "add", "copy", "freeze_at"))
         for sheet in sheets:
             assert per_sheet[sheet.name] <= 4, (sheet.name, excel.calls)  # add, clear, copy, freeze
         copies = [args for k, args in excel.calls if k == "copy"]
