@@ -456,3 +456,40 @@ def test_desktop_excel_failure_closes_the_temporary_workbook_and_restores_the_sc
     assert kinds.count("copy") == 1 and kinds[-2:] == ["close", "screen_updating"]
     assert excel.calls[-1] == ("screen_updating", True)
     assert not excel.opened["path"].exists()
+
+
+def test_the_copy_path_uses_only_calls_xlwings_itself_offers(example: dict[str, list[list[Any]]],
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    # -- the same path through xlwings' own objects (remote engine) instead of a stand-in, so a method
+    #    xlwings does not have, or a wrong signature, fails here; the remote engine cannot open a file,
+    #    so Books.open gives it a book holding the temporary workbook's values --
+    opened: list[Any] = []
+    real_open = xw.main.Books.open
+
+    def open_temporary(self: Any, fullname: str | None = None, update_links: bool | None = None,
+                       read_only: bool | None = None, **kwargs: Any) -> Any:
+        if fullname is None:  # -- xw.Book(json=...) opens through here too --
+            return real_open(self, **kwargs)
+        assert (update_links, read_only) == (False, True)
+        wb = CalamineWorkbook.from_path(fullname)
+        source = _book({n: wb.get_sheet_by_name(n).to_python() for n in wb.sheet_names}, name="utdata.xlsx")
+        opened.append((source, source.json))  # -- close() drops the book; keep a way to read its actions --
+        return source
+
+    monkeypatch.setattr(xw.main.Books, "open", open_temporary)
+    book = _book(example)
+    sheets = _sheets_for(example)
+    XlwingsBook(book, via_file=True).write_sheets(sheets)
+    [(_source, source_json)] = opened
+    target_actions = _actions(book)
+    kinds = Counter(a["func"] for a in target_actions)
+    assert kinds["setValues"] == 0, "values come with the copy"
+    assert kinds["sheetClear"] == len(sheets) and kinds["freezePaneAtRange"] == len(sheets)
+    added = [a["args"][1] for a in target_actions if a["func"] == "addSheet"]
+    assert added == [n for n in OUTPUT_NAMES if n not in example]
+    per_sheet = Counter(a["sheet_position"] for a in target_actions if a["sheet_position"] is not None)
+    assert max(per_sheet.values()) <= 4
+    # -- one copy per output sheet, recorded by the engine on the temporary book it came from --
+    copies = [a for a in source_json()["actions"] if a["func"] == "copyRange"]
+    names = [s.name for s in book.sheets]
+    assert [(names[a["args"][0]], a["args"][1]) for a in copies] == [(s.name, "$A$1") for s in sheets]

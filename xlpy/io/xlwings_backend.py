@@ -176,7 +176,10 @@ class XlwingsBook:
             path = Path(tmp) / "utdata.xlsx"
             write_copy(None, path, sheets)
             app = self.book.app
-            updating = app.screen_updating
+            try:
+                updating = app.screen_updating
+            except NotImplementedError:  # -- engines that can only switch it, not report it --
+                updating = True
             app.screen_updating = False  # -- no flicker of the temporary workbook's window --
             try:
                 source = app.books.open(str(path), update_links=False, read_only=True)
