@@ -241,3 +241,12 @@ def test_discounting_divides_year_t_by_one_plus_r_to_t_minus_one():
 
 def test_payroll_tax_adds_to_production_loss():
     assert production_loss(1, Settings(payroll_tax=0.3142))[0]["annual"] == round(18000 * 12 * 1.3142)
+
+
+def test_parallel_groups_in_one_municipality_and_omgang_are_told_apart_by_their_gruppid() -> None:
+    data = make_input(groups=[group("KLI02A", "Klippan", 2), group("KLI02B", "Klippan", 2),
+                              group("PER02", "Perstorp", 2)],
+                      participants=[person("A1", "KLI02A"), person("B1", "KLI02B"), person("P1", "PER02")])
+    labels = {k: u["label"] for k, u in compute(data)["levels"]["group"].items()}
+    assert labels == {"KLI02A": "Klippan grupp 2 (KLI02A)", "KLI02B": "Klippan grupp 2 (KLI02B)",
+                      "PER02": "Perstorp grupp 2"}

@@ -129,3 +129,25 @@ def test_a_workbook_without_groups_still_gives_a_context():
     ctx = build_context(results)
     assert ctx["omgangar"] == [] and ctx["goal_columns"] == [] and ctx["staffing"] == []
     assert "Inga grupper" in ctx["project"]["text"]
+
+
+def test_goal_tables_hold_at_most_five_groups_each_in_near_equal_parts():
+    from xlpy.report.context import goal_tables
+
+    columns = [f"g{i}" for i in range(12)]
+    matrix = [{"label": "M1", "cells": [{"value": i} for i in range(12)]}]
+    parts = goal_tables(columns, matrix)
+    assert [p["columns"] for p in parts] == [columns[0:4], columns[4:8], columns[8:12]]
+    assert [p["title"] for p in parts] == ["Grupperna 1–4 av 12", "Grupperna 5–8 av 12", "Grupperna 9–12 av 12"]
+    assert [c["value"] for c in parts[1]["rows"][0]["cells"]] == [4, 5, 6, 7]
+    [single] = goal_tables(columns[:5], [{"label": "M1", "cells": matrix[0]["cells"][:5]}])
+    assert single["title"] == "" and single["columns"] == columns[:5]
+
+
+def test_two_groups_of_one_municipality_in_an_omgang_are_named_apart():
+    from xlpy.report.context import short_names
+
+    members = [{"key": "KLI02A", "municipality": "Klippan", "label": "x"},
+               {"key": "KLI02B", "municipality": "Klippan", "label": "y"},
+               {"key": "PER02", "municipality": "Perstorp", "label": "z"}]
+    assert short_names(members) == {"KLI02A": "Klippan (KLI02A)", "KLI02B": "Klippan (KLI02B)", "PER02": "Perstorp"}

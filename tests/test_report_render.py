@@ -176,3 +176,35 @@ def test_pdf_conversion_says_clearly_when_libreoffice_is_missing(rendered, monke
     monkeypatch.setattr(render_module.shutil, "which", lambda name: None)
     with pytest.raises(ReportError, match="LibreOffice hittades inte"):
         render_module.convert_to_pdf(rendered)
+
+
+def _many_groups(n: int) -> dict:
+    """The fixture's results with its groups repeated until there are `n` (new keys and labels)."""
+    import copy
+
+    results = load_fixture()
+    originals = list(results["levels"]["group"].values())
+    groups = {}
+    for i in range(n):
+        g = copy.deepcopy(originals[i % len(originals)])
+        g["key"], g["label"] = f"G{i:02d}", f"{g['municipality']} grupp {i // len(originals) + 1} (G{i:02d})"
+        groups[g["key"]] = g
+    results["levels"]["group"] = groups
+    return results
+
+
+@pytest.mark.parametrize(("groups", "tables"), [(5, 1), (6, 2), (23, 5)])
+def test_the_goal_matrix_is_split_into_readable_tables_of_at_most_five_groups(tmp_path, groups, tables):
+    from xlpy.report.docx_xml import table_alt_text
+    from xlpy.report.template_build import GOAL_MATRIX_ALT
+
+    out = render_report(_many_groups(groups), tmp_path / "r.docx")
+    doc = Document(str(out))
+    matrices = [t for t in doc.tables if table_alt_text(t) == GOAL_MATRIX_ALT]
+    assert len(matrices) == tables
+    assert all(2 <= len(t.columns) <= 6 for t in matrices)  # -- the goal column and at most five groups --
+    shown = [c.text for t in matrices for c in t.rows[0].cells[1:]]
+    assert len(shown) == groups and len(set(shown)) == groups, "every group once, in one of the tables"
+    titles = [p.text for p in doc.paragraphs if p.text.startswith("Grupperna ")]
+    assert titles == ([] if tables == 1 else [t for t in titles if t.endswith(f"av {groups}")])
+    assert len(titles) == (0 if tables == 1 else tables)

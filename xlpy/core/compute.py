@@ -167,6 +167,16 @@ def _staff(data: InputData, group_ids: list[str]) -> dict[str, list[dict[str, An
     return out
 
 
+def group_labels(group_ids: list[str], municipality: list[Any], group_no: list[Any]) -> dict[str, str]:
+    """GruppID -> `Klippan grupp 2`; parallel groups with the same municipality and number (two groups
+    in Klippan the same term) get their GruppID too, `Klippan grupp 2 (KLI02B)`, so no two labels match."""
+    base = {gid: f"{mun} grupp {_num(no)}" for gid, mun, no in zip(group_ids, municipality, group_no, strict=True)}
+    seen: dict[str, int] = {}
+    for label in base.values():
+        seen[label] = seen.get(label, 0) + 1
+    return {gid: label if seen[label] == 1 else f"{label} ({gid})" for gid, label in base.items()}
+
+
 def compute(data: InputData) -> dict[str, Any]:
     """Compute every figure, goal status and cost table at group, omgång, municipality and project
     level. Returns the results dict documented in docs/RESULTS.md (shares as fractions, SEK whole)."""
@@ -187,9 +197,9 @@ def compute(data: InputData) -> dict[str, Any]:
     # -- plain lists, not facts.groups.loc[gid] per group: a förbund has hundreds of groups --
     municipality = facts.groups["municipality"].tolist()
     group_no = facts.groups["group_no"].tolist()
-    for gid, mun, no in zip(group_ids, municipality, group_no, strict=True):
-        label = f"{mun} grupp {_num(no)}"
-        levels["group"][gid] = _unit(facts, s, "group", gid, label, [gid], active, levels["group"])
+    labels = group_labels(group_ids, municipality, group_no)
+    for gid in group_ids:
+        levels["group"][gid] = _unit(facts, s, "group", gid, labels[gid], [gid], active, levels["group"])
     by_no: dict[int, list[str]] = {}
     by_mun: dict[str, list[str]] = {}
     for gid, mun, no in zip(group_ids, municipality, group_no, strict=True):

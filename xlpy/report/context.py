@@ -179,6 +179,16 @@ def _method(groups: list[dict[str, Any]]) -> tuple[list[dict[str, str]], str]:
     return rows, text + "."
 
 
+def short_names(members: list[dict[str, Any]]) -> dict[str, str]:
+    """Group key -> how the group is named among the other groups of its omgång: its municipality, or
+    `Klippan (KLI02B)` when the omgång has two groups in that municipality."""
+    names = {m["key"]: m.get("municipality") or m["label"] for m in members}
+    seen: dict[str, int] = {}
+    for name in names.values():
+        seen[name] = seen.get(name, 0) + 1
+    return {k: name if seen[name] == 1 else f"{name} ({k})" for k, name in names.items()}
+
+
 def _goal_part(unit: dict[str, Any], name: str, goal_id: str, metric: str, min_count: int = 0) -> str:
     """`Klippan 76 % (16 av 21) – uppfyllt`: one unit's value and status for one goal."""
     res = unit.get("goals", {}).get(goal_id, {"value": None, "status": STATUSES[3]})
@@ -206,7 +216,8 @@ def _goals(results: dict[str, Any], groups: list[dict[str, Any]], omgangar: list
         lines = []
         for o in omgangar:
             members = [results["levels"]["group"][k] for k in o["group_ids"] if k in results["levels"]["group"]]
-            parts = [_goal_part(m, m.get("municipality") or m["label"], gid, metric, min_count) for m in members]
+            names = short_names(members)
+            parts = [_goal_part(m, names[m["key"]], gid, metric, min_count) for m in members]
             # -- a pooled group size says nothing about the 5-10 rule, which is per group --
             if len(members) > 1 and metric not in COUNT_METRICS:
                 parts.append(_goal_part(o, "sammantaget", gid, metric, min_count))
@@ -221,6 +232,24 @@ def _goals(results: dict[str, Any], groups: list[dict[str, Any]], omgangar: list
     return columns, matrix, details
 
 
+MAX_GOAL_COLUMNS = 5  # -- groups side by side in one goal table: 2.1 cm each holds "Örkelljunga" at 8 pt --
+
+
+def goal_tables(columns: list[str], matrix: list[dict[str, Any]],
+                max_columns: int = MAX_GOAL_COLUMNS) -> list[dict[str, Any]]:
+    """The goal matrix split into tables of at most `max_columns` groups, of near-equal width, each with
+    a title saying which groups it holds ("" when one table holds them all)."""
+    n = len(columns)
+    parts = max(1, -(-n // max_columns))
+    bounds = [round(i * n / parts) for i in range(parts + 1)]
+    out = []
+    for a, b in zip(bounds, bounds[1:], strict=False):
+        title = "" if parts == 1 else f"Grupperna {a + 1}–{b} av {n}"
+        rows = [{"label": row["label"], "cells": row["cells"][a:b]} for row in matrix]
+        out.append({"title": title, "columns": columns[a:b], "rows": rows})
+    return out
+
+
 def _cost_rows(series: list[dict[str, int]]) -> list[dict[str, str]]:
     return [{"year": f"År {r['year']}", "annual": fmt.kr(r["annual"]), "cumulative": fmt.kr(r["cumulative"])}
             for r in series]
@@ -232,8 +261,10 @@ def _omgang(results: dict[str, Any], o: dict[str, Any], numbers: dict[str, int],
     members = [results["levels"]["group"][k] for k in o["group_ids"] if k in results["levels"]["group"]]
     members.sort(key=lambda m: (m.get("municipality") or "", m["key"]))
 
+    names = short_names(members)
+
     def mun(m: dict[str, Any]) -> str:
-        return m.get("municipality") or m["label"]
+        return names[m["key"]]
 
     # -- small-number suppression over the outcome table: a hidden cell, plus a second one in any row or
     #    column whose shown total would give it away; shares built on a hidden count are hidden too --
@@ -472,6 +503,8 @@ def build_context(results: dict[str, Any]) -> dict[str, Any]:
         "method_summary": method_summary,
         "status_legend": "Grönt = uppfyllt, rött = ej uppfyllt, grått = pågår (gruppen är inte avslutad), "
                          "gult = underlag saknas.",
+        "goal_tables": goal_tables(columns, matrix),
+        # -- the whole matrix as one table, for templates made before goal_tables existed --
         "goal_columns": columns,
         "goal_matrix": matrix,
         "goal_details": details,

@@ -239,14 +239,21 @@ def _goals(doc) -> None:  # noqa: ANN001
     _p(doc, "Tabellen visar varje aktivt mål i bladet Mål för varje grupp: uppmätt värde och status. "
             "{{ status_legend }}")
     _caption(doc, "Tabell", "{{ tables.goals }}", "Måluppfyllelse per grupp")
+    # -- one table per part of at most a few groups: a förbund's sixty groups side by side were unreadable --
+    _tag(doc, "{%p for part in goal_tables %}")
+    _tag(doc, "{%p if part.title %}")
+    title = _p(doc, "{{ part.title }}", bold=True)
+    title.paragraph_format.keep_with_next = True  # -- never left alone at the foot of a page --
+    title.paragraph_format.space_before = Pt(6)
+    _tag(doc, "{%p endif %}")
     t = doc.add_table(rows=1, cols=4)
     t.style = doc.styles[TABLE_STYLE]
     hdr = t.rows[0].cells
-    for cell, text in zip(hdr, ["Mål", "{%tc for g in goal_columns %}", "{{ g }}", "{%tc endfor %}"], strict=True):
+    for cell, text in zip(hdr, ["Mål", "{%tc for g in part.columns %}", "{{ g }}", "{%tc endfor %}"], strict=True):
         cell.paragraphs[0].text = text
         cell.paragraphs[0].style = doc.styles["Tabelltext"]
     set_repeat_header(t.rows[0])
-    _tag_row(t, "{%tr for row in goal_matrix %}")
+    _tag_row(t, "{%tr for row in part.rows %}")
     cells = t.add_row().cells
     cells[0].paragraphs[0].text = "{{ row.label }}"
     cells[1].paragraphs[0].text = "{%tc for c in row.cells %}"
@@ -259,6 +266,7 @@ def _goals(doc) -> None:  # noqa: ANN001
     _tag_row(t, "{%tr endfor %}")
     set_column_widths(t, [6.0, 3.3, 3.4, 3.3])
     set_table_alt_text(t, GOAL_MATRIX_ALT)
+    _tag(doc, "{%p endfor %}")
     doc.add_heading("Målen grupp för grupp", 2)
     _tag(doc, "{%p for g in goal_details %}")
     doc.add_heading("{{ g.title }}", 3)
