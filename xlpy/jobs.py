@@ -7,11 +7,14 @@ file, xlwings and in-memory backends are interchangeable here.
 from __future__ import annotations
 
 import dataclasses
+import functools
+import gc
 import json
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from xlpy.core import compute
 from xlpy.io.base import WorkbookSink, WorkbookSource
@@ -21,6 +24,8 @@ from xlpy.reading import parse_workbook
 from xlpy.sheets import build_output_sheets
 from xlpy.spec import GENERATED_NOTE, INPUT_SHEETS, OUTPUT_SHEETS
 
+P = ParamSpec("P")
+R = TypeVar("R")
 EXAMPLE_WORKBOOK = Path(__file__).resolve().parent.parent / "workbook" / "forsta_steget_exempel.xlsx"
 PERSONAL_DATA = "personuppgift"
 
@@ -29,6 +34,31 @@ class ReportRefused(Exception):
     """The report was not written because the workbook holds personal data (message in Swedish)."""
 
 
+def gc_paused(job: Callable[P, R]) -> Callable[P, R]:
+    """Run `job` with Python's cyclic garbage collector paused (and restored after, if it was on).
+
+    A job builds millions of short-lived lists, dates and strings (calamine's rows, the DataFrames, the
+    output cells) and almost no reference cycles. The collector keeps scanning them all the same: 15 % of
+    a recalc at 5 000 participants, and more the bigger the workbook (calamine's `to_python` of a
+    1 M-row Närvaro takes twice as long with it on). Memory was measured unchanged. Not used for the
+    report's rendering: matplotlib and python-docx do make cycles, and pausing there held ~60 MB more at
+    20 000 participants for no gain in time.
+    """
+
+    @functools.wraps(job)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return job(*args, **kwargs)
+        finally:
+            if was_enabled:
+                gc.enable()
+
+    return run
+
+
+@gc_paused
 def load(source: WorkbookSource) -> InputData:
     """Read and validate a workbook, including the search for personal identity numbers and names."""
     data = parse_workbook(source)
@@ -53,12 +83,14 @@ class Outcome:
         return sum(1 for p in self.results["problems"] if p["severity"] != "fel")
 
 
+@gc_paused
 def check_source(source: WorkbookSource) -> Outcome:
     """Read and validate only; nothing is written."""
     data = load(source)
     return Outcome(data, compute(data), [])
 
 
+@gc_paused
 def recalc_source(source: WorkbookSource, sink: WorkbookSink) -> dict[str, Any]:
     """Read, compute and write the four output sheets through `sink`. Returns the results dict."""
     data = load(source)
@@ -79,6 +111,7 @@ def check_file(path: Path) -> Outcome:
     return check_source(open_file(path))
 
 
+@gc_paused
 def recalc_file(path: Path, out: Path | None = None, json_path: Path | None = None) -> Outcome:
     """`xlpy recalc`: write the output sheets into `path` itself (surgically, atomically, under a lock),
     or into a copy at `out` when given. Optionally also write every figure as JSON."""
