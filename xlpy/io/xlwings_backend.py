@@ -17,6 +17,7 @@ Only the program's output sheets are touched.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -173,7 +174,8 @@ class XlwingsBook:
         from xlpy.io.xlsx_package import write_copy  # -- the desktop path only --
 
         with tempfile.TemporaryDirectory(prefix="xlpy-") as tmp:
-            path = Path(tmp) / "utdata.xlsx"
+            # -- a name no open workbook has: Excel refuses to open two workbooks of the same name --
+            path = Path(tmp) / f"forsta_steget_utdata_{secrets.token_hex(4)}.xlsx"
             write_copy(None, path, sheets)
             app = self.book.app
             try:
