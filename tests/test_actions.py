@@ -442,6 +442,10 @@ def test_desktop_excel_copies_exactly_what_the_file_writer_writes(example: dict[
     assert excel.opened["xlsx"] == reference.read_bytes()
     assert ("open", (False, True)) in excel.calls
     assert not excel.opened["path"].exists()
+    # -- Excel will not open a second workbook with the name of one already open: a fresh name each time --
+    first = excel.opened["path"].name
+    XlwingsBook(excel).write_sheets(sheets)
+    assert first.startswith("forsta_steget_utdata_") and excel.opened["path"].name != first
     goals = excel.opened["values"]["Måluppfyllelse"]
     assert goals[0][0].startswith("Måluppfyllelse – ")
 
