@@ -151,3 +151,19 @@ def test_two_groups_of_one_municipality_in_an_omgang_are_named_apart():
                {"key": "KLI02B", "municipality": "Klippan", "label": "y"},
                {"key": "PER02", "municipality": "Perstorp", "label": "z"}]
     assert short_names(members) == {"KLI02A": "Klippan (KLI02A)", "KLI02B": "Klippan (KLI02B)", "PER02": "Perstorp"}
+
+
+def test_a_large_omgang_is_summed_up_naming_only_the_groups_that_missed_the_goal():
+    from xlpy.report.context import MAX_LISTED_GROUPS, _goal_tally
+
+    def unit(key, status, value):
+        return {"key": key, "municipality": key, "label": key,
+                "goals": {"M1": {"status": status, "value": value}}, "basis": {"narvaro": [1, 1]}}
+
+    members = [unit(f"G{i}", "Uppfyllt", 0.85) for i in range(MAX_LISTED_GROUPS)]
+    members += [unit("Bjuv", "Ej uppfyllt", 0.79), unit("Åstorp", "Underlag saknas", None),
+                unit("Höör", "Pågår", 0.7)]
+    names = {m["key"]: m["key"] for m in members}
+    text = norm(_goal_tally(members, names, "M1", "narvaro", 0))
+    assert text == ("11 grupper: 8 uppfyllt, 1 ej uppfyllt (Bjuv 79 %), 1 pågår, "
+                    "1 underlag saknas (Åstorp –)")

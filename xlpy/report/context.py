@@ -196,6 +196,30 @@ def _goal_part(unit: dict[str, Any], name: str, goal_id: str, metric: str, min_c
     return f"{name} {value_text(metric, res['value'], basis, min_count)} – {res['status'].lower()}"
 
 
+# -- an omgång with more groups than this is summed up (how many met the goal) and only the groups that did
+#    not meet it, or lack a basis, are named; every group's value is in the goal tables anyway --
+MAX_LISTED_GROUPS = 8
+
+
+def _goal_tally(members: list[dict[str, Any]], names: dict[str, str], goal_id: str, metric: str,
+                min_count: int) -> str:
+    """`31 grupper: 24 uppfyllt, 7 ej uppfyllt (Bjuv 79 %, …)`: one goal over a large omgång's groups."""
+    by_status: dict[str, list[dict[str, Any]]] = {s: [] for s in STATUSES}
+    for m in members:
+        status = m.get("goals", {}).get(goal_id, {}).get("status", STATUSES[3])
+        by_status.setdefault(status, []).append(m)
+    counts = []
+    for status, units in by_status.items():
+        if not units:
+            continue
+        text = f"{fmt.number(len(units))} {status.lower()}"
+        if status in (STATUSES[1], STATUSES[3]):  # -- ej uppfyllt, underlag saknas: name them --
+            shown = [_goal_part(m, names[m["key"]], goal_id, metric, min_count).rsplit(" – ", 1)[0] for m in units]
+            text += " (" + ", ".join(shown) + ")"
+        counts.append(text)
+    return f"{fmt.number(len(members))} grupper: " + ", ".join(counts)
+
+
 def _goals(results: dict[str, Any], groups: list[dict[str, Any]], omgangar: list[dict[str, Any]],
            municipalities: list[dict[str, Any]], min_count: int = 0
            ) -> tuple[list[str], list[dict[str, Any]], list[dict[str, Any]]]:
@@ -217,7 +241,10 @@ def _goals(results: dict[str, Any], groups: list[dict[str, Any]], omgangar: list
         for o in omgangar:
             members = [results["levels"]["group"][k] for k in o["group_ids"] if k in results["levels"]["group"]]
             names = short_names(members)
-            parts = [_goal_part(m, names[m["key"]], gid, metric, min_count) for m in members]
+            if len(members) > MAX_LISTED_GROUPS:
+                parts = [_goal_tally(members, names, gid, metric, min_count)]
+            else:
+                parts = [_goal_part(m, names[m["key"]], gid, metric, min_count) for m in members]
             # -- a pooled group size says nothing about the 5-10 rule, which is per group --
             if len(members) > 1 and metric not in COUNT_METRICS:
                 parts.append(_goal_part(o, "sammantaget", gid, metric, min_count))
