@@ -127,6 +127,9 @@ def test_openpyxl_and_calamine_read_the_output_values(written):
     status = wb["Måluppfyllelse"]["E4"]
     assert status.value == "Uppfyllt" and status.fill.fgColor.rgb == "FFC6EFCE"
     assert status.font.color.rgb == "FF006100"
+    # -- keep_vba leaves an in-memory zip open; closed here, or the collector may finalise it after its
+    #    buffer at interpreter exit ("Exception ignored in ZipFile.__del__") --
+    wb.vba_archive.close()
 
     cal = CalamineWorkbook.from_path(str(written))
     assert cal.sheet_names == ["Deltagare", "Inställningar", *OUTPUT_NAMES]
