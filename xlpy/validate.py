@@ -182,10 +182,19 @@ def _duplicates(frame: pd.DataFrame, keys: list[str], sheet: spec.SheetSpec, col
 
 def _key_codes(frame: pd.DataFrame, keys: list[str]) -> np.ndarray:
     """One int64 per row, equal exactly where the rows' `keys` are equal (an empty value equals itself)."""
-    combined = np.zeros(len(frame), dtype=np.int64)
+    parts = []
     for k in keys:
         codes, uniques = pd.factorize(frame[k].to_numpy(dtype=object), use_na_sentinel=True)
-        combined = combined * (len(uniques) + 1) + (codes + 1)
+        parts.append((codes, len(uniques)))
+    return _combined_codes(parts, len(frame))
+
+
+def _combined_codes(parts: list[tuple[np.ndarray, int]], n_rows: int) -> np.ndarray:
+    """Factorize codes of several columns (each with its number of distinct values; -1 = empty) folded into
+    one int64 per row that is equal exactly where every column's code is."""
+    combined = np.zeros(n_rows, dtype=np.int64)
+    for codes, n_distinct in parts:
+        combined = combined * (n_distinct + 1) + (codes + 1)
     return combined
 
 
@@ -279,7 +288,7 @@ def _check_attendance(frame: pd.DataFrame, participants: pd.DataFrame, groups: p
         frame_g = frame.assign(_group=pd.Series(group, index=frame.index, dtype=object))
         _flag_grouped(frame_g, outside_s, ["_group", "date"], sheet, "date", message, out)
         frame.loc[outside_s, "_drop"] = True
-    key = (pcodes.astype(np.int64) + 1) * (len(days) + 1) + (dcodes + 1)
+    key = _combined_codes([(pcodes, len(pids)), (dcodes, len(days))], len(frame))
     _duplicates(frame, ["participant_id", "date"], sheet, "date", "Samma deltagare och datum", out, key_codes=key)
 
 
