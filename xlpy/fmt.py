@@ -69,3 +69,12 @@ def period_label(d: dt.date | str) -> str:
     if isinstance(d, str):
         d = dt.date.fromisoformat(d[:10])
     return f"{d.year} {MONTHS[d.month - 1]}"
+
+
+def distinct_names(names: dict[str, str]) -> dict[str, str]:
+    """Key -> name, where a name that more than one key shares gets its key added: two Klippan groups in
+    one omgång become `Klippan grupp 2 (KLI02A)` and `Klippan grupp 2 (KLI02B)`."""
+    counts: dict[str, int] = {}
+    for name in names.values():
+        counts[name] = counts.get(name, 0) + 1
+    return {key: name if counts[name] == 1 else f"{name} ({key})" for key, name in names.items()}

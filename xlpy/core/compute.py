@@ -11,7 +11,7 @@ import pandas as pd
 from xlpy import __version__
 from xlpy.core import costs, goals
 from xlpy.core.metrics import Facts, build_facts, unit_figures
-from xlpy.fmt import period_label
+from xlpy.fmt import distinct_names, period_label
 from xlpy.model import InputData, Problem, Settings
 from xlpy.spec import TEXT_SECTIONS
 
@@ -170,11 +170,8 @@ def _staff(data: InputData, group_ids: list[str]) -> dict[str, list[dict[str, An
 def group_labels(group_ids: list[str], municipality: list[Any], group_no: list[Any]) -> dict[str, str]:
     """GruppID -> `Klippan grupp 2`; parallel groups with the same municipality and number (two groups
     in Klippan the same term) get their GruppID too, `Klippan grupp 2 (KLI02B)`, so no two labels match."""
-    base = {gid: f"{mun} grupp {_num(no)}" for gid, mun, no in zip(group_ids, municipality, group_no, strict=True)}
-    seen: dict[str, int] = {}
-    for label in base.values():
-        seen[label] = seen.get(label, 0) + 1
-    return {gid: label if seen[label] == 1 else f"{label} ({gid})" for gid, label in base.items()}
+    return distinct_names({gid: f"{mun} grupp {_num(no)}"
+                           for gid, mun, no in zip(group_ids, municipality, group_no, strict=True)})
 
 
 def compute(data: InputData) -> dict[str, Any]:

@@ -182,11 +182,7 @@ def _method(groups: list[dict[str, Any]]) -> tuple[list[dict[str, str]], str]:
 def short_names(members: list[dict[str, Any]]) -> dict[str, str]:
     """Group key -> how the group is named among the other groups of its omgång: its municipality, or
     `Klippan (KLI02B)` when the omgång has two groups in that municipality."""
-    names = {m["key"]: m.get("municipality") or m["label"] for m in members}
-    seen: dict[str, int] = {}
-    for name in names.values():
-        seen[name] = seen.get(name, 0) + 1
-    return {k: name if seen[name] == 1 else f"{name} ({k})" for k, name in names.items()}
+    return fmt.distinct_names({m["key"]: m.get("municipality") or m["label"] for m in members})
 
 
 def _goal_part(unit: dict[str, Any], name: str, goal_id: str, metric: str, min_count: int = 0) -> str:
