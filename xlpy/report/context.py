@@ -185,11 +185,21 @@ def short_names(members: list[dict[str, Any]]) -> dict[str, str]:
     return fmt.distinct_names({m["key"]: m.get("municipality") or m["label"] for m in members})
 
 
+def _goal_result(unit: dict[str, Any], goal_id: str) -> dict[str, Any]:
+    """The unit's {"value", "status"} for a goal; a goal the unit has no result for lacks a basis."""
+    return unit.get("goals", {}).get(goal_id, {"value": None, "status": STATUSES[3]})
+
+
+def _goal_value(unit: dict[str, Any], name: str, goal_id: str, metric: str, min_count: int = 0) -> str:
+    """`Klippan 76 % (16 av 21)`: one unit's name and value for one goal."""
+    basis = unit.get("basis", {}).get(metric)
+    return f"{name} {value_text(metric, _goal_result(unit, goal_id)['value'], basis, min_count)}"
+
+
 def _goal_part(unit: dict[str, Any], name: str, goal_id: str, metric: str, min_count: int = 0) -> str:
     """`Klippan 76 % (16 av 21) – uppfyllt`: one unit's value and status for one goal."""
-    res = unit.get("goals", {}).get(goal_id, {"value": None, "status": STATUSES[3]})
-    basis = unit.get("basis", {}).get(metric)
-    return f"{name} {value_text(metric, res['value'], basis, min_count)} – {res['status'].lower()}"
+    status = _goal_result(unit, goal_id)["status"]
+    return f"{_goal_value(unit, name, goal_id, metric, min_count)} – {status.lower()}"
 
 
 # -- an omgång with more groups than this is summed up (how many met the goal) and only the groups that did
@@ -202,15 +212,14 @@ def _goal_tally(members: list[dict[str, Any]], names: dict[str, str], goal_id: s
     """`31 grupper: 24 uppfyllt, 7 ej uppfyllt (Bjuv 79 %, …)`: one goal over a large omgång's groups."""
     by_status: dict[str, list[dict[str, Any]]] = {s: [] for s in STATUSES}
     for m in members:
-        status = m.get("goals", {}).get(goal_id, {}).get("status", STATUSES[3])
-        by_status.setdefault(status, []).append(m)
+        by_status.setdefault(_goal_result(m, goal_id)["status"], []).append(m)
     counts = []
     for status, units in by_status.items():
         if not units:
             continue
         text = f"{fmt.number(len(units))} {status.lower()}"
         if status in (STATUSES[1], STATUSES[3]):  # -- ej uppfyllt, underlag saknas: name them --
-            shown = [_goal_part(m, names[m["key"]], goal_id, metric, min_count).rsplit(" – ", 1)[0] for m in units]
+            shown = [_goal_value(m, names[m["key"]], goal_id, metric, min_count) for m in units]
             text += " (" + ", ".join(shown) + ")"
         counts.append(text)
     return f"{fmt.number(len(members))} grupper: " + ", ".join(counts)
@@ -226,7 +235,7 @@ def _goals(results: dict[str, Any], groups: list[dict[str, Any]], omgangar: list
         gid, metric = goal["id"], goal["metric"]
         cells = []
         for g in groups:
-            res = g.get("goals", {}).get(gid, {"value": None, "status": STATUSES[3]})
+            res = _goal_result(g, gid)
             cells.append({"fill": STATUS_FILL.get(res["status"], "FFFFFF"),
                           "value": value_text(metric, res["value"], g.get("basis", {}).get(metric), min_count,
                                               show_basis=False),
