@@ -196,13 +196,11 @@ def _findings(key: str, text: str, allowed: set[str], known: frozenset[str]) -> 
 
 def _problems_for_value(sheet: str, column: str, key: str, text: str, row: int | None, extra_rows: int,
                         allowed: set[str], known: frozenset[str],
-                        cache: dict[tuple[str, str], list[tuple[str, str]]] | None = None) -> Iterator[Problem]:
+                        cache: dict[tuple[str, str], list[tuple[str, str]]]) -> Iterator[Problem]:
     # -- cache: the same DeltagarID is searched in Deltagare, Närvaro, Praktik and Utfall; once is enough --
-    found = cache.get((key, text)) if cache is not None else None
+    found = cache.get((key, text))
     if found is None:
-        found = _findings(key, text, allowed, known)
-        if cache is not None:
-            cache[(key, text)] = found
+        found = cache[(key, text)] = _findings(key, text, allowed, known)
     more = f" (samma värde finns på {extra_rows} rader till)" if extra_rows else ""
     for shown, message in found:
         yield Problem(sheet, row, column, shown, f"{message}{more}.")
