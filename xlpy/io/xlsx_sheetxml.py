@@ -105,16 +105,7 @@ def worksheet_xml(sheet: OutputSheet, xf_index: Callable[[dict[str, Any]], int],
             s = xf_cache.get((cell.style, 0)) if kind in _PLAIN_TYPES else None
             if s is None:
                 s = xf(cell.style, value)
-            if kind is str:
-                body = inline.get(value)
-                if body is None:
-                    body = inline[value] = _inline_text(value)
-                if body:
-                    cells.append(f'<c r="{letters[ci]}{r}" s="{s}"{body}' if s else f'<c r="{letters[ci]}{r}"{body}')
-                elif s:
-                    cells.append(f'<c r="{letters[ci]}{r}" s="{s}"/>')
-                continue
-            text = _cell(f"{letters[ci]}{r}", value, s)
+            text = _cell(f"{letters[ci]}{r}", value, s, inline)
             if text:
                 cells.append(text)
         height = sheet.row_heights.get(r - 1)
@@ -130,11 +121,14 @@ def worksheet_xml(sheet: OutputSheet, xf_index: Callable[[dict[str, Any]], int],
     return "".join(parts).encode("utf-8")
 
 
-def _cell(ref: str, value: Any, s: int) -> str:
+def _cell(ref: str, value: Any, s: int, inline: dict[str, str]) -> str:
+    """One cell's XML ("" for an empty unstyled cell); `inline` caches the text part of each distinct text."""
     s_attr = f' s="{s}"' if s else ""
     kind = type(value)
     if kind is str:  # -- the common cases first, by exact type --
-        body = _inline_text(value)
+        body = inline.get(value)
+        if body is None:
+            body = inline[value] = _inline_text(value)
         return f'<c r="{ref}"{s_attr}{body}' if body else (f'<c r="{ref}"{s_attr}/>' if s else "")
     if kind is int:
         return f'<c r="{ref}"{s_attr}><v>{value}</v></c>'
