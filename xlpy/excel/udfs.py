@@ -26,25 +26,24 @@ CATEGORY = "Första Steget"
 _DEFAULTS = Settings()
 _CACHE_SIZE = 4  # workbooks kept; a user rarely has more than a couple open
 _cache: OrderedDict[str, dict[str, Any]] = OrderedDict()
+# -- argument help shown in Excel's function wizard, shared by the functions that take the argument --
+_GROUP_HELP = "GruppID (t.ex. K2), Gruppnummer, kommun eller all för hela projektet."
+_YEARS_HELP = "Antal år (kumulativt). Tomt = 1 år."
+_COST_HELP = "Kostnad per person och år i kronor. Tomt = 152 000 kr (reala + finansiella)."
 
 
-def _kronor_per_year(kostnad: Any) -> float:
-    """K in SEK per person and year: the given value, or the default real + financial cost when empty."""
-    if kostnad is None or kostnad == "":
-        return _DEFAULTS.cost_per_person_year
-    return float(kostnad)
-
-
-def _years(ar: Any) -> float:
-    """Years as a number; an empty cell means one year."""
-    return 1.0 if ar is None or ar == "" else float(ar)
+def _number_or(value: Any, default: float) -> float:
+    """An Excel argument as a number; an empty cell (None or "") gives `default`. Raises ValueError or
+    TypeError for text that is no number, which the functions turn into a message in the cell."""
+    return default if value is None or value == "" else float(value)
 
 
 def _people_cost(people: Any, ar: Any, kostnad: Any) -> Any:
     """people × K × years in whole kronor, or a Swedish message for the cell: the model behind both
     FS_SAMHALLSKOSTNAD (all participants) and FS_BESPARING (those who moved on)."""
     try:
-        return whole_kronor(float(people) * _kronor_per_year(kostnad) * _years(ar))
+        return whole_kronor(float(people) * _number_or(kostnad, _DEFAULTS.cost_per_person_year)
+                            * _number_or(ar, 1.0))
     except (TypeError, ValueError):
         return "Fel: antal, år och kostnad måste vara tal."
 
@@ -83,20 +82,26 @@ def _group_unit(results: dict[str, Any], gruppid: Any) -> dict[str, Any] | None:
     return None
 
 
-def _metric(caller: Any, gruppid: Any, metric: str) -> Any:
+def _unit_for(caller: Any, gruppid: Any) -> tuple[dict[str, Any] | None, str]:
+    """(the calling workbook's unit for `gruppid`, "") or (None, the message the cell shows instead)."""
     try:
         results = results_for_book(caller.sheet.book)
     except Exception as exc:  # noqa: BLE001 - a cell shows the reason instead of #VALUE!
-        return f"Fel: {exc}"
+        return None, f"Fel: {exc}"
     unit = _group_unit(results, gruppid)
+    return (unit, "") if unit is not None else (None, f"Okänd grupp: {gruppid}")
+
+
+def _metric(caller: Any, gruppid: Any, metric: str) -> Any:
+    unit, message = _unit_for(caller, gruppid)
     if unit is None:
-        return f"Okänd grupp: {gruppid}"
+        return message
     value = unit["metrics"].get(metric)
     return "Underlag saknas" if value is None else value
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("gruppid", doc="GruppID (t.ex. K2), Gruppnummer, kommun eller all för hela projektet.")
+@xw.arg("gruppid", doc=_GROUP_HELP)
 def FS_NARVARO(gruppid: Any, caller: Any = None) -> Any:  # noqa: N802 - Excel function names are upper case
     # -- `caller` is filled in by xlwings with the calling cell; the VBA wrapper passes Nothing --
     """Närvaro för en grupp: närvarande dagar delat med schemalagda dagar (andel, 0,81 = 81 %)."""
@@ -104,24 +109,20 @@ def FS_NARVARO(gruppid: Any, caller: Any = None) -> Any:  # noqa: N802 - Excel f
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("gruppid", doc="GruppID (t.ex. K2), Gruppnummer, kommun eller all för hela projektet.")
+@xw.arg("gruppid", doc=_GROUP_HELP)
 def FS_SYSSELSATTNING(gruppid: Any, caller: Any = None) -> Any:  # noqa: N802
     """Andel av de startade deltagarna som gått vidare till arbete eller studier (0,64 = 64 %)."""
     return _metric(caller, gruppid, "sysselsattning")
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("gruppid", doc="GruppID (t.ex. K2), Gruppnummer, kommun eller all för hela projektet.")
+@xw.arg("gruppid", doc=_GROUP_HELP)
 @xw.arg("malid", doc="MålID från bladet Mål, t.ex. M1.")
 def FS_MALSTATUS(gruppid: Any, malid: Any, caller: Any = None) -> Any:  # noqa: N802
     """Status för ett mål i en grupp: Uppfyllt, Ej uppfyllt, Pågår eller Underlag saknas."""
-    try:
-        results = results_for_book(caller.sheet.book)
-    except Exception as exc:  # noqa: BLE001 - a cell shows the reason instead of #VALUE!
-        return f"Fel: {exc}"
-    unit = _group_unit(results, gruppid)
+    unit, message = _unit_for(caller, gruppid)
     if unit is None:
-        return f"Okänd grupp: {gruppid}"
+        return message
     goal_key = str(malid or "").strip().upper()
     goal = next((g for k, g in unit["goals"].items() if k.upper() == goal_key), None)
     return f"Okänt eller inaktivt mål: {malid}" if goal is None else goal["status"]
@@ -129,8 +130,8 @@ def FS_MALSTATUS(gruppid: Any, malid: Any, caller: Any = None) -> Any:  # noqa: 
 
 @xw.func(category=CATEGORY)
 @xw.arg("antal", doc="Antal personer.")
-@xw.arg("ar", doc="Antal år (kumulativt). Tomt = 1 år.")
-@xw.arg("kostnad", doc="Kostnad per person och år i kronor. Tomt = 152 000 kr (reala + finansiella).")
+@xw.arg("ar", doc=_YEARS_HELP)
+@xw.arg("kostnad", doc=_COST_HELP)
 def FS_SAMHALLSKOSTNAD(antal: float, ar: float = 1, kostnad: Any = None) -> Any:  # noqa: N802
     """Samhällets kostnad om ingenting händer: antal × kostnad per person och år × år, hela kronor."""
     return _people_cost(antal, ar, kostnad)
@@ -138,8 +139,8 @@ def FS_SAMHALLSKOSTNAD(antal: float, ar: float = 1, kostnad: Any = None) -> Any:
 
 @xw.func(category=CATEGORY)
 @xw.arg("antal_vidare", doc="Antal deltagare som gått vidare till arbete eller studier.")
-@xw.arg("ar", doc="Antal år (kumulativt). Tomt = 1 år.")
-@xw.arg("kostnad", doc="Kostnad per person och år i kronor. Tomt = 152 000 kr (reala + finansiella).")
+@xw.arg("ar", doc=_YEARS_HELP)
+@xw.arg("kostnad", doc=_COST_HELP)
 def FS_BESPARING(antal_vidare: float, ar: float = 1, kostnad: Any = None) -> Any:  # noqa: N802
     """Besparing för samhället: antal som gått vidare × kostnad per person och år × år, hela kronor."""
     return _people_cost(antal_vidare, ar, kostnad)
@@ -147,7 +148,7 @@ def FS_BESPARING(antal_vidare: float, ar: float = 1, kostnad: Any = None) -> Any
 
 @xw.func(category=CATEGORY)
 @xw.arg("antal", doc="Antal personer.")
-@xw.arg("ar", doc="Antal år (kumulativt). Tomt = 1 år.")
+@xw.arg("ar", doc=_YEARS_HELP)
 @xw.arg("manadslon", doc="Månadslön i kronor. Tomt = 18 000 kr.")
 @xw.arg("arbetsgivaravgift", doc="Arbetsgivaravgift som andel, t.ex. 0,3142. Tomt = 0.")
 def FS_PRODUKTIONSBORTFALL(  # noqa: N802
@@ -155,9 +156,9 @@ def FS_PRODUKTIONSBORTFALL(  # noqa: N802
 ) -> Any:
     """Produktionsbortfall: antal × månadslön × 12 × (1 + arbetsgivaravgift) × år, hela kronor."""
     try:
-        wage = _DEFAULTS.monthly_wage if manadslon in (None, "") else float(manadslon)
-        tax = _DEFAULTS.payroll_tax if arbetsgivaravgift in (None, "") else float(arbetsgivaravgift)
-        return whole_kronor(float(antal) * wage * 12 * (1.0 + tax) * _years(ar))
+        wage = _number_or(manadslon, _DEFAULTS.monthly_wage)
+        tax = _number_or(arbetsgivaravgift, _DEFAULTS.payroll_tax)
+        return whole_kronor(float(antal) * wage * 12 * (1.0 + tax) * _number_or(ar, 1.0))
     except (TypeError, ValueError):
         return "Fel: antal, år, lön och avgift måste vara tal."
 
