@@ -34,10 +34,13 @@ METRIC_KEYS = (
 )
 # -- praktik_deltagande_<P> exists for every placement period P (1, 2, …) --
 _PERIOD_METRIC = re.compile(r"praktik_deltagande_([1-9][0-9]*)")
+# -- survey goals: enkat_positiva_<FrågeID> and svarsfrekvens_<Enkät> (METRICS.md "Surveys") --
+_SURVEY_METRIC = re.compile(r"(enkat_positiva|svarsfrekvens)_\S.*")
 # Metrics whose value is a count, not a share; every other target is a fraction (1.0 = 100 %).
 COUNT_METRICS = ("gruppstorlek",)
 
 
 def is_metric_key(key: str) -> bool:
     """Whether `key` (already lower-case, trimmed) names a metric of METRICS.md."""
-    return key in METRIC_KEYS or _PERIOD_METRIC.fullmatch(key) is not None
+    return (key in METRIC_KEYS or _PERIOD_METRIC.fullmatch(key) is not None
+            or _SURVEY_METRIC.fullmatch(key) is not None)

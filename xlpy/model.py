@@ -83,6 +83,11 @@ class InputData:
     texts: pd.DataFrame
     problems: list[Problem] = field(default_factory=list)
     source_name: str = ""
+    # -- the survey sheets (optional: an older workbook has none; empty frames then) --
+    survey_questions: pd.DataFrame = field(default_factory=pd.DataFrame)
+    scales: pd.DataFrame = field(default_factory=pd.DataFrame)
+    survey_answers: pd.DataFrame = field(default_factory=pd.DataFrame)
+    mailings: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 # -- output sheets as plain data, so every writer (xlsx package, xlwings, memory) shows the same thing --

@@ -235,7 +235,7 @@ _CHOICES: dict[tuple[str, str], dict[str, str]] = {
 # Choice columns where an unlisted value is only a warning and is kept as typed.
 LENIENT_CHOICES = {("groups", "term"), ("internships", "sector")}
 # Yes/no columns where an empty cell means ja ("empty = nej unless the column says otherwise").
-EMPTY_MEANS_YES = {("goals", "active"), ("staff", "counts")}
+EMPTY_MEANS_YES = {("goals", "active"), ("staff", "counts"), ("survey_questions", "active"), ("scales", "counted")}
 # Columns whose header is required but whose cells may be empty.
 OPTIONAL_VALUES = {("settings", "value"), ("texts", "text")}
 
@@ -482,7 +482,8 @@ def parse_workbook(source: WorkbookSource) -> InputData:
                     f"Bladet {sheet.name} saknas i arbetsboken {source.name}; det behövs för att något ska "
                     f"kunna räknas ut (rubriker: {', '.join(sheet.required_headers)})."
                 )
-            problems.append(_missing_sheet_problem(sheet))
+            if sheet.key not in spec.OPTIONAL_SHEETS:
+                problems.append(_missing_sheet_problem(sheet))
             if sheet.key != "settings":
                 frames[sheet.key] = goals_frame(DEFAULT_GOALS) if sheet.key == "goals" else empty_frame(sheet)
             continue

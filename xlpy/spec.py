@@ -217,6 +217,65 @@ TEXTS = SheetSpec(
     ),
 )
 
+# -- surveys (METRICS.md "Surveys"): questions, their answer scales, the answers and who was asked --
+SURVEY_QUESTIONS = SheetSpec(
+    "survey_questions",
+    "Enkätfrågor",
+    "En rad per enkätfråga. Skala är ett namn i bladet Skalor. Frågor med samma Indikator slås ihop. "
+    "NNS-indikatorernas påståenden skrivs in ordagrant.",
+    (
+        Column("question_id", "FrågeID", "text", True, width=10),
+        Column("survey", "Enkät", "text", True, width=14),
+        Column("question", "Fråga", "text", True, width=60),
+        Column("scale", "Skala", "text", True, width=16),
+        Column("indicator", "Indikator", "text", width=22),
+        Column("active", "Aktiv", "yesno", width=8),
+    ),
+)
+
+SCALES = SheetSpec(
+    "scales",
+    "Skalor",
+    "Svarsskalor. Ordning 1 = mest negativ. Positivt = ja räknas som positivt svar. "
+    "Räknas = nej (t.ex. Vet ej) lämnas utanför nämnaren.",
+    (
+        Column("scale", "Skala", "text", True, width=16),
+        Column("alternative", "Svarsalternativ", "text", True, width=26),
+        Column("order", "Ordning", "int", True, width=9),
+        Column("positive", "Positivt", "yesno", width=9),
+        Column("counted", "Räknas", "yesno", width=9),
+    ),
+)
+
+SURVEY_ANSWERS = SheetSpec(
+    "survey_answers",
+    "Enkätsvar",
+    "En rad per svar. SvarID är en anonym kod för ett ifyllt formulär – aldrig ett DeltagarID. "
+    "GruppID tomt för enkäter som inte hör till en grupp (t.ex. Styrgrupp).",
+    (
+        Column("answer_id", "SvarID", "text", True, width=12),
+        Column("survey", "Enkät", "text", True, width=14),
+        Column("group_id", "GruppID", "text", width=10),
+        Column("date", "Datum", "date", True, width=12),
+        Column("question_id", "FrågeID", "text", True, width=10),
+        Column("answer", "Svar", "text", True, width=26),
+    ),
+)
+
+MAILINGS = SheetSpec(
+    "mailings",
+    "Utskick",
+    "En rad per utskick av en enkät: hur många som tillfrågades. GruppID får vara tomt.",
+    (
+        Column("survey", "Enkät", "text", True, width=14),
+        Column("group_id", "GruppID", "text", width=10),
+        Column("date", "Datum", "date", True, width=12),
+        Column("asked", "Tillfrågade", "int", True, width=12),
+    ),
+)
+
+SURVEY_SHEETS: tuple[SheetSpec, ...] = (SURVEY_QUESTIONS, SCALES, SURVEY_ANSWERS, MAILINGS)
+
 INPUT_SHEETS: tuple[SheetSpec, ...] = (
     SETTINGS,
     GOALS,
@@ -228,11 +287,14 @@ INPUT_SHEETS: tuple[SheetSpec, ...] = (
     OUTCOMES,
     STATISTICS,
     TEXTS,
+    *SURVEY_SHEETS,
 )
 SHEETS_BY_KEY = {s.key: s for s in INPUT_SHEETS}
 
 # Sheets without which nothing can be computed (exit code 2 when missing).
 REQUIRED_SHEETS = ("groups", "participants")
+# Sheets added later that an older workbook lacks: missing means empty, without a warning.
+OPTIONAL_SHEETS = tuple(s.key for s in SURVEY_SHEETS)
 
 # -- output sheets, written by the program; key -> Swedish name --
 OUTPUT_SHEETS = {
@@ -240,6 +302,7 @@ OUTPUT_SHEETS = {
     "goals": "Måluppfyllelse",
     "costs": "Samhällskostnad",
     "problems": "Kontroll",
+    "surveys": "Enkätresultat",
 }
 GENERATED_NOTE = "Skapad av Första Steget-verktyget – ändringar här skrivs över vid nästa beräkning."
 

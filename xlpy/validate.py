@@ -50,6 +50,10 @@ def validate(frames: Frames, problems: list[Problem]) -> tuple[Frames, list[Prob
     _check_internships(f["internships"], out)
     _check_outcomes(f["outcomes"], participants, groups, out)
     _check_goals(f["goals"], out)
+    if all(k in f for k in ("survey_questions", "scales", "survey_answers", "mailings")):
+        from xlpy.validate_surveys import check_surveys  # -- it builds on this module's helpers --
+
+        check_surveys(f, groups, participants, out)
     out = _with_group_ids(out, f, groups, participants)
     cleaned = {k: _kept(v) for k, v in f.items()}
     return cleaned, sorted(out, key=lambda p: (_SHEET_ORDER.get(p.sheet, 99), p.row or 0))

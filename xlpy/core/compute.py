@@ -9,7 +9,8 @@ from typing import Any
 import pandas as pd
 
 from xlpy import __version__
-from xlpy.core import costs, goals
+from xlpy.core import costs, goals, surveys
+from xlpy.core.period import report_period
 from xlpy.core.metrics import Facts, build_facts, unit_figures
 from xlpy.fmt import distinct_names, period_label
 from xlpy.model import InputData, Problem, Settings
@@ -73,7 +74,8 @@ def _group_columns(facts: Facts) -> dict[str, Any]:
 
 
 def _unit(facts: Facts, settings: Settings, level: str, key: str, label: str, group_ids: list[str],
-          active_goals: list[dict[str, Any]], group_units: dict[str, dict[str, Any]]) -> dict[str, Any]:
+          active_goals: list[dict[str, Any]], group_units: dict[str, dict[str, Any]],
+          survey_figures: dict[str, Any] | None = None) -> dict[str, Any]:
     cols = _group_columns(facts)
     idx = [cols["pos"][gid] for gid in group_ids]
     ends_all = [cols["end"][i] for i in idx]
@@ -108,6 +110,10 @@ def _unit(facts: Facts, settings: Settings, level: str, key: str, label: str, gr
         **figures,
     }
     unit["counts"]["staffing_percent"] = _num(round(float(cols["staffing"][idx].sum()), 1))
+    if survey_figures is not None:
+        # -- the survey goal metrics (enkat_positiva_Q, svarsfrekvens_S) of this unit, beside the others --
+        unit["metrics"].update(survey_figures["metrics"].get((level, key), {}))
+        unit["basis"].update(survey_figures["basis"].get((level, key), {}))
     unit_goals: dict[str, dict[str, Any]] = {}
     for g in active_goals:
         value = unit["metrics"].get(g["metric"])
@@ -174,6 +180,32 @@ def group_labels(group_ids: list[str], municipality: list[Any], group_no: list[A
                            for gid, mun, no in zip(group_ids, municipality, group_no, strict=True)})
 
 
+def _survey_figures(data: InputData, group_ids: list[str], by_no: dict[int, list[str]],
+                    by_mun: dict[str, list[str]]) -> dict[str, Any]:
+    """The survey figures (xlpy.core.surveys) for every unit, as of P's end, with P' for the comparison."""
+    s = data.settings
+    period = report_period(s.report_start, s.report_end, s.project_start, data.groups["start"].tolist()
+                           if "start" in data.groups else [])
+    units = {"group": {g: [g] for g in group_ids}, "omgang": {str(n): g for n, g in by_no.items()},
+             "municipality": dict(by_mun), "project": {"all": group_ids} if group_ids else {}}
+    return surveys.compute_surveys(data.survey_questions, data.scales, data.survey_answers, data.mailings,
+                                   units, period, s.report_end)
+
+
+def _json_ready(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{k: (_num(v) if isinstance(v, float) else v) for k, v in e.items()} for e in entries]
+
+
+def survey_question_list(data: InputData) -> list[dict[str, Any]]:
+    """Every question of Enkätfrågor (active or not) with its scale's alternatives, for the report's appendix."""
+    scales = surveys.scales_of(data.scales)
+    return [{"question_id": q.question_id, "survey": q.survey, "question": q.text, "scale": q.scale,
+             "indicator": q.indicator, "active": q.active,
+             "alternatives": [{"text": a.text, "order": a.order, "positive": a.positive, "counted": a.counted}
+                              for a in scales.get(q.scale.casefold(), [])]}
+            for q in surveys.questions_of(data.survey_questions)]
+
+
 def compute(data: InputData) -> dict[str, Any]:
     """Compute every figure, goal status and cost table at group, omgång, municipality and project
     level. Returns the results dict documented in docs/RESULTS.md (shares as fractions, SEK whole)."""
@@ -195,22 +227,25 @@ def compute(data: InputData) -> dict[str, Any]:
     municipality = facts.groups["municipality"].tolist()
     group_no = facts.groups["group_no"].tolist()
     labels = group_labels(group_ids, municipality, group_no)
-    for gid in group_ids:
-        levels["group"][gid] = _unit(facts, s, "group", gid, labels[gid], [gid], active, levels["group"])
     by_no: dict[int, list[str]] = {}
     by_mun: dict[str, list[str]] = {}
     for gid, mun, no in zip(group_ids, municipality, group_no, strict=True):
         if not pd.isna(no):
             by_no.setdefault(int(no), []).append(gid)
         by_mun.setdefault(str(mun), []).append(gid)
+    survey_figures = _survey_figures(data, group_ids, by_no, by_mun)
+    for gid in group_ids:
+        levels["group"][gid] = _unit(facts, s, "group", gid, labels[gid], [gid], active, levels["group"],
+                                     survey_figures)
     for no in sorted(by_no):
         levels["omgang"][str(no)] = _unit(facts, s, "omgang", str(no), f"Grupp {no}", by_no[no], active,
-                                          levels["group"])
+                                          levels["group"], survey_figures)
     for mun, gids in by_mun.items():
-        levels["municipality"][mun] = _unit(facts, s, "municipality", mun, mun, gids, active, levels["group"])
+        levels["municipality"][mun] = _unit(facts, s, "municipality", mun, mun, gids, active, levels["group"],
+                                            survey_figures)
     if group_ids:
         levels["project"]["all"] = _unit(facts, s, "project", "all", s.project_name, group_ids, active,
-                                         levels["group"])
+                                         levels["group"], survey_figures)
     return {
         "meta": {
             "project_name": s.project_name,
@@ -242,6 +277,9 @@ def compute(data: InputData) -> dict[str, Any]:
         "statistics": _statistics(data),
         "staff": staff,
         "texts": _texts(data),
+        "surveys": _json_ready(survey_figures["surveys"]),
+        "response_rates": _json_ready(survey_figures["response_rates"]),
+        "survey_questions": survey_question_list(data),
         "problems": [
             {"severity": p.severity, "sheet": p.sheet, "row": p.row, "column": p.column, "value": p.value,
              "message": p.message, "group_id": p.group_id, "kind": p.kind}
