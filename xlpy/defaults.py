@@ -44,3 +44,39 @@ def is_metric_key(key: str) -> bool:
     """Whether `key` (already lower-case, trimmed) names a metric of METRICS.md."""
     return (key in METRIC_KEYS or _PERIOD_METRIC.fullmatch(key) is not None
             or _SURVEY_METRIC.fullmatch(key) is not None)
+
+
+# -- the survey sheets of a new workbook (WORKBOOK.md): two scales, and a few example questions of our own.
+#    They are NOT the national NNS indicators, whose wording is fixed; a user adds the NNS statements they
+#    use, word for word. Keys are the column keys of xlpy.spec.SCALES and xlpy.spec.SURVEY_QUESTIONS. --
+AGREEMENT_SCALE = "Instämmer"
+YES_NO_SCALE = "Ja/Nej"
+NOT_COUNTED = "Vet ej"
+DEFAULT_SCALES: list[dict[str, Any]] = [
+    {"scale": AGREEMENT_SCALE, "alternative": "Instämmer inte alls", "order": 1, "positive": False, "counted": True},
+    {"scale": AGREEMENT_SCALE, "alternative": "Instämmer delvis", "order": 2, "positive": False, "counted": True},
+    {"scale": AGREEMENT_SCALE, "alternative": "Instämmer till stor del", "order": 3, "positive": True,
+     "counted": True},
+    {"scale": AGREEMENT_SCALE, "alternative": "Instämmer helt", "order": 4, "positive": True, "counted": True},
+    {"scale": AGREEMENT_SCALE, "alternative": NOT_COUNTED, "order": 5, "positive": False, "counted": False},
+    {"scale": YES_NO_SCALE, "alternative": "Nej", "order": 1, "positive": False, "counted": True},
+    {"scale": YES_NO_SCALE, "alternative": "Ja", "order": 2, "positive": True, "counted": True},
+]
+# -- FrågeID EGEN-n marks a question as our own example, not an NNS indicator --
+OWN_QUESTION_PREFIX = "EGEN-"
+DEFAULT_QUESTIONS: list[dict[str, Any]] = [
+    {"question_id": "EGEN-1", "survey": "Deltagare", "question": "Jag har fått det stöd jag behövde i gruppen.",
+     "scale": AGREEMENT_SCALE, "indicator": "Stöd i gruppen", "active": True},
+    {"question_id": "EGEN-2", "survey": "Deltagare",
+     "question": "Jag vet vilket mitt nästa steg mot arbete eller studier är.", "scale": AGREEMENT_SCALE,
+     "indicator": "Stöd i gruppen", "active": True},
+    {"question_id": "EGEN-3", "survey": "Deltagare", "question": "Praktiken gav mig nya kontakter.",
+     "scale": YES_NO_SCALE, "indicator": None, "active": True},
+    {"question_id": "EGEN-4", "survey": "Personal",
+     "question": "Samarbetet med Arbetsförmedlingen har fungerat bra.", "scale": AGREEMENT_SCALE,
+     "indicator": None, "active": True},
+    {"question_id": "EGEN-5", "survey": "Styrgrupp",
+     "question": "Styrgruppen har fått den information den behöver för att styra insatsen.",
+     "scale": AGREEMENT_SCALE, "indicator": None, "active": True},
+]
+SURVEY_NAMES = ("Deltagare", "Personal", "Styrgrupp")

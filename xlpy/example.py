@@ -315,6 +315,48 @@ def _settings() -> list[Row]:
     })
 
 
+# -- made-up survey rounds: (Enkät, GruppID or None, date, asked, responded). Answers are drawn with their
+#    own seeded generator, so the attendance rows above stay exactly as they were --
+SURVEY_ROUNDS: tuple[tuple[str, str | None, dt.date, int, int], ...] = (
+    ("Deltagare", "K1", D(2019, 7, 24), 11, 9),
+    ("Deltagare", "K2", D(2019, 12, 17), 11, 9),
+    ("Deltagare", "P2", D(2019, 12, 17), 10, 7),
+    ("Personal", None, D(2019, 12, 20), 8, 6),
+    ("Styrgrupp", None, D(2020, 1, 15), 7, 5),
+)
+SURVEY_SEED = SEED + 15
+# -- weights of the agreement scale's alternatives (inte alls, delvis, till stor del, helt, Vet ej) --
+AGREEMENT_WEIGHTS = (1, 2, 4, 5, 1)
+
+
+def _surveys() -> dict[str, list[Row]]:
+    """Enkätfrågor, Skalor, Enkätsvar and Utskick: the default scales and example questions, and answers
+    with anonymous SvarID codes (SV001, …) that are not DeltagarIDs."""
+    from xlpy.workbook_template import DEFAULT_SURVEY_ROWS
+    from xlpy.defaults import DEFAULT_QUESTIONS, DEFAULT_SCALES
+
+    rng = random.Random(SURVEY_SEED)
+    alternatives: dict[str, list[str]] = {}
+    for r in DEFAULT_SCALES:
+        alternatives.setdefault(r["scale"], []).append(r["alternative"])
+    answers: list[Row] = []
+    mailings: list[Row] = []
+    n = 0
+    for survey, group_id, day, asked, responded in SURVEY_ROUNDS:
+        mailings.append({"survey": survey, "group_id": group_id, "date": day, "asked": asked})
+        questions = [q for q in DEFAULT_QUESTIONS if q["survey"] == survey]
+        for _ in range(responded):
+            n += 1
+            for q in questions:
+                alts = alternatives[q["scale"]]
+                weights = AGREEMENT_WEIGHTS if len(alts) == len(AGREEMENT_WEIGHTS) else (1, 3)
+                answers.append({"answer_id": f"SV{n:03d}", "survey": survey, "group_id": group_id, "date": day,
+                                "question_id": q["question_id"], "answer": rng.choices(alts, weights)[0]})
+    return {"survey_questions": [dict(r) for r in DEFAULT_SURVEY_ROWS["survey_questions"]],
+            "scales": [dict(r) for r in DEFAULT_SURVEY_ROWS["scales"]],
+            "survey_answers": answers, "mailings": mailings}
+
+
 def example_data() -> dict[str, list[dict[str, Any]]]:
     """All input sheets of the example workbook, keyed by the sheet keys of xlpy.spec; rows are dicts
     keyed by column keys. Dates are datetime.date, yes/no "ja"/"nej", percentages fractions (0.5),
@@ -340,6 +382,7 @@ def example_data() -> dict[str, list[dict[str, Any]]]:
         "statistics": [{"period": p, "municipality": m, "unemployed": u, "in_programme": i}
                        for p, m, u, i in STATISTICS_ROWS],
         "texts": [{"section": s, "text": t} for s, t in TEXTS.items()],
+        **_surveys(),
     }
 
 

@@ -105,6 +105,7 @@ STYLES: dict[str, dict[str, Any]] = {
     "kr": {"num_format": '#,##0" kr"'},
     "pct": {"num_format": "0%"},
     "pct1": {"num_format": "0.0 %"},  # with the space, as Swedish shows "82,5 %" (built-in 0% already does)
+    "dec1": {"num_format": "0.0"},  # a mean on an answer scale, e.g. 3,5
     "date": {"num_format": "yyyy-mm-dd"},
     "status_met": {"fill": "C6EFCE", "color": "006100"},
     "status_not_met": {"fill": "FFC7CE", "color": "9C0006"},

@@ -230,6 +230,12 @@ def fit_header_heights(sheet: OutputSheet, line_height: float = 15.0) -> OutputS
 
 
 def build_output_sheets(results: dict[str, Any]) -> list[OutputSheet]:
-    """The four output sheets, in tab order: Resultat, Måluppfyllelse, Samhällskostnad, Kontroll."""
-    sheets = [results_sheet(results), goals_sheet(results), costs_sheet(results), problems_sheet(results)]
+    """The output sheets, in tab order: Resultat, Måluppfyllelse, Samhällskostnad, Enkätresultat (only when
+    the workbook holds survey questions or answers), Kontroll."""
+    from xlpy.sheets_surveys import surveys_sheet
+
+    sheets = [results_sheet(results), goals_sheet(results), costs_sheet(results)]
+    if results.get("surveys") or results.get("response_rates"):
+        sheets.append(surveys_sheet(results, _head("Enkätresultat", results)))
+    sheets.append(problems_sheet(results))
     return [fit_header_heights(s) for s in sheets]

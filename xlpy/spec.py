@@ -221,8 +221,8 @@ TEXTS = SheetSpec(
 SURVEY_QUESTIONS = SheetSpec(
     "survey_questions",
     "Enkätfrågor",
-    "En rad per enkätfråga. Skala är ett namn i bladet Skalor. Frågor med samma Indikator slås ihop. "
-    "NNS-indikatorernas påståenden skrivs in ordagrant.",
+    "En rad per enkätfråga. Skala är ett namn i bladet Skalor; frågor med samma Indikator slås ihop. "
+    "EGEN-frågorna är egna exempel, inte NNS-indikatorer: lägg till de NNS-påståenden ni använder, ordagrant.",
     (
         Column("question_id", "FrågeID", "text", True, width=10),
         Column("survey", "Enkät", "text", True, width=14),
@@ -301,8 +301,8 @@ OUTPUT_SHEETS = {
     "results": "Resultat",
     "goals": "Måluppfyllelse",
     "costs": "Samhällskostnad",
+    "surveys": "Enkätresultat",  # -- only written when the workbook holds survey data --
     "problems": "Kontroll",
-    "surveys": "Enkätresultat",
 }
 GENERATED_NOTE = "Skapad av Första Steget-verktyget – ändringar här skrivs över vid nästa beräkning."
 

@@ -61,6 +61,19 @@ MONEY_SETTINGS = ("real_cost", "financial_cost", "monthly_wage")
 DEFAULT_GOALS: tuple[dict[str, Any], ...] = tuple({**g, "active": "ja"} for g in defaults.DEFAULT_GOALS)
 
 
+def _yes_no_text(row: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: ("ja" if v else "nej") if isinstance(v, bool) else v for k, v in row.items()}
+
+
+# The two default scales and our own example questions (xlpy.defaults), yes/no typed as ja/nej; Räknas and
+# Aktiv stay empty where they are ja (empty = ja), so only "Vet ej" says nej.
+DEFAULT_SURVEY_ROWS: dict[str, tuple[dict[str, Any], ...]] = {
+    "scales": tuple(_yes_no_text({**r, "counted": None if r["counted"] else False})
+                    for r in defaults.DEFAULT_SCALES),
+    "survey_questions": tuple(_yes_no_text({**r, "active": None}) for r in defaults.DEFAULT_QUESTIONS),
+}
+
+
 def table_name(sheet: spec.SheetSpec) -> str:
     """The Excel Table (ListObject) name of an input sheet: `tbl` + the sheet name without accents,
     e.g. `tblGrupper`, `tblInstallningar`, `tblNarvaro`."""
@@ -69,8 +82,8 @@ def table_name(sheet: spec.SheetSpec) -> str:
 
 
 def list_name(column_header: str) -> str:
-    """Defined name of a code list used by drop-downs, e.g. `lstGruppID`."""
-    return "lst" + column_header
+    """Defined name of a code list used by drop-downs, e.g. `lstGruppID`, `lstFrageID` (accents dropped)."""
+    return "lst" + unicodedata.normalize("NFKD", column_header).encode("ascii", "ignore").decode("ascii")
 
 
 def default_settings_rows(overrides: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
@@ -116,11 +129,14 @@ def create_workbook(path: str | Path, data: Mapping[str, Iterable[Mapping[str, A
             rows = default_settings_rows()
         elif sheet.key == "goals":
             rows = [dict(r) for r in DEFAULT_GOALS]
+        elif sheet.key in DEFAULT_SURVEY_ROWS:
+            rows = [dict(r) for r in DEFAULT_SURVEY_ROWS[sheet.key]]
         else:
             rows = []
         _write_sheet(wb, sheet, rows)
 
-    for sheet_key, col_key in (("groups", "group_id"), ("participants", "participant_id")):
+    for sheet_key, col_key in (("groups", "group_id"), ("participants", "participant_id"),
+                               ("survey_questions", "question_id")):
         sheet = spec.SHEETS_BY_KEY[sheet_key]
         letter = _letter(sheet, col_key)
         ref = f"{quote_sheetname(sheet.name)}!${letter}${FIRST_DATA_ROW}:${letter}${VALIDATION_LAST_ROW}"
@@ -286,7 +302,17 @@ def _column_validation(sheet: spec.SheetSpec, col: spec.Column) -> DataValidatio
         return _list_validation(_quoted_list(METRIC_KEYS), header,
                                 "Mått ska vara en nyckel ur METRICS, t.ex. narvaro eller praktik_deltagande_1.",
                                 stop=False)
-    if col.key == "group_id" and sheet.key in ("staff", "participants"):
+    if col.key == "survey" and sheet.key in ("survey_questions", "survey_answers", "mailings"):
+        return _list_validation(_quoted_list(defaults.SURVEY_NAMES), header,
+                                "Enkät är oftast Deltagare, Personal eller Styrgrupp; ett annat namn går också bra.",
+                                stop=False)
+    if col.key == "scale" and sheet.key == "survey_questions":
+        return _list_validation(_quoted_list((defaults.AGREEMENT_SCALE, defaults.YES_NO_SCALE)), header,
+                                "Skala ska vara ett namn i bladet Skalor.", stop=False)
+    if col.key == "question_id" and sheet.key == "survey_answers":
+        return _list_validation(list_name(header), header,
+                                "FrågeID finns inte i bladet Enkätfrågor. Lägg först till frågan där.", stop=False)
+    if col.key == "group_id" and sheet.key in ("staff", "participants", "survey_answers", "mailings"):
         return _list_validation(list_name(header), header,
                                 "GruppID finns inte i bladet Grupper. Lägg först till gruppen där.", stop=False)
     if col.key == "participant_id" and sheet.key in ("attendance", "internships", "outcomes"):
