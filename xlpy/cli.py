@@ -8,6 +8,7 @@ För utvecklare: XLPY_DEBUG=1 visar hela felspårningen i stället för en menin
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import inspect
 import os
 import sys
@@ -117,8 +118,48 @@ def cmd_generate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_survey(args: argparse.Namespace) -> int:
+    """Importera en export från ett enkätverktyg (Microsoft Forms, Google Formulär m.fl.) till bladet Enkätsvar.
+
+    Exporten har en rad per svarande och en kolumn per fråga. Frågorna matchas mot bladet Enkätfrågor efter
+    sin text (nya frågor läggs till); varje formulär får ett nytt anonymt SvarID. ID, e-post, namn och andra
+    identifierande kolumner förs aldrig över, tidpunkter bara som datum, och fritextsvar inte alls.
+    Exempel: xlpy enkat importera export.csv --enkat Deltagare --grupp K2 -a arbetsbok.xlsx"""
+    plan = jobs.import_survey(Path(args.arbetsbok), Path(args.export), args.enkat, args.grupp,
+                              date=args.datum, again=args.igen)
+    where = f", grupp {plan.group_id}" if plan.group_id else " (utan grupp: räknas bara på projektnivå)"
+    days = (", ".join(d.isoformat() for d in plan.dates) if len(plan.dates) <= 3
+            else f"{plan.dates[0].isoformat()} – {plan.dates[-1].isoformat()}")
+    _say(f"Importerade {plan.respondents} formulär ({len(plan.answers)} svar) till enkäten {plan.survey}{where}, "
+         f"daterade {days}, i {Path(args.arbetsbok).name}.")
+    if plan.matched:
+        _say("Frågor som fanns i Enkätfrågor: " + ", ".join(qid for _, qid in plan.matched) + ".")
+    for q in plan.questions:
+        _say(f"Ny fråga i Enkätfrågor: {q['question_id']} \"{q['question']}\" (skala {q['scale']}).")
+    _say("Varje formulär fick ett nytt slumpat SvarID. Fördes INTE över:")
+    if plan.identifying:
+        _say("  identifierande kolumner: " + ", ".join(plan.identifying) + ".")
+    if plan.times:
+        _say("  tidpunkter (bara datumet används): " + ", ".join(plan.times) + ".")
+    if plan.free_text:
+        _say("  kolumner vars svar inte passar någon skala i bladet Skalor (t.ex. fritext): "
+             + ", ".join(plan.free_text) + ".")
+    if plan.empty_respondents:
+        _say(f"  {plan.empty_respondents} rader utan något svar att föra över.")
+    _say("Fyll i bladet Utskick (hur många som tillfrågades), så räknas svarsfrekvensen. Exportfilen innehåller "
+         "namn och e-post: radera den när den inte behövs.")
+    return EXIT_OK
+
+
 def _doc(fn: Callable[..., int]) -> str:
     return inspect.getdoc(fn) or ""
+
+
+def _iso_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text} är inget datum; skriv till exempel 2019-12-17.") from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -157,6 +198,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("path", help="ny arbetsbok (.xlsx)")
     p.add_argument("--deltagare", type=int, default=500, help="antal deltagare (standard 500)")
     p.add_argument("--seed", type=int, default=1, help="slumpfrö; samma frö ger samma arbetsbok")
+    p = add("enkat", cmd_survey)
+    p.add_argument("action", choices=["importera"])
+    p.add_argument("export", help="exportfil från enkätverktyget (.xlsx eller .csv)")
+    p.add_argument("--enkat", required=True, help="enkätens namn, t.ex. Deltagare, Personal eller Styrgrupp")
+    p.add_argument("--grupp", help="GruppID som svaren hör till (utelämna för t.ex. Styrgrupp)")
+    p.add_argument("-a", "--arbetsbok", required=True, help="arbetsboken (.xlsx/.xlsm) som svaren läggs in i")
+    p.add_argument("--datum", type=_iso_date, help="datum för alla svar, om exporten saknar tidpunkt (2019-12-17)")
+    p.add_argument("--igen", action="store_true", help="importera även om samma enkät, grupp och datum redan finns")
     p = add("addin", cmd_addin)
     p.add_argument("action", choices=["build", "install"])
     p.add_argument("-o", "--output", default="workbook/forsta_steget.xlam", help="var tillägget skrivs (build)")

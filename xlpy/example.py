@@ -332,8 +332,8 @@ AGREEMENT_WEIGHTS = (1, 2, 4, 5, 1)
 def _surveys() -> dict[str, list[Row]]:
     """Enkätfrågor, Skalor, Enkätsvar and Utskick: the default scales and example questions, and answers
     with anonymous SvarID codes (SV001, …) that are not DeltagarIDs."""
-    from xlpy.workbook_template import DEFAULT_SURVEY_ROWS
     from xlpy.defaults import DEFAULT_QUESTIONS, DEFAULT_SCALES
+    from xlpy.workbook_template import DEFAULT_SURVEY_ROWS
 
     rng = random.Random(SURVEY_SEED)
     alternatives: dict[str, list[str]] = {}

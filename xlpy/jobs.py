@@ -218,3 +218,43 @@ def demo(out_dir: Path, pdf: bool = False) -> Outcome:
     guard_personal_data(outcome.results, allow=False)
     outcome.written += write_report(outcome.results, out_dir / "arsrapport.docx", pdf=pdf)
     return outcome
+
+
+def import_survey(workbook: Path, export: Path, survey: str, group: str | None = None,
+                  date: Any = None, again: bool = False, rng: Any = None) -> Any:
+    """`xlpy enkat importera`: add a survey tool's export to the workbook's Enkätsvar (and new questions to
+    Enkätfrågor), surgically and atomically. Returns the xlpy.survey_import.ImportPlan that was written.
+    Raises WorkbookError (ImportRefused) with a Swedish message; the workbook is then unchanged."""
+    from xlpy import spec
+    from xlpy.io import safety
+    from xlpy.io.xlsx_append import Append, append_rows
+    from xlpy.reading import norm_name
+    from xlpy.survey_import import ImportRefused, column_positions, plan_import, read_export
+
+    workbook, export = Path(workbook), Path(export)
+    safety.check_not_open(workbook)
+    source = open_file(workbook)
+    try:
+        names = {norm_name(n): n for n in source.sheet_names()}
+        missing = [s.name for s in (spec.SURVEY_QUESTIONS, spec.SCALES, spec.SURVEY_ANSWERS)
+                   if norm_name(s.name) not in names]
+        if missing:
+            raise ImportRefused(f"Arbetsboken {workbook.name} saknar bladen {', '.join(missing)}. Lägg till dem "
+                                "(de finns i en ny arbetsbok från `xlpy new`) och importera igen.")
+        data = load(source)
+        plan = plan_import(read_export(export), data, survey, group, date=date, rng=rng, export_name=export.name,
+                           again=again)
+        appends = []
+        for sheet, rows in ((spec.SURVEY_ANSWERS, plan.answers), (spec.SURVEY_QUESTIONS, plan.questions)):
+            if not rows:
+                continue
+            actual = names[norm_name(sheet.name)]
+            header_row, index, first = column_positions(source.read_values(actual), sheet)
+            appends.append(Append(actual, header_row, first,
+                                  [{index[k]: v for k, v in r.items() if v is not None} for r in rows]))
+    finally:
+        close = getattr(source, "close", None)
+        if callable(close):
+            close()
+    append_rows(workbook, appends)
+    return plan

@@ -17,7 +17,17 @@ import pandas as pd
 from xlpy import spec
 from xlpy.model import Problem
 from xlpy.reading import norm_name
-from xlpy.validate import Frames, _dropped_rows, _duplicates, _flag, _flag_grouped, _link, _live, _rows_text, _spelling
+from xlpy.validate import (
+    Frames,
+    _dropped_rows,
+    _duplicates,
+    _flag,
+    _flag_grouped,
+    _link,
+    _live,
+    _rows_text,
+    _spelling,
+)
 
 # -- the survey whose answers make a group's "Enkät genomförd" expected to be ja --
 PARTICIPANT_SURVEY = "deltagare"
@@ -126,7 +136,9 @@ def _check_mailings(mailings: pd.DataFrame, answers: pd.DataFrame, questions: pd
     if len(live_a):
         keyed = live_a.assign(_s=live_a["survey"].map(_fold), _g=live_a["group_id"].map(_group_key),
                               _a=live_a["answer_id"].map(_fold))
-        responded = {(str(s), str(g)): int(n) for (s, g), n in keyed.groupby(["_s", "_g"])["_a"].nunique().items()}
+        counted = keyed.groupby(["_s", "_g"])["_a"].nunique()
+        responded = {(str(k[0]), str(k[1])): int(n) for k, n in zip(counted.index.tolist(), counted.tolist(),
+                                                                     strict=True)}
     m = mailings.loc[live_m]
     for (s, g), part in m.assign(_s=m["survey"].map(_fold), _g=m["group_id"].map(_group_key)).groupby(["_s", "_g"]):
         asked = int(part["asked"].sum())

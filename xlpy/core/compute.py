@@ -10,8 +10,8 @@ import pandas as pd
 
 from xlpy import __version__
 from xlpy.core import costs, goals, surveys
-from xlpy.core.period import report_period
 from xlpy.core.metrics import Facts, build_facts, unit_figures
+from xlpy.core.period import report_period
 from xlpy.fmt import distinct_names, period_label
 from xlpy.model import InputData, Problem, Settings
 from xlpy.spec import TEXT_SECTIONS
