@@ -198,12 +198,15 @@ def test_question_with_unknown_scale_is_an_error() -> None:
 
 
 def test_asked_below_the_number_of_questionnaires_is_an_error_and_hides_the_rate() -> None:
-    mailings = [["Enkät", "GruppID", "Datum", "Tillfrågade"], ["Deltagare", "K2", IN_P, 1]]
+    mailings = [["Enkät", "GruppID", "Datum", "Tillfrågade"], ["Deltagare", "K2", IN_P, 1], ["Deltagare", "P2", IN_P, 5]]
     data = read(**{"Enkätsvar": SAMPLE, "Utskick": mailings})
     [p] = on(data, "Utskick")
     assert (p.row, p.column, p.value, p.severity) == (2, "Tillfrågade", "1", "fel")
     assert "färre än antalet ifyllda formulär (3)" in p.message
-    assert rate(compute(data), "Deltagare", "group", "K2")["rate"] is None
+    r = compute(data)
+    assert rate(r, "Deltagare", "group", "K2")["rate"] is None
+    # -- the project's pooled 5 of 6 would look plausible; it holds K2's error, so it is not shown either --
+    assert rate(r, "Deltagare", "project", "all")["rate"] is None
 
 
 def test_survey_done_nej_with_participant_answers_is_a_warning() -> None:
@@ -230,3 +233,13 @@ def test_workbook_without_survey_sheets_reads_without_warnings_and_gives_empty_l
     assert not [p for p in data.problems if p.sheet in ("Enkätfrågor", "Skalor", "Enkätsvar", "Utskick")]
     r = compute(data)
     assert r["surveys"] == [] and r["response_rates"] == []
+
+
+def test_a_name_in_a_question_text_or_svar_id_is_found_as_personal_data() -> None:
+    from xlpy.privacy import find_personal_data
+
+    questions = [*QUESTIONS, ["F9", "Deltagare", "Hur var det att träffa Fatima Ali?", "Ja/Nej", "", ""]]
+    data = read(**{"Enkätfrågor": questions,
+                   "Enkätsvar": answers(("Åsa Öberg", "Deltagare", "K2", IN_P, "F3", "Ja"))})
+    found = {(p.sheet, p.column) for p in find_personal_data(data)}
+    assert found == {("Enkätfrågor", "Fråga"), ("Enkätsvar", "SvarID")}

@@ -146,3 +146,17 @@ def test_group_results_are_computed_once_per_distinct_input(
     changed["Texter"] = [list(r) for r in example["Texter"]] + [["Utmaningar", "ny text"]]
     udfs.FS_NARVARO("K2", _book(changed).sheets[0].range("A1"))
     assert len(calls) == 2
+
+
+def test_fs_enkat_gives_the_share_positive_of_a_question_or_indicator(example: dict[str, list[list[Any]]]) -> None:
+    caller = _book(example).sheets[0].range("A1")
+    expected = compute(load(MemoryWorkbook({k: [list(r) for r in v] for k, v in example.items()})))
+    [k2] = [e for e in expected["surveys"] if e["question_id"] == "EGEN-1" and e["key"] == "K2"]
+    [project] = [e for e in expected["surveys"] if e["kind"] == "indicator" and e["level"] == "project"]
+    assert call_like_excel("FS_ENKAT", "egen-1", "K2", caller=caller) == pytest.approx(k2["andel_positiva"])
+    assert call_like_excel("FS_ENKAT", "Stöd i gruppen", caller=caller) == pytest.approx(project["andel_positiva"])
+    assert call_like_excel("FS_ENKAT", "EGEN-5", "K2", caller=caller) == "Underlag saknas"  # Styrgrupp: project only
+    assert call_like_excel("FS_ENKAT", "F99", "K2", caller=caller) == "Okänd fråga: F99"
+    assert call_like_excel("FS_ENKAT", "EGEN-1", "X9", caller=caller) == "Okänd grupp: X9"
+    vba = udf_vba_module("forsta_steget.xlam")
+    assert "Function FS_ENKAT(fragaid, Optional gruppid)\r\n" in vba

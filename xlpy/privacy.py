@@ -25,7 +25,7 @@ from xlpy import spec
 from xlpy.model import InputData, Problem
 
 # -- the columns where staff type free text or a participant's identity; only these are searched --
-SEARCHED_COLUMNS = ("participant_id", "comment")
+SEARCHED_COLUMNS = ("participant_id", "comment", "question", "answer_id")
 
 # -- digits not glued to other digits: a 10- or 12-digit run, optional separator before the last four --
 _PNR = re.compile(r"(?<![\d])(?P<century>\d{2})?(?P<date>\d{6})(?P<sep>[-+]?)(?P<tail>\d{4})(?![\d])")

@@ -249,7 +249,10 @@ def _response_rates(answers: pd.DataFrame, mailings: pd.DataFrame, questions: li
             if not responded and not asked_rows and level != "project":
                 continue
             asked = sum(asked_rows) if asked_rows else None
-            rate = responded / asked if asked and responded <= asked else None
+            # -- a group with more questionnaires than it asked is an error in Utskick (see Kontroll); every
+            #    unit holding it shows no rate, since a pooled rate would hide the error in a plausible figure --
+            broken = any(k in sent and len(ids.get(k, set())) > sum(sent[k]) for k in keys)
+            rate = responded / asked if asked and responded <= asked and not broken else None
             out.append({"survey": survey, "level": level, "key": key, "responded": responded, "asked": asked,
                         "rate": rate})
     return out

@@ -163,6 +163,34 @@ def FS_PRODUKTIONSBORTFALL(  # noqa: N802
         return "Fel: antal, år, lön och avgift måste vara tal."
 
 
+def _survey_share(results: dict[str, Any], unit: dict[str, Any], fraga: Any) -> Any:
+    """The unit's andel_positiva of question (FrågeID) or indicator `fraga`, or a message for the cell."""
+    wanted = str(fraga if fraga is not None else "").strip().casefold()
+    if not wanted:
+        return "Ange ett FrågeID, t.ex. F1."
+    known = {str(q["question_id"]).casefold() for q in results.get("survey_questions", [])}
+    known |= {str(q["indicator"]).casefold() for q in results.get("survey_questions", []) if q.get("indicator")}
+    if wanted not in known:
+        return f"Okänd fråga: {fraga}"
+    for e in results.get("surveys", []):
+        ident = e["question_id"] if e["kind"] == "question" else e["indicator"]
+        if str(ident).casefold() == wanted and e["level"] == unit["level"] and e["key"] == unit["key"]:
+            return "Underlag saknas" if e["andel_positiva"] is None else e["andel_positiva"]
+    return "Underlag saknas"
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("fragaid", doc="FrågeID i bladet Enkätfrågor (t.ex. F1) eller en Indikator.")
+@xw.arg("gruppid", doc="GruppID, Gruppnummer, kommun eller all. Tomt = hela projektet.")
+def FS_ENKAT(fragaid: Any, gruppid: Any = None, caller: Any = None) -> Any:  # noqa: N802
+    """Andel positiva svar på en enkätfråga: positiva svar delat med giltiga svar ("Vet ej" räknas inte)."""
+    group = "all" if gruppid is None or str(gruppid).strip() == "" else gruppid
+    unit, message = _unit_for(caller, group)
+    if unit is None:
+        return message
+    return _survey_share(results_for_book(caller.sheet.book), unit, fragaid)
+
+
 UDF_NAMES = (
     "FS_NARVARO",
     "FS_SYSSELSATTNING",
@@ -170,4 +198,5 @@ UDF_NAMES = (
     "FS_SAMHALLSKOSTNAD",
     "FS_BESPARING",
     "FS_PRODUKTIONSBORTFALL",
+    "FS_ENKAT",
 )

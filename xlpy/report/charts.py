@@ -83,3 +83,48 @@ def omgang_chart(unit: dict[str, Any], path: Path | str) -> Path:
         (f"Besparing ({fmt.number(c['moved_on'])})", [r["cumulative"] for r in c["besparing"]]),
         (f"Kvarstående ({fmt.number(c['remaining'])})", [r["cumulative"] for r in c["kvarstaende"]]),
     ], stacked=False)
+
+
+# -- survey bars: negative alternatives in warm tones, positive in blues, darker towards the ends --
+NEGATIVE_TONES = ("#C55A11", "#F4B183", "#FBE5D6")
+POSITIVE_TONES = ("#9DC3E6", "#2E75B6", "#1F4E79")
+
+
+def _segment_colors(segments: list[str], positive: list[str]) -> list[str]:
+    neg = [s for s in segments if s not in positive]
+    pos = [s for s in segments if s in positive]
+    colors = {s: NEGATIVE_TONES[min(i, 2)] for i, s in enumerate(neg)}
+    colors.update({s: POSITIVE_TONES[min(len(pos) - 1 - i, 2) if len(pos) > 1 else 2] for i, s in
+                   enumerate(reversed(pos))})
+    return [colors[s] for s in segments]
+
+
+def survey_chart(bars: list[dict[str, Any]], segments: list[str], positive: list[str], path: Path | str) -> Path:
+    """A 100 % stacked horizontal bar per unit: the share of each counted alternative (in scale order, most
+    negative left) of the valid answers; `bars` are {"label", "counts": {alternative: n}}. Returns the PNG."""
+    plt.rcParams.update({"font.family": "DejaVu Sans", "font.size": 8.5, "svg.hashsalt": "xlpy",
+                         "axes.spines.top": False, "axes.spines.right": False})
+    height_cm = 2.6 + 0.9 * len(bars)
+    fig, ax = plt.subplots(figsize=(WIDTH_CM / 2.54, height_cm / 2.54), dpi=DPI)
+    labels = [b["label"] for b in bars][::-1]
+    left = [0.0] * len(bars)
+    for seg, color in zip(segments, _segment_colors(segments, positive), strict=True):
+        shares = []
+        for b in bars[::-1]:
+            n = sum(b["counts"].get(s, 0) for s in segments)
+            shares.append(b["counts"].get(seg, 0) / n * 100 if n else 0.0)
+        rects = ax.barh(labels, shares, left=left, color=color, label=seg, height=0.6)
+        ax.bar_label(rects, labels=[fmt.percent(v / 100) if v >= 8 else "" for v in shares], label_type="center",
+                     fontsize=7, color="white" if color in ("#C55A11", "#2E75B6", "#1F4E79") else "black")
+        left = [a + b for a, b in zip(left, shares, strict=True)]
+    ax.set_xlim(0, 100)
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _p: fmt.percent(x / 100)))
+    # -- the legend above the bars, in scale order; long alternatives take two rows --
+    wide = sum(len(s) for s in segments) > 70
+    ax.legend(frameon=False, loc="lower center", bbox_to_anchor=(0.5, 1.0),
+              ncols=(len(segments) + 1) // 2 if wide else len(segments), fontsize=7.5)
+    fig.tight_layout()
+    fig.set_layout_engine(None)
+    fig.savefig(path, dpi=DPI, metadata={"Software": None})
+    plt.close(fig)
+    return Path(path)

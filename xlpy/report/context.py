@@ -13,6 +13,7 @@ from typing import Any
 from xlpy import fmt
 from xlpy.core.suppress import count_text, suppression_mask, total_hidden
 from xlpy.model import STYLES
+from xlpy.report.context_surveys import appendix_context, surveys_context
 from xlpy.spec import OUTCOME_CATEGORIES, STATUSES
 
 # -- slug used in the template -> (section names accepted in Texter, lower case; required?) --
@@ -504,6 +505,8 @@ def build_context(results: dict[str, Any]) -> dict[str, Any]:
         table_no += 5
         figure_no += 1
 
+    surveys, table_no, figure_no = surveys_context(results, table_no, figure_no, min_count)
+
     problems = results.get("problems", [])
     errors = sum(1 for p in problems if p.get("severity") == "fel")
     warnings = len(problems) - errors
@@ -544,5 +547,7 @@ def build_context(results: dict[str, Any]) -> dict[str, Any]:
         "params": _params(params),
         "project": project,
         "omgangar": omgangar,
+        "surveys": surveys,
+        "survey_appendix": appendix_context(results, min_count),
         "data_note": data_note,
     }

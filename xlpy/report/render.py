@@ -42,6 +42,12 @@ def _attach_charts(tpl: DocxTemplate, ctx: dict[str, Any], results: dict[str, An
     for o_ctx, unit in zip(ctx["omgangar"], ended_omgangar(results), strict=True):
         png = charts.omgang_chart(unit, tmp / f"grupp_{unit['key']}.png")
         o_ctx["chart"] = InlineImage(tpl, str(png), width=Cm(CHART_WIDTH_CM))
+    for chapter in ctx.get("surveys", []):
+        for q in chapter["questions"]:
+            if q["bars"]:
+                png = charts.survey_chart(q["bars"], q["segments"], q["positive_segments"],
+                                          tmp / f"enkat_{q['figure_no']}.png")
+                q["chart"] = InlineImage(tpl, str(png), width=Cm(CHART_WIDTH_CM))
 
 
 def _fix_goal_matrix(doc) -> None:  # noqa: ANN001 - docx.Document

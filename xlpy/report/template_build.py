@@ -370,6 +370,48 @@ def _results(doc) -> None:  # noqa: ANN001
     _tag(doc, "{%p endfor %}")
 
 
+def _surveys(doc) -> None:  # noqa: ANN001
+    """A chapter per survey (context: surveys, built by xlpy.report.context_surveys)."""
+    _tag(doc, "{%p if surveys %}")
+    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    _tag(doc, "{%p endif %}")
+    _tag(doc, "{%p for s in surveys %}")
+    doc.add_heading("{{ s.heading }}", 1).paragraph_format.keep_with_next = True
+    _p(doc, "{{ s.intro }}")
+    _tag(doc, "{%p for line in s.rate_lines %}")
+    _p(doc, "{{ line }}", "List Bullet")
+    _tag(doc, "{%p endfor %}")
+    _p(doc, "{{ s.note }}", "Parametrar")
+    _tag(doc, "{%p for q in s.questions %}")
+    _caption(doc, "Tabell", "{{ q.table_no }}", "{{ q.title }}")
+    num = [False, True, True, False, True]
+    t = _table(doc, ["Enhet", "Svar (n)", "Andel positiva", "Mål", "Föregående period"],
+               [4.6, 2.0, 2.6, 4.2, 2.6], num)
+    _tag_row(t, "{%tr for r in q.rows %}")
+    _row(doc, t, ["{{ r.label }}", "{{ r.n }}", "{{ r.share }}", "{{ r.target }}", "{{ r.previous }}"], num)
+    _tag_row(t, "{%tr endfor %}")
+    _tag(doc, "{%p if q.bars %}")
+    _p(doc, "{{ q.chart }}").paragraph_format.keep_with_next = True
+    _caption(doc, "Figur", "{{ q.figure_no }}", "{{ q.figure_title }}", below=True)
+    _tag(doc, "{%p endif %}")
+    _tag(doc, "{%p endfor %}")
+    _tag(doc, "{%p if s.hidden_note %}")
+    _p(doc, "{{ s.hidden_note }}", "Parametrar")
+    _tag(doc, "{%p endif %}")
+    _tag(doc, "{%p endfor %}")
+
+
+def _survey_appendix(doc) -> None:  # noqa: ANN001
+    _tag(doc, "{%p if survey_appendix %}")
+    doc.add_heading("Bilaga: Enkätfrågor", 1).paragraph_format.page_break_before = True
+    _p(doc, "Alla frågor i bladet Enkätfrågor med sin svarsskala och projektets svar per svarsalternativ.")
+    _tag(doc, "{%p for q in survey_appendix %}")
+    _p(doc, "{{ q.title }}", bold=True).paragraph_format.space_before = Pt(6)
+    _p(doc, "{{ q.answers }}")
+    _tag(doc, "{%p endfor %}")
+    _tag(doc, "{%p endif %}")
+
+
 def build_template(out_path: Path | str = TEMPLATE_PATH) -> Path:
     """Build the report template and save it to `out_path` (default word_templates/arsrapport.docx).
 
@@ -389,10 +431,12 @@ def build_template(out_path: Path | str = TEMPLATE_PATH) -> Path:
     doc.add_heading("Utmaningar", 1)
     _prose(doc, "utmaningar")
     _results(doc)
+    _surveys(doc)
     doc.add_heading("Sammanfattning och rekommendationer", 1)
     _prose(doc, "sammanfattning")
     doc.add_heading("Om underlaget", 2)
     _p(doc, "{{ data_note }}")
+    _survey_appendix(doc)
     props = doc.core_properties
     props.author = "Första Steget"
     props.last_modified_by = "Första Steget"
