@@ -85,7 +85,9 @@ def recalculate(book: Any = None) -> str | None:
 
     def job(b: Any) -> str:
         results = _recalculate(b)
-        names = ", ".join(spec.OUTPUT_SHEETS.values())
+        # -- the sheets actually written: Enkätresultat only when the workbook has survey data --
+        has_surveys = bool(results.get("surveys") or results.get("response_rates"))
+        names = ", ".join(n for k, n in spec.OUTPUT_SHEETS.items() if k != "surveys" or has_surveys)
         return f"Klart. Bladen {names} är uppdaterade. {_problem_summary(results)}"
 
     return _guarded(book, job)
