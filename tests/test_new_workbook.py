@@ -242,3 +242,35 @@ def test_committed_workbooks_match_what_the_code_builds(tmp_path, name, builder)
 def test_libreoffice_converts_the_example_to_pdf_without_repair(example_path, tmp_path):
     pdf = soffice_pdf(example_path, tmp_path)
     assert pdf.stat().st_size > 10_000
+
+
+# -- the survey sheets (issue #15) -------------------------------------------------------------------
+
+def test_new_workbook_has_the_two_default_scales(empty_wb):
+    rows = [r for r in empty_wb["Skalor"].iter_rows(min_row=FIRST_DATA_ROW, values_only=True) if r[0]]
+    assert rows == [
+        ("Instämmer", "Instämmer inte alls", 1, "nej", None),
+        ("Instämmer", "Instämmer delvis", 2, "nej", None),
+        ("Instämmer", "Instämmer till stor del", 3, "ja", None),
+        ("Instämmer", "Instämmer helt", 4, "ja", None),
+        ("Instämmer", "Vet ej", 5, "nej", "nej"),
+        ("Ja/Nej", "Nej", 1, "nej", None),
+        ("Ja/Nej", "Ja", 2, "ja", None),
+    ]
+
+
+def test_example_questions_are_marked_as_our_own_not_nns(empty_wb):
+    ws = empty_wb["Enkätfrågor"]
+    ids = [r[0] for r in ws.iter_rows(min_row=FIRST_DATA_ROW, values_only=True) if r[0]]
+    assert ids and all(i.startswith("EGEN-") for i in ids)
+    assert "inte NNS-indikatorer" in ws["A1"].value and "ordagrant" in ws["A1"].value
+    assert {t.name for t in empty_wb["Enkätsvar"].tables.values()} == {"tblEnkatsvar"}
+
+
+def test_survey_drop_downs_point_at_the_code_lists(empty_wb):
+    assert _validation_for(empty_wb["Enkätsvar"], "E3").formula1 == "lstFrageID"
+    assert _validation_for(empty_wb["Enkätsvar"], "C3").formula1 == "lstGruppID"
+    assert _validation_for(empty_wb["Utskick"], "B3").formula1 == "lstGruppID"
+    assert _validation_for(empty_wb["Enkätfrågor"], "B3").formula1 == '"Deltagare,Personal,Styrgrupp"'
+    assert _validation_for(empty_wb["Skalor"], "E3").formula1 == '"ja,nej"'
+    assert "lstFrageID" in empty_wb.defined_names
