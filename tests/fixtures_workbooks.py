@@ -94,6 +94,7 @@ def sample_sheets() -> list[OutputSheet]:
              OutCell(0.765, "pct"), OutCell(None, "pct1"), OutCell(1330000, "kr")],
             [OutCell("Summa", "bold"), OutCell(None), OutCell(15, "int"), OutCell(0.79, "pct"),
              OutCell(0.5, "pct1"), OutCell(2850000, "kr")],
+            [OutCell("Medel på skalan"), OutCell(None), OutCell(3.5, "dec1")],
         ],
         col_widths=[22, 12, 11, 10, 20, 14],
         freeze_rows=4,
