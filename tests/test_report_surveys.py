@@ -133,3 +133,12 @@ def test_survey_chart_is_a_png(results: dict[str, Any], tmp_path: Path) -> None:
     png = survey_chart(q["bars"], q["segments"], q["positive_segments"], tmp_path / "a.png")
     again = survey_chart(q["bars"], q["segments"], q["positive_segments"], tmp_path / "b.png")
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.read_bytes() == again.read_bytes()
+
+
+def test_questions_without_any_answers_give_no_chapter_and_no_appendix(results: dict[str, Any]) -> None:
+    r = copy.deepcopy(results)
+    r["surveys"] = [dict(e, n=0, positive=0, andel_positiva=None, counts={k: 0 for k in e["counts"]})
+                    for e in r["surveys"] if e["level"] == "project"]
+    r["response_rates"] = [dict(x, responded=0, rate=None) for x in r["response_rates"] if x["level"] == "project"]
+    ctx = build_context(r)
+    assert ctx["surveys"] == [] and ctx["survey_appendix"] == []

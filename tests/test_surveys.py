@@ -243,3 +243,16 @@ def test_a_name_in_a_question_text_or_svar_id_is_found_as_personal_data() -> Non
                    "Enkätsvar": answers(("Åsa Öberg", "Deltagare", "K2", IN_P, "F3", "Ja"))})
     found = {(p.sheet, p.column) for p in find_personal_data(data)}
     assert found == {("Enkätfrågor", "Fråga"), ("Enkätsvar", "SvarID")}
+
+
+def test_enkatresultat_sheet_holds_exact_figures_and_only_with_survey_data(sample: Any) -> None:
+    from xlpy.sheets import build_output_sheets
+
+    _, r = sample
+    sheets = {s.name: s for s in build_output_sheets(r)}
+    assert list(sheets) == ["Resultat", "Måluppfyllelse", "Samhällskostnad", "Enkätresultat", "Kontroll"]
+    rows = [[c.value for c in row] for row in sheets["Enkätresultat"].rows]
+    assert ["Grupp", "Klippan grupp 2", 3, 4, 0.75] in rows  # -- response rate: exact, no suppression --
+    assert ["Omgång", "Grupp 2", 2, 0.5, 3.5, 0, 1, 0, 0, 1, 1] in rows  # -- F4: (5 + 2) / 2; Vet ej 1 --
+    empty = compute(parse_workbook(MemoryWorkbook({"Grupper": GROUPS, "Deltagare": PARTICIPANTS})))
+    assert "Enkätresultat" not in {s.name for s in build_output_sheets(empty)}

@@ -548,6 +548,6 @@ def build_context(results: dict[str, Any]) -> dict[str, Any]:
         "project": project,
         "omgangar": omgangar,
         "surveys": surveys,
-        "survey_appendix": appendix_context(results, min_count),
+        "survey_appendix": appendix_context(results, min_count) if surveys else [],
         "data_note": data_note,
     }

@@ -152,8 +152,9 @@ def surveys_context(results: dict[str, Any], table_no: int, figure_no: int, min_
         project_rate = next((r for r in rates if r["level"] == "project"), None)
         group_rates = [r for r in rates if r["level"] == "group"]
         entries = _entries(results, survey)
-        if not entries and (project_rate is None or not project_rate["responded"]):
-            continue
+        answered = any(int(e["n"]) for b in entries.values() for e in b)
+        if not answered and (project_rate is None or not project_rate["responded"]):
+            continue  # -- questions typed in, nothing answered yet: no chapter of empty tables --
         rate_goal = goals.get("svarsfrekvens_" + survey.casefold())
         intro = f"Enkäten {survey}: " + (_rate_text(project_rate, min_count) if project_rate else "inga svar") + "."
         if rate_goal is not None:
