@@ -27,6 +27,7 @@ from xlpy.spec import GENERATED_NOTE, INPUT_SHEETS, OUTPUT_SHEETS
 P = ParamSpec("P")
 R = TypeVar("R")
 EXAMPLE_WORKBOOK = Path(__file__).resolve().parent.parent / "workbook" / "forsta_steget_exempel.xlsx"
+NEXT_YEAR_WORKBOOK = "forsta_steget_exempel_2020-2021.xlsx"
 PERSONAL_DATA = "personuppgift"
 
 
@@ -209,7 +210,8 @@ def report_file(path: Path, out_docx: Path | None = None, pdf: bool = False, out
 
 
 def demo(out_dir: Path, pdf: bool = False) -> Outcome:
-    """`xlpy demo`: recalculate a copy of the bundled example workbook into `out_dir` and write its report."""
+    """`xlpy demo`: recalculate a copy of the bundled example workbook into `out_dir` and write its report;
+    then the same example a year later (Rapportperiod 2020-02-01 – 2021-02-01) and its report."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     copy = out_dir / EXAMPLE_WORKBOOK.name
@@ -217,4 +219,13 @@ def demo(out_dir: Path, pdf: bool = False) -> Outcome:
     outcome = recalc_file(copy, json_path=out_dir / "resultat.json")
     guard_personal_data(outcome.results, allow=False)
     outcome.written += write_report(outcome.results, out_dir / "arsrapport.docx", pdf=pdf)
+    # -- the next year's report of the same example (issue #12): groups 1-2 only over time and in the
+    #    comparison, group 3 the period's groups, the 2020 januari statistics as the baseline --
+    from xlpy.example import build_next_year
+
+    later = out_dir / NEXT_YEAR_WORKBOOK
+    build_next_year(later)
+    second = recalc_file(later, json_path=out_dir / "resultat_2020-2021.json")
+    guard_personal_data(second.results, allow=False)
+    outcome.written += second.written + write_report(second.results, out_dir / "arsrapport_2020-2021.docx", pdf=pdf)
     return outcome
