@@ -98,7 +98,7 @@ def rows(results: dict[str, Any]) -> list[OverTimeRow]:
     if not groups:
         return []
     out: list[OverTimeRow] = []
-    omgangar = sorted(lv.get("omgang", {}).values(),
+    omgangar = sorted((o for o in lv.get("omgang", {}).values() if any(g in groups for g in o["group_ids"])),
                       key=lambda o: min(_start_key(groups[g]) for g in o["group_ids"] if g in groups))
     seen: set[str] = set()
     for o in omgangar:
