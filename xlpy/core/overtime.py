@@ -62,11 +62,15 @@ def followup_columns(results: dict[str, Any]) -> list[OverTimeColumn]:
             f = _point(u, m)
             return f["moved_on"] / f["eligible"] if f.get("eligible") else None
 
+        def eligible(u: dict[str, Any], m: str = m) -> Any:
+            return _point(u, m).get("eligible")
+
+        def reached(u: dict[str, Any], m: str = m) -> Any:
+            return _point(u, m).get("reached")
+
         out += [
-            OverTimeColumn(f"eligible_{m}", f"Aktuella efter {m} mån", "int",
-                           lambda u, m=m: _point(u, m).get("eligible"), count=True),
-            OverTimeColumn(f"reached_{m}", f"Nådda efter {m} mån", "int",
-                           lambda u, m=m: _point(u, m).get("reached"), count=True),
+            OverTimeColumn(f"eligible_{m}", f"Aktuella efter {m} mån", "int", eligible, count=True),
+            OverTimeColumn(f"reached_{m}", f"Nådda efter {m} mån", "int", reached, count=True),
             OverTimeColumn(f"vidare_efter_{m}", f"Vidare efter {m} mån", "pct", share),
         ]
     return out

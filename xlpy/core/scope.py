@@ -56,7 +56,8 @@ def as_of(data: InputData, day: dt.date) -> tuple[InputData, dict[str, int]]:
         late = _after(frame, column, day)
         left_out[key] = int(late.sum())
         frames[key] = frame[~late] if left_out[key] else frame
-    return dataclasses.replace(data, **frames), left_out
+    return dataclasses.replace(data, attendance=frames["attendance"], internships=frames["internships"],
+                               outcomes=frames["outcomes"]), left_out
 
 
 def left_out_problems(left_out: dict[str, int], day: dt.date) -> list[Problem]:
