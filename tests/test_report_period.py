@@ -101,3 +101,21 @@ def test_compute_is_deterministic_for_the_next_year_example(tmp_path: Path) -> N
     build_next_year(path)
     data = jobs.load(jobs.open_file(path))
     assert compute(data)["levels"] == compute(data)["levels"]
+
+
+def test_small_faults_no_empty_praktik_line_and_no_double_dash() -> None:
+    import datetime as dt
+
+    from tests.builders import group, make_input, person
+    from xlpy.model import Settings
+
+    s = Settings(report_start=dt.date(2019, 2, 1), report_end=dt.date(2020, 2, 1))
+    data = make_input(s, groups=[group("K2"), group("K3", no=3, start=dt.date(2020, 1, 20), end=dt.date(2020, 5, 15))],
+                      participants=[person(f"K2-{i}") for i in range(6)] + [person(f"K3-{i}", "K3") for i in range(6)])
+    ctx = build_context(compute(data))
+    bullets = ctx["omgangar"][0]["bullets"]
+    assert "Praktik: inga praktikplatser är registrerade i bladet Praktik." in bullets
+    assert not any("deltog –" in b for b in bullets)
+    lines = [line for d in ctx["goal_details"] for line in d["lines"]]
+    assert lines and not any("– –" in line for line in lines)
+    assert any("Klippan – pågår" in line for line in lines)

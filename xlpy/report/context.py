@@ -201,6 +201,8 @@ def _goal_value(unit: dict[str, Any], name: str, goal_id: str, metric: str, min_
 def _goal_part(unit: dict[str, Any], name: str, goal_id: str, metric: str, min_count: int = 0) -> str:
     """`Klippan 76 % (16 av 21) – uppfyllt`: one unit's value and status for one goal."""
     status = _goal_result(unit, goal_id)["status"]
+    if _goal_result(unit, goal_id)["value"] is None:  # -- not "Klippan – – pågår" --
+        return f"{name} – {status.lower()}"
     return f"{_goal_value(unit, name, goal_id, metric, min_count)} – {status.lower()}"
 
 
@@ -363,8 +365,12 @@ def _omgang(results: dict[str, Any], o: dict[str, Any], numbers: dict[str, int],
         + (f" (totalt {count_text(int(oc.get('moved_on') or 0), moved_hidden(o, None), min_count)} av "
            f"{_count(oc['started'], min_count)}, {share_moved(o, None)})" if len(members) > 1 else "")
         + ".")
-    periods = sorted(oc.get("internships", {}), key=lambda p: int(p) if str(p).isdigit() else 0)
-    if periods:
+    # -- only periods with placements offered: "period 1 deltog –" said nothing --
+    periods = sorted((p for p, c in oc.get("internships", {}).items() if c.get("offered")),
+                     key=lambda p: int(p) if str(p).isdigit() else 0)
+    if not periods:
+        bullets.append("Praktik: inga praktikplatser är registrerade i bladet Praktik.")
+    else:
         bullets.append("Praktik: " + _join([
             f"period {p} deltog {value_text('praktik', o['metrics'].get(f'praktik_deltagande_{p}'), o.get('basis', {}).get(f'praktik_deltagande_{p}'))}"
             for p in periods]) + " av de erbjudna praktikplatserna.")

@@ -323,7 +323,8 @@ def _results(doc) -> None:  # noqa: ANN001
     _tag_row(t, "{%tr for y in project.rows %}")
     _row(doc, t, ["{{ y.year }}", "{{ y.nothing }}", "{{ y.loss }}", "{{ y.total }}"], num)
     _tag_row(t, "{%tr endfor %}")
-    _p(doc, "{{ project.chart }}")
+    # -- a chart stays on the page of its caption below (no caption alone atop a page) --
+    _p(doc, "{{ project.chart }}").paragraph_format.keep_with_next = True
     _caption(doc, "Figur", "{{ project.figure_no }}", "{{ project.figure_title }}", below=True)
 
     _tag(doc, "{%p for o in omgangar %}")
@@ -371,7 +372,8 @@ def _results(doc) -> None:  # noqa: ANN001
     _cost_table(doc, "o", "nothing")
     _cost_table(doc, "o", "saving")
     _cost_table(doc, "o", "remaining")
-    _p(doc, "{{ o.chart }}")
+    # -- a chart stays on the page of its caption below (no caption alone atop a page) --
+    _p(doc, "{{ o.chart }}").paragraph_format.keep_with_next = True
     _caption(doc, "Figur", "{{ o.figure_no }}", "{{ o.figure_title }}", below=True)
     _p(doc, "{{ o.saving_text }}")
     _tag(doc, "{%p endfor %}")
@@ -414,7 +416,8 @@ def _over_time(doc) -> None:  # noqa: ANN001
     _tag_row(t, "{%tr endfor %}")
     _p(doc, "{{ over_time.note }}", "Parametrar")
     _tag(doc, "{%p for c in over_time.charts %}")
-    _p(doc, "{{ c.chart }}")
+    # -- a chart stays on the page of its caption below (no caption alone atop a page) --
+    _p(doc, "{{ c.chart }}").paragraph_format.keep_with_next = True
     _caption(doc, "Figur", "{{ c.figure_no }}", "{{ c.title }}", below=True)
     _tag(doc, "{%p endfor %}")
     _tag(doc, "{%p endif %}")
