@@ -28,6 +28,15 @@ class OverTimeColumn:
     count: bool = False
 
 
+def share_moved_on(u: dict[str, Any]) -> float | None:
+    """Share moved on; none (`–`, not 0 %) for an ongoing unit without any outcome entered yet (METRICS.md,
+    "Terms": an ongoing group's metric whose rows are not yet entered has no basis)."""
+    c = u["counts"]
+    if u.get("ongoing") and int(c.get("outcomes", {}).get(NO_OUTCOME, 0)) == int(c.get("started", 0)):
+        return None
+    return u["metrics"].get("sysselsattning")  # type: ignore[no-any-return]
+
+
 def _outcome(cat: str) -> Callable[[dict[str, Any]], Any]:
     return lambda u: int(u["counts"].get("outcomes", {}).get(cat, 0))
 
@@ -41,7 +50,7 @@ COLUMNS: tuple[OverTimeColumn, ...] = (
     OverTimeColumn("narvaro", "Närvaro", "pct1", lambda u: u["metrics"].get("narvaro")),
     *(OverTimeColumn(c.lower().replace(" ", "_"), c, "int", _outcome(c), count=True)
       for c in (*OUTCOME_CATEGORIES, NO_OUTCOME)),
-    OverTimeColumn("sysselsattning", "Andel vidare", "pct", lambda u: u["metrics"].get("sysselsattning")),
+    OverTimeColumn("sysselsattning", "Andel vidare", "pct", lambda u: share_moved_on(u)),
 )
 OUTCOME_KEYS = tuple(c.lower().replace(" ", "_") for c in (*OUTCOME_CATEGORIES, NO_OUTCOME))
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from xlpy import fmt
+from xlpy.core.overtime import share_moved_on
 from xlpy.report import charts
 
 
@@ -28,7 +29,7 @@ def municipality_chart(groups: list[dict[str, Any]], path: Path | str, hidden: s
         values = []
         texts = []
         for g in groups:
-            v = g["metrics"].get(metric)
+            v = share_moved_on(g) if metric == "sysselsattning" else g["metrics"].get(metric)
             if metric == "sysselsattning" and g["key"] in hidden:
                 values.append(0.0)
                 texts.append("dolt")
