@@ -110,7 +110,7 @@ def previous_goal_cells(results: dict[str, Any]) -> dict[str, str]:
 # -- the report's Över tid table: fewer columns than the sheet, so it fits a portrait page --
 REPORT_KEYS = ("started", "completers", "narvaro", "arbete", "studier", "planering", "annat", "ej_registrerat",
                "sysselsattning")
-_SHORT = {"started": "Start.", "completers": "Fullf.", "narvaro": "Närv.", "arbete": "Arb.",
+_SHORT = {"started": "Start", "completers": "Fullf.", "narvaro": "Närv.", "arbete": "Arb.",
           "studier": "Stud.", "planering": "Plan.", "annat": "Ann.", "ej_registrerat": "Ej reg.",
           "sysselsattning": "Vidare"}
 
@@ -177,7 +177,7 @@ def over_time(results: dict[str, Any], table_no: int, figure_no: int, min_count:
     return {
         "show": bool(rows_), "table_no": str(table_no), "headers": ["Grupp", *(_SHORT[k] for k in REPORT_KEYS)],
         "rows": table, "charts": charts, "hidden_shares": [{"key": k} for k in hidden_keys],
-        "note": ("Start. = startade, Fullf. = fullföljde, Närv. = närvaro, Arb. = arbete, Stud. = studier, "
+        "note": ("Start = startade, Fullf. = fullföljde, Närv. = närvaro, Arb. = arbete, Stud. = studier, "
                  "Plan. = planering, Ann. = annat, Ej reg. = utfall ej registrerat, "
                  "Vidare = andel som gått vidare till arbete eller studier. Siffrorna gäller per rapportperiodens "
                  "slut." + (" " + SECONDARY_NOTE if secondary else "")),

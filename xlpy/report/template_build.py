@@ -405,7 +405,8 @@ def _over_time(doc) -> None:  # noqa: ANN001
     _caption(doc, "Tabell", "{{ over_time.table_no }}", "Resultat per grupp sedan projektstart")
     num = [False] + [True] * (OVER_TIME_COLUMNS - 1)
     t = _table(doc, [f"{{{{ over_time.headers[{i}] }}}}" for i in range(OVER_TIME_COLUMNS)],
-               [3.85] + [1.35] * (OVER_TIME_COLUMNS - 1), num)
+               # -- Grupp, Start., Fullf., Närv. ("82,5 %" on one line), 5 outcomes, Vidare --
+               [3.6, 1.3, 1.3, 1.7, 1.3, 1.3, 1.3, 1.3, 1.3, 1.6], num)
     _tag_row(t, "{%tr for r in over_time.rows %}")
     cells = ["{{ r.label }}"] + [f"{{{{ r.cells[{i}] }}}}" for i in range(OVER_TIME_COLUMNS - 1)]
     _tag_row(t, "{%tr if r.bold %}")
