@@ -10,7 +10,8 @@ from xlpy.spec import OUTPUT_SHEETS
 
 C = OutCell
 NO_VALUE = "–"
-LEVEL_NAMES = {"group": "Grupp", "omgang": "Omgång", "municipality": "Kommun", "project": "Projekt"}
+LEVEL_NAMES = {"group": "Grupp", "omgang": "Omgång", "municipality": "Kommun", "project": "Projekt",
+               "period": "Perioden"}
 
 
 def unit_label(results: dict[str, Any], level: str, key: str) -> str:

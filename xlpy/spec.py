@@ -301,6 +301,7 @@ OUTPUT_SHEETS = {
     "results": "Resultat",
     "goals": "Måluppfyllelse",
     "costs": "Samhällskostnad",
+    "overtime": "Över tid",
     "surveys": "Enkätresultat",  # -- only written when the workbook holds survey data --
     "problems": "Kontroll",
 }

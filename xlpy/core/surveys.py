@@ -21,7 +21,7 @@ from xlpy.core.period import Period
 
 GOAL_POSITIVE = "enkat_positiva_"
 GOAL_RESPONSE = "svarsfrekvens_"
-LEVELS = ("group", "omgang", "municipality", "project")
+LEVELS = ("group", "omgang", "municipality", "project", "period")
 
 
 @dataclass(frozen=True)
@@ -126,7 +126,7 @@ def compute_surveys(questions_frame: pd.DataFrame, scales_frame: pd.DataFrame, a
                     period: Period | None, report_end: dt.date | None) -> dict[str, Any]:
     """Every survey figure for every unit.
 
-    units: level ("group", "omgang", "municipality", "project") -> unit key -> its GruppIDs.
+    units: level ("group", "omgang", "municipality", "project", "period") -> unit key -> its GruppIDs.
     period: P (its `previous()` gives P' for the comparison), or None; report_end: P's end (answers and
     Utskick dated later do not count), None = no cut-off.
     Returns {"surveys": [...], "response_rates": [...], "metrics": {(level, key): {goal key: value}},
