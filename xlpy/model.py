@@ -54,6 +54,7 @@ class Settings:
     discount_rate: float = 0.0
     excused_absence: str = "frånvaro"
     min_count: int = 0
+    persistence: float = 1.0  # Varaktighet v: share still in work or studies each further year
     cost_source: str = "Ingvar Nilsson, socioekonomisk analys (snitt per individ, reala och finansiella kostnader)"
 
     @property
@@ -83,6 +84,9 @@ class InputData:
     texts: pd.DataFrame
     problems: list[Problem] = field(default_factory=list)
     source_name: str = ""
+    # -- optional sheets (WORKBOOK.md): empty frames when the sheet is missing or has no rows --
+    cost_items: pd.DataFrame = field(default_factory=pd.DataFrame)
+    budget: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 # -- output sheets as plain data, so every writer (xlsx package, xlwings, memory) shows the same thing --

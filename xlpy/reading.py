@@ -238,6 +238,9 @@ LENIENT_CHOICES = {("groups", "term"), ("internships", "sector")}
 EMPTY_MEANS_YES = {("goals", "active"), ("staff", "counts")}
 # Columns whose header is required but whose cells may be empty.
 OPTIONAL_VALUES = {("settings", "value"), ("texts", "text")}
+# Columns that may be empty, but whose unreadable value leaves the whole row out: an amount that is no
+# number must not silently become "empty" (an empty Utfall means "use Budget", an empty Låg means Bas).
+DROP_ON_ERROR = {("budget", "budget"), ("budget", "actual"), ("cost_items", "low"), ("cost_items", "high")}
 
 _KIND_CONVERTERS: dict[str, Callable[[Any], Converted]] = {
     "text": to_text, "int": to_int, "number": to_number, "date": to_date, "yesno": to_yesno,
@@ -366,9 +369,12 @@ def read_table(rows: list[list[Any]], sheet: SheetSpec, problems: list[Problem])
                 problems.append(Problem(sheet.name, int(row_numbers[i]), col.header, show(raw_value),
                                         f"{errors[col.key][i]} Värdet används ändå.", severity="varning"))
                 continue
-            outcome = "Raden har inte räknats med." if must else _left_empty(sheet, col)
+            drops = must or (sheet.key, col.key) in DROP_ON_ERROR
+            outcome = "Raden har inte räknats med." if drops else _left_empty(sheet, col)
             problems.append(Problem(sheet.name, int(row_numbers[i]), col.header, show(raw_value),
                                     f"{errors[col.key][i]} {outcome}"))
+        if (sheet.key, col.key) in DROP_ON_ERROR:
+            drop |= bad
         if must:
             drop |= bad
             missing = keep & empties[col.key]
@@ -392,7 +398,7 @@ def _left_empty(sheet: SheetSpec, col: Column) -> str:
 
 
 # -- settings whose value is a share: "3 %", "0,03" and 0.03 all mean 0.03 --
-_SHARE_SETTINGS = {"payroll_tax", "discount_rate"}
+_SHARE_SETTINGS = {"payroll_tax", "discount_rate", "persistence"}
 
 
 def parse_settings(rows: list[list[Any]], problems: list[Problem]) -> Settings:
@@ -482,7 +488,8 @@ def parse_workbook(source: WorkbookSource) -> InputData:
                     f"Bladet {sheet.name} saknas i arbetsboken {source.name}; det behövs för att något ska "
                     f"kunna räknas ut (rubriker: {', '.join(sheet.required_headers)})."
                 )
-            problems.append(_missing_sheet_problem(sheet))
+            if sheet.key not in spec.OPTIONAL_SHEETS:
+                problems.append(_missing_sheet_problem(sheet))
             if sheet.key != "settings":
                 frames[sheet.key] = goals_frame(DEFAULT_GOALS) if sheet.key == "goals" else empty_frame(sheet)
             continue

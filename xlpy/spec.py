@@ -59,6 +59,17 @@ ATTENDANCE_STATUSES = ("N", "F", "G")
 TERMS = ("vår", "höst")
 SECTORS = ("kommunal", "privat", "ideell")
 COMPARISONS = (">=", "<=", "mellan")
+# -- Deltagare.Kön (WORKBOOK.md); empty = uppgift saknas. Used only for the national follow-up's counts --
+GENDERS = ("Kvinna", "Man", "Annat")
+GENDER_MISSING = "Uppgift saknas"
+# -- Kostnadsposter: who bears a cost item, and whether it is a real cost or a transfer --
+ACTORS = ("Kommun", "Region", "Arbetsförmedlingen", "Försäkringskassan", "Staten övrigt", "Individen",
+          "Ej fördelat")
+ACTOR_UNALLOCATED = "Ej fördelat"
+COST_KINDS = ("Real", "Finansiell")
+COST_KIND_REAL, COST_KIND_FINANCIAL = COST_KINDS
+# -- the sensitivity scenarios, in the order tables show them --
+SCENARIOS = ("låg", "bas", "hög")
 ROLES = ("processledare", "processmedarbetare", "språkstöd", "SYV")
 OUTCOME_TYPES = (
     "extratjänst",
@@ -151,6 +162,7 @@ PARTICIPANTS = SheetSpec(
         Column("action_plan", "Handlingsplan", "yesno", width=14),
         Column("ill_health", "Ohälsa", "yesno", width=8),
         Column("survey_answered", "Enkät besvarad", "yesno", width=14),
+        Column("gender", "Kön", "choice", False, GENDERS, width=10),
         Column("comment", "Kommentar", "text", width=40),
     ),
 )
@@ -217,6 +229,35 @@ TEXTS = SheetSpec(
     ),
 )
 
+COST_ITEMS = SheetSpec(
+    "cost_items",
+    "Kostnadsposter",
+    "Valfritt: kostnaden per person och år fördelad på aktörer, i kronor, med källa. Tomt blad = "
+    "Inställningarnas reala och finansiella kostnader (Ej fördelat).",
+    (
+        Column("item", "Post", "text", True, width=34),
+        Column("actor", "Aktör", "choice", True, ACTORS, width=20),
+        Column("kind", "Slag", "choice", True, COST_KINDS, width=11),
+        Column("low", "Låg", "number", width=11),
+        Column("base", "Bas", "number", True, width=11),
+        Column("high", "Hög", "number", width=11),
+        Column("source", "Källa", "text", True, width=50),
+    ),
+)
+
+BUDGET = SheetSpec(
+    "budget",
+    "Budget",
+    "Valfritt: vad insatsen själv kostar, i kronor per år. Utfall räknas; tomt Utfall = Budget.",
+    (
+        Column("year", "År", "int", True, width=8),
+        Column("item", "Post", "text", width=34),
+        Column("budget", "Budget", "number", width=14),
+        Column("actual", "Utfall", "number", width=14),
+        Column("funder", "Finansiär", "text", width=30),
+    ),
+)
+
 INPUT_SHEETS: tuple[SheetSpec, ...] = (
     SETTINGS,
     GOALS,
@@ -228,17 +269,22 @@ INPUT_SHEETS: tuple[SheetSpec, ...] = (
     OUTCOMES,
     STATISTICS,
     TEXTS,
+    COST_ITEMS,
+    BUDGET,
 )
 SHEETS_BY_KEY = {s.key: s for s in INPUT_SHEETS}
 
 # Sheets without which nothing can be computed (exit code 2 when missing).
 REQUIRED_SHEETS = ("groups", "participants")
+# Sheets a workbook may simply lack (older workbooks): missing, they are empty without a warning.
+OPTIONAL_SHEETS = ("cost_items", "budget")
 
 # -- output sheets, written by the program; key -> Swedish name --
 OUTPUT_SHEETS = {
     "results": "Resultat",
     "goals": "Måluppfyllelse",
     "costs": "Samhällskostnad",
+    "finsam": "Finsam",
     "problems": "Kontroll",
 }
 GENERATED_NOTE = "Skapad av Första Steget-verktyget – ändringar här skrivs över vid nästa beräkning."
@@ -281,6 +327,9 @@ SETTING_DEFS: tuple[Setting, ...] = (
             "frånvaro = G räknas som frånvaro; exkludera = G lämnas utanför nämnaren.", ("frånvaro", "exkludera")),
     Setting("min_count", "Minsta redovisade antal", "int", 0,
             "Antal under detta visas som <N i rapporten (0 = av)."),
+    Setting("persistence", "Varaktighet", "number", 1,
+            "Andel av dem som gått vidare som är kvar i arbete eller studier varje följande år "
+            "(1 = alla, som i grundrapporten)."),
     Setting("cost_source", "Källa kostnader", "text",
             "Ingvar Nilsson, socioekonomisk analys (snitt per individ, reala och finansiella kostnader)",
             "Källa som skrivs bredvid kostnadstabellerna."),

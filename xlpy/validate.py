@@ -50,6 +50,10 @@ def validate(frames: Frames, problems: list[Problem]) -> tuple[Frames, list[Prob
     _check_internships(f["internships"], out)
     _check_outcomes(f["outcomes"], participants, groups, out)
     _check_goals(f["goals"], out)
+    if "cost_items" in f:
+        _check_cost_items(f["cost_items"], out)
+    if "budget" in f:
+        _check_budget(f["budget"], out)
     out = _with_group_ids(out, f, groups, participants)
     cleaned = {k: _kept(v) for k, v in f.items()}
     return cleaned, sorted(out, key=lambda p: (_SHEET_ORDER.get(p.sheet, 99), p.row or 0))
@@ -346,6 +350,50 @@ def _check_goals(frame: pd.DataFrame, out: list[Problem]) -> None:
           out, drop=False, severity="varning")
     for col in ("target", "target_max"):
         frame.loc[share, col] = frame.loc[share, col] / 100
+
+
+def _check_cost_items(frame: pd.DataFrame, out: list[Problem]) -> None:
+    """Kostnadsposter: amounts not negative, an empty Låg or Hög is Bas, and Låg ≤ Bas ≤ Hög; a bad row is
+    left out. Unknown actors and missing sources are already left out by reading (required columns)."""
+    sheet = spec.COST_ITEMS
+    if frame.empty:
+        return
+    for col, label in (("low", "Låg"), ("base", "Bas"), ("high", "Hög")):
+        negative = _live(frame) & (frame[col] < 0)
+
+        def message(r: Any, label: str = label, col: str = col) -> str:
+            return (f"{label} {_show(getattr(r, col))} är negativt; en kostnad per person och år är 0 kr eller "
+                    "mer. Raden har inte räknats med.")
+
+        _flag(frame, negative, sheet, col, message, out, drop=True)
+    # -- an empty Låg or Hög means the item has no range: it is Bas in every scenario --
+    frame["low"] = frame["low"].where(frame["low"].notna(), frame["base"])
+    frame["high"] = frame["high"].where(frame["high"].notna(), frame["base"])
+    live = _live(frame)
+    unordered = live & ((frame["low"] > frame["base"]) | (frame["base"] > frame["high"]))
+    _flag(frame, unordered, sheet, "base",
+          lambda r: f"Låg {_show(r.low)}, Bas {_show(r.base)} och Hög {_show(r.high)} ska uppfylla Låg ≤ Bas ≤ Hög. "
+                    "Raden har inte räknats med.", out, drop=True)
+    if len(frame) and not _live(frame).any():
+        out.append(Problem(sheet.name, None, "", "", "Ingen rad i Kostnadsposter kunde användas; kostnaden per "
+                           "person och år tas i stället från Inställningar (reala och finansiella kostnader). "
+                           "Rätta raderna och beräkna igen."))
+
+
+# -- a Budget year outside these is a typing mistake (a förbund's insatser run in this century) --
+_YEAR_MIN, _YEAR_MAX = 1900, 2100
+
+
+def _check_budget(frame: pd.DataFrame, out: list[Problem]) -> None:
+    """Budget: År must be a calendar year; amounts that are no numbers were already left out by reading."""
+    sheet = spec.BUDGET
+    if frame.empty:
+        return
+    year = pd.to_numeric(frame["year"], errors="coerce")
+    bad = _live(frame) & ((year < _YEAR_MIN) | (year > _YEAR_MAX))
+    _flag(frame, bad, sheet, "year",
+          lambda r: f"År {_show(r.year)} är inget årtal. Skriv året med fyra siffror, t.ex. 2019. "
+                    "Raden har inte räknats med.", out, drop=True)
 
 
 def _with_group_ids(problems: list[Problem], frames: Frames, groups: pd.DataFrame,
