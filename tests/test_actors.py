@@ -226,3 +226,17 @@ def test_varaktighet_setting_reads_shares_and_percent() -> None:
     for typed, expected in (("0,8", 0.8), ("80 %", 0.8), (1, 1.0)):
         rows = [r if r["key"] != "Varaktighet" else {**r, "value": typed} for r in example_data()["settings"]]
         assert load(example_book(settings=rows)).settings.persistence == pytest.approx(expected)
+
+
+def test_samhallskostnad_shows_the_actor_split_the_items_with_sources_and_the_sensitivity(split) -> None:
+    from xlpy.sheets import build_output_sheets
+
+    sheet = next(s for s in build_output_sheets(split) if s.name == "Samhällskostnad")
+    rows = [[c.value for c in r] for r in sheet.rows]
+    assert ["Försörjningsstöd", "Kommun", "Finansiell", 5000, 6000, 8000, "Kommunens statistik 2019"] in rows
+    g2 = split["levels"]["omgang"]["2"]["costs"]
+    assert ["Besparing", "Kommun", *[r["cumulative"] for r in g2["per_actor"]["besparing"]["Kommun"]]] in rows
+    assert ["Besparing", "varav finansiella", 85_000, 170_000, 255_000, 340_000] in rows
+    assert ["Hög", 177_000, 21 * 177_000 * 4, 10 * 177_000 * 4] in rows
+    assert any(r[:1] == ["Insatsens kostnad: bladet Budget har inga rader, så netto och återbetalningstid räknas "
+                         "inte."] for r in rows)

@@ -105,3 +105,18 @@ def test_the_example_counts_its_women_per_year() -> None:
     assert sum(project["sus"].values()) == 33
     assert project["sus"]["Förvärvsarbete"] == project["outcomes"]["Arbete"] - sum(
         res["levels"]["group"][g]["counts"]["outcomes"]["Arbete"] for g in ("K3", "P3"))
+
+
+def test_the_finsam_sheet_is_marked_internal_and_holds_exact_counts() -> None:
+    from xlpy.sheets import build_output_sheets
+
+    people = [person("A", "G", gender="Kvinna"), person("B", "G", gender="Man")]
+    data = make_input(Settings(report_start=D(2019, 1, 1), report_end=REPORT_END, min_count=5),
+                      groups=[group("G", start=D(2019, 12, 31), end=D(2020, 1, 1))], participants=people)
+    sheet = next(s for s in build_output_sheets(compute(data)) if s.name == "Finsam")
+    rows = [[c.value for c in r] for r in sheet.rows]
+    assert any(str(r[0]).startswith("INTERNT UNDERLAG") for r in rows if r)
+    # -- Minsta redovisade antal is 5, but this sheet is for the förbund's own reporting: 1, not <5 --
+    assert [2019, "Aktiva under året", 1, 1, 0, 0, 2] in rows
+    assert [2020, "Avslutade under året", 1, 1, 0, 0, 2] in rows
+    assert ["Grupp", "Klippan grupp 2", 0, 0, 0, 2, 2] in rows

@@ -1,4 +1,4 @@
-"""The four output sheets (Resultat, Måluppfyllelse, Samhällskostnad, Kontroll) as plain OutputSheet data.
+"""The output sheets (Resultat, Måluppfyllelse, Samhällskostnad, Finsam, Kontroll) as plain OutputSheet data.
 
 Built only from the results dict, so the file writer, the xlwings writer and tests all show the same
 cells. Values stay numbers where a person may want to calculate with them; the Excel number formats make
@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from xlpy import fmt
+from xlpy import fmt, sheets_costs
 from xlpy.model import OutCell, OutputSheet
 from xlpy.spec import (
     GENERATED_NOTE,
@@ -166,9 +166,14 @@ def costs_sheet(results: dict[str, Any]) -> OutputSheet:
     for label, value, style in params:
         rows.append([C(label), C(value, style)])
     rows.append([C("Källa"), C(p["cost_source"])])
+    rows += sheets_costs.parameter_rows(results)
+    rows += sheets_costs.insats_rows(results)
+    rows.append([])
     rows.append([C("Beloppen är ackumulerade år för år i hela kronor. Besparing = deltagare som gått vidare till "
-                   "arbete eller studier × K. Kvarstående = övriga × K. Produktionsbortfall = antal × månadslön "
-                   "× 12 × (1 + arbetsgivaravgift).", "note")])
+                   "arbete eller studier × K (× varaktighet^(år − 1)). Kvarstående = Om ingenting händer − "
+                   "Besparing. Produktionsbortfall = antal × månadslön × 12 × (1 + arbetsgivaravgift). Per aktör: "
+                   "antal × aktörens K; raderna summerar till enhetens tabell. Varav finansiella = "
+                   "transfereringar (för samhället som helhet flyttas de, de förbrukas inte).", "note")])
     header = ["År", "Om ingenting händer", "Besparing", "Kvarstående kostnad", "Produktionsbortfall",
               "Om ingenting händer + produktionsbortfall"]
     units = [*results["levels"]["project"].values(), *results["levels"]["municipality"].values(),
@@ -182,6 +187,7 @@ def costs_sheet(results: dict[str, Any]) -> OutputSheet:
             rows.append([C(f"År {year['year']}"),
                          *[C(c[k][i]["cumulative"], "kr") for k in ("om_ingenting_hander", "besparing",
                                                                    "kvarstaende", "produktionsbortfall", "total")]])
+        rows += sheets_costs.unit_rows(u)
     return OutputSheet(OUTPUT_SHEETS["costs"], rows, [40.0, 20, 18, 20, 20, 26], freeze_rows=3)
 
 
@@ -230,6 +236,7 @@ def fit_header_heights(sheet: OutputSheet, line_height: float = 15.0) -> OutputS
 
 
 def build_output_sheets(results: dict[str, Any]) -> list[OutputSheet]:
-    """The four output sheets, in tab order: Resultat, Måluppfyllelse, Samhällskostnad, Kontroll."""
-    sheets = [results_sheet(results), goals_sheet(results), costs_sheet(results), problems_sheet(results)]
+    """The output sheets, in tab order: Resultat, Måluppfyllelse, Samhällskostnad, Finsam, Kontroll."""
+    finsam = sheets_costs.finsam_sheet(results, _head("Finsam", results), units_in_order(results))
+    sheets = [results_sheet(results), goals_sheet(results), costs_sheet(results), finsam, problems_sheet(results)]
     return [fit_header_heights(s) for s in sheets]

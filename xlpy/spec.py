@@ -162,8 +162,9 @@ PARTICIPANTS = SheetSpec(
         Column("action_plan", "Handlingsplan", "yesno", width=14),
         Column("ill_health", "Ohälsa", "yesno", width=8),
         Column("survey_answered", "Enkät besvarad", "yesno", width=14),
-        Column("gender", "Kön", "choice", False, GENDERS, width=10),
         Column("comment", "Kommentar", "text", width=40),
+        # -- last, so the columns of workbooks made before it keep their letters --
+        Column("gender", "Kön", "choice", False, GENDERS, width=10),
     ),
 )
 
