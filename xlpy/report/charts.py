@@ -83,3 +83,36 @@ def omgang_chart(unit: dict[str, Any], path: Path | str) -> Path:
         (f"Besparing ({fmt.number(c['moved_on'])})", [r["cumulative"] for r in c["besparing"]]),
         (f"Kvarstående ({fmt.number(c['remaining'])})", [r["cumulative"] for r in c["kvarstaende"]]),
     ], stacked=False)
+
+
+ACTOR_TICKS = {"Arbetsförmedlingen": "Arbets-\nförmedlingen", "Försäkringskassan": "Försäkrings-\nkassan",
+               "Staten övrigt": "Staten\növrigt", "Ej fördelat": "Ej\nfördelat"}
+
+
+def actor_chart(unit: dict[str, Any], path: Path | str) -> Path:
+    """Grouped bars per actor: the unit's Besparing split by actor, one bar per Kalkylår (cumulative, SEK)."""
+    plt.rcParams.update({"font.family": "DejaVu Sans", "font.size": 8.5, "svg.hashsalt": "xlpy",
+                         "axes.spines.top": False, "axes.spines.right": False})
+    split = unit["costs"]["per_actor"]["besparing"]
+    actors = list(split)
+    years = [r["year"] for r in unit["costs"]["besparing"]]
+    fig, ax = plt.subplots(figsize=(WIDTH_CM / 2.54, HEIGHT_CM / 2.54), dpi=DPI)
+    width = 0.8 / max(len(years), 1)
+    # -- one hue, light (year 1) to dark (last year): the bars of an actor read as growth over time --
+    shades = plt.get_cmap("Blues")([0.35 + 0.6 * i / max(len(years) - 1, 1) for i in range(len(years))])
+    for i, year in enumerate(years):
+        xs = [j - 0.4 + width * (i + 0.5) for j in range(len(actors))]
+        ax.bar(xs, [split[a][i]["cumulative"] for a in actors], width, label=f"År {year}", color=shades[i])
+    # -- long names on two lines so seven actors fit 16 cm --
+    ax.set_xticks(range(len(actors)), [ACTOR_TICKS.get(a, a) for a in actors])
+    ax.yaxis.set_major_formatter(FuncFormatter(_kr_axis))
+    ax.set_ylabel("Besparing, ackumulerat")
+    ax.margins(y=0.12)
+    ax.grid(axis="y", color="#D9D9D9", linewidth=0.6)
+    ax.set_axisbelow(True)
+    ax.legend(frameon=False, loc="upper right", ncols=min(len(years), 5))
+    fig.tight_layout()
+    fig.set_layout_engine(None)
+    fig.savefig(Path(path), dpi=DPI, metadata={"Software": None})
+    plt.close(fig)
+    return Path(path)

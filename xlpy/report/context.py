@@ -12,6 +12,8 @@ from typing import Any
 
 from xlpy import fmt
 from xlpy.core.suppress import count_text, suppression_mask, total_hidden
+from xlpy.report.context_costs import TABLES as ACTOR_TABLES
+from xlpy.report.context_costs import actors_context
 from xlpy.model import STYLES
 from xlpy.spec import OUTCOME_CATEGORIES, STATUSES
 
@@ -495,7 +497,9 @@ def build_context(results: dict[str, Any]) -> dict[str, Any]:
         table_no += 1
     project = _project(results, table_no, 1)
     table_no += 1
-    figure_no = 2
+    actors = actors_context(results, table_no, 2)
+    table_no += len(ACTOR_TABLES) if actors["show"] else 0
+    figure_no = 3 if actors["show_chart"] else 2
     omgangar = []
     for o in ended_omgangar(results):
         numbers = {"participation": table_no, "outcome": table_no + 1, "nothing": table_no + 2,
@@ -543,6 +547,7 @@ def build_context(results: dict[str, Any]) -> dict[str, Any]:
         "statistics": statistics,
         "params": _params(params),
         "project": project,
+        "actors": actors,
         "omgangar": omgangar,
         "data_note": data_note,
     }

@@ -23,10 +23,12 @@ from xlpy.report.docx_xml import (
     table_alt_text,
     toc_entries,
 )
+from xlpy.report.template_costs import ACTOR_TABLE_ALT
 from xlpy.report.template_build import GOAL_MATRIX_ALT, TEMPLATE_PATH, TEXT_WIDTH_CM, build_template
 
 CHART_WIDTH_CM = 15.5
 GOAL_LABEL_WIDTH_CM = 5.5
+ACTOR_LABEL_WIDTH_CM = 4.0
 
 
 class ReportError(Exception):
@@ -39,20 +41,25 @@ def _attach_charts(tpl: DocxTemplate, ctx: dict[str, Any], results: dict[str, An
     if project is not None:
         png = charts.project_chart(project, tmp / "projekt.png")
         ctx["project"]["chart"] = InlineImage(tpl, str(png), width=Cm(CHART_WIDTH_CM))
+        if ctx.get("actors", {}).get("show_chart"):
+            png = charts.actor_chart(project, tmp / "aktorer.png")
+            ctx["actors"]["chart"] = InlineImage(tpl, str(png), width=Cm(CHART_WIDTH_CM))
     for o_ctx, unit in zip(ctx["omgangar"], ended_omgangar(results), strict=True):
         png = charts.omgang_chart(unit, tmp / f"grupp_{unit['key']}.png")
         o_ctx["chart"] = InlineImage(tpl, str(png), width=Cm(CHART_WIDTH_CM))
 
 
 def _fix_goal_matrix(doc) -> None:  # noqa: ANN001 - docx.Document
-    # -- docxtpl spreads a {%tc for %} table evenly; give the goal text a wide column again --
+    # -- docxtpl spreads a {%tc for %} table evenly; give the goal text (and the actor names) a wide column --
+    label_width = {GOAL_MATRIX_ALT: GOAL_LABEL_WIDTH_CM, ACTOR_TABLE_ALT: ACTOR_LABEL_WIDTH_CM}
     for table in doc.tables:
-        if table_alt_text(table) != GOAL_MATRIX_ALT:
+        first = label_width.get(table_alt_text(table))
+        if first is None:
             continue
         n = len(table.columns)
         if n > 1:
-            rest = (TEXT_WIDTH_CM - GOAL_LABEL_WIDTH_CM) / (n - 1)
-            set_column_widths(table, [GOAL_LABEL_WIDTH_CM] + [rest] * (n - 1))
+            rest = (TEXT_WIDTH_CM - first) / (n - 1)
+            set_column_widths(table, [first] + [rest] * (n - 1))
 
 
 def _set_properties(doc, results: dict[str, Any]) -> None:  # noqa: ANN001

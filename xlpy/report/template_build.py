@@ -318,6 +318,10 @@ def _results(doc) -> None:  # noqa: ANN001
     _tag_row(t, "{%tr endfor %}")
     _p(doc, "{{ project.chart }}")
     _caption(doc, "Figur", "{{ project.figure_no }}", "{{ project.figure_title }}", below=True)
+    # -- imported here: template_costs builds on this module's helpers --
+    from xlpy.report.template_costs import actor_section
+
+    actor_section(doc)
 
     _tag(doc, "{%p for o in omgangar %}")
     doc.add_heading("{{ o.heading }}", 2).paragraph_format.page_break_before = True
