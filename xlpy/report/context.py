@@ -12,9 +12,9 @@ from typing import Any
 
 from xlpy import fmt
 from xlpy.core.suppress import count_text, suppression_mask, total_hidden
+from xlpy.model import STYLES
 from xlpy.report.context_costs import TABLES as ACTOR_TABLES
 from xlpy.report.context_costs import actors_context
-from xlpy.model import STYLES
 from xlpy.spec import OUTCOME_CATEGORIES, STATUSES
 
 # -- slug used in the template -> (section names accepted in Texter, lower case; required?) --

@@ -23,8 +23,8 @@ from xlpy.report.docx_xml import (
     table_alt_text,
     toc_entries,
 )
-from xlpy.report.template_costs import ACTOR_TABLE_ALT
 from xlpy.report.template_build import GOAL_MATRIX_ALT, TEMPLATE_PATH, TEXT_WIDTH_CM, build_template
+from xlpy.report.template_costs import ACTOR_TABLE_ALT
 
 CHART_WIDTH_CM = 15.5
 GOAL_LABEL_WIDTH_CM = 5.5
