@@ -53,7 +53,7 @@ def _fix_goal_matrix(doc) -> None:  # noqa: ANN001 - docx.Document
     # -- docxtpl spreads a {%tc for %} table evenly; give the goal text (and the actor names) a wide column --
     label_width = {GOAL_MATRIX_ALT: GOAL_LABEL_WIDTH_CM, ACTOR_TABLE_ALT: ACTOR_LABEL_WIDTH_CM}
     for table in doc.tables:
-        first = label_width.get(table_alt_text(table))
+        first = label_width.get(table_alt_text(table) or "")
         if first is None:
             continue
         n = len(table.columns)
