@@ -240,3 +240,25 @@ def test_samhallskostnad_shows_the_actor_split_the_items_with_sources_and_the_se
     assert ["Hög", 177_000, 21 * 177_000 * 4, 10 * 177_000 * 4] in rows
     assert any(r[:1] == ["Insatsens kostnad: bladet Budget har inga rader, så netto och återbetalningstid räknas "
                          "inte."] for r in rows)
+
+
+def test_a_new_workbook_has_the_cost_sheets_as_tables_with_drop_downs(tmp_path) -> None:
+    import openpyxl
+
+    from xlpy.workbook_template import create_workbook
+
+    create_workbook(tmp_path / "ny.xlsx")
+    wb = openpyxl.load_workbook(tmp_path / "ny.xlsx")
+    lists = {}
+    for name in ("Kostnadsposter", "Budget", "Deltagare"):
+        ws = wb[name]
+        assert list(ws.tables) == [f"tbl{name}"]
+        headers = [c.value for c in ws[2]]
+        for dv in ws.data_validations.dataValidation:
+            col = headers[openpyxl.utils.column_index_from_string(str(dv.sqref).split(":")[0].rstrip("0123456789")) - 1]
+            lists[(name, col)] = (dv.formula1, dv.errorStyle)
+    assert lists[("Kostnadsposter", "Aktör")] == ('"' + ",".join(spec.ACTORS) + '"', "stop")
+    assert lists[("Kostnadsposter", "Slag")] == ('"Real,Finansiell"', "stop")
+    assert lists[("Deltagare", "Kön")] == ('"Kvinna,Man,Annat"', "stop")
+    assert wb["Kostnadsposter"].column_dimensions["E"].number_format == "#,##0"
+    assert [c.value for c in wb["Budget"][2]] == ["År", "Post", "Budget", "Utfall", "Finansiär"]
