@@ -237,7 +237,8 @@ LENIENT_CHOICES = {("groups", "term"), ("internships", "sector")}
 # Yes/no columns where an empty cell means ja ("empty = nej unless the column says otherwise").
 EMPTY_MEANS_YES = {("goals", "active"), ("staff", "counts")}
 # Columns whose header is required but whose cells may be empty.
-OPTIONAL_VALUES = {("settings", "value"), ("texts", "text")}
+# -- a group without Slutdatum is kept as ongoing, with a warning from validate (METRICS.md) --
+OPTIONAL_VALUES = {("settings", "value"), ("texts", "text"), ("groups", "end")}
 # Columns that may be empty, but whose unreadable value leaves the whole row out: an amount that is no
 # number must not silently become "empty" (an empty Utfall means "use Budget", an empty Låg means Bas).
 DROP_ON_ERROR = {("budget", "budget"), ("budget", "actual"), ("cost_items", "low"), ("cost_items", "high")}

@@ -285,6 +285,7 @@ OUTPUT_SHEETS = {
     "results": "Resultat",
     "goals": "Måluppfyllelse",
     "costs": "Samhällskostnad",
+    "overtime": "Över tid",
     "finsam": "Finsam",
     "problems": "Kontroll",
 }

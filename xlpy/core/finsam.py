@@ -50,6 +50,17 @@ def spans(people: pd.DataFrame, groups: pd.DataFrame, participants: pd.DataFrame
     return out
 
 
+def spans_of(data: Any) -> pd.DataFrame:
+    """`spans` straight from an InputData's Grupper and Deltagare (no latest outcome: Ej registrerat), for
+    the yearly counts, which need only dates and Kön."""
+    groups = data.groups.drop_duplicates("group_id").set_index("group_id")
+    groups = groups.assign(start=groups["start"].map(_date), end=groups["end"].map(_date))
+    p = data.participants.drop_duplicates("participant_id")
+    p = p[p["group_id"].isin(groups.index)].set_index("participant_id")
+    people = pd.DataFrame({"group_id": p["group_id"], "outcome": NO_OUTCOME}, index=p.index)
+    return spans(people, groups, data.participants)
+
+
 def _by_gender(mask: pd.Series, gender: pd.Series) -> dict[str, int]:
     counts = {k: int((mask & (gender == k)).sum()) for k in GENDER_KEYS}
     counts["total"] = int(mask.sum())

@@ -51,7 +51,7 @@ def actor_section(doc: Any) -> None:
     _caption(doc, "Tabell", "{{ actors.tables.actors }}", "{{ actors.table_title }}")
     _actor_year_table(doc)
     _tag(doc, "{%p if actors.show_chart %}")
-    _p(doc, "{{ actors.chart }}")
+    _p(doc, "{{ actors.chart }}").paragraph_format.keep_with_next = True
     _caption(doc, "Figur", "{{ actors.figure_no }}", "{{ actors.figure_title }}", below=True)
     _tag(doc, "{%p endif %}")
     _p(doc, "{{ actors.sensitivity_text }}").paragraph_format.space_before = Pt(8)
