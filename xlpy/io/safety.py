@@ -212,7 +212,7 @@ def temp_path(path: Path) -> Path:
     return path.with_name(f".{path.name}{TEMP_INFIX}{secrets.token_hex(6)}")
 
 
-def atomic_write(path: Path, write: Callable[[Path], None], verify: Callable[[Path], None],
+def atomic_write(path: Path, write: Callable[[Path], object], verify: Callable[[Path], None],
                  mode_from: Path | None = None) -> None:
     """Create `path` (or replace it) only once a complete, verified new version exists.
 
@@ -228,7 +228,7 @@ def atomic_write(path: Path, write: Callable[[Path], None], verify: Callable[[Pa
         raise WorkbookError(os_error_sentence(exc, path.name)) from exc
 
 
-def _atomic_write(path: Path, write: Callable[[Path], None], verify: Callable[[Path], None],
+def _atomic_write(path: Path, write: Callable[[Path], object], verify: Callable[[Path], None],
                   mode_from: Path | None) -> None:
     tmp = temp_path(path)
     try:
