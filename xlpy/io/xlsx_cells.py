@@ -26,13 +26,12 @@ from xml.parsers import expat
 
 from lxml import etree
 
-CHUNK = 4 << 20
+CHUNK = 8 << 20
 # -- how much larger than its cells a sheet's grid may be before it is read sparsely: a normal sheet has
 #    about one reference per cell and row, so this never fires for data without far-away cells --
 DENSE_FACTOR = 16
 DENSE_SLACK = 1_000_000
-_WIDE = re.compile(rb' r="([A-Z]{2,3})([0-9]{1,7})"')
-_TALL = re.compile(rb' r="[A-Z]{1,3}([0-9]{7})"')
+_FAR = re.compile(rb' r="([A-Z]{2,3}(?=[0-9]{1,7}")|[A-Z](?=[0-9]{7}"))([0-9]+)"')
 _ROW = re.compile(rb'<row [^>]{0,200}?\br="([0-9]{1,7})"')
 _ERROR_MARKS = (b't="e"', b"t='e'")
 _CELL_REF = re.compile(r"([A-Z]{1,3})([0-9]{1,7})")
@@ -86,10 +85,10 @@ def scan_sheet(zf: zipfile.ZipFile, part: str, chunk_size: int = CHUNK) -> Sheet
                         raise SheetUnreadable("DTD")
                 scan.refs += chunk.count(b' r="')
                 scan.has_errors = scan.has_errors or any(m in buf for m in _ERROR_MARKS)
-                for letters, row in set(_WIDE.findall(buf)):
-                    scan.max_col = max(scan.max_col, column_index(letters) + 1)
-                    scan.max_row = max(scan.max_row, int(row))
-                for row in _TALL.findall(buf):
+                # -- one pass finds every reference beyond column Z or below row 999 999 (rare in real data) --
+                for letters, row in set(_FAR.findall(buf)):
+                    if len(letters) > 1:
+                        scan.max_col = max(scan.max_col, column_index(letters) + 1)
                     scan.max_row = max(scan.max_row, int(row))
                 # -- rows come in order: the last reference of each chunk is the furthest down so far --
                 at = buf.rfind(b"<row ")
