@@ -11,7 +11,7 @@ import functools
 import gc
 import json
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
@@ -114,16 +114,21 @@ def check_file(path: Path) -> Outcome:
 
 @gc_paused
 def recalc_file(path: Path, out: Path | None = None, json_path: Path | None = None,
-                before_write: Callable[[dict[str, Any]], None] | None = None) -> Outcome:
+                before_write: Callable[[dict[str, Any]], None] | None = None,
+                also_check: Sequence[Path] = ()) -> Outcome:
     """`xlpy recalc`: write the output sheets into `path` itself (surgically, atomically, under a lock),
     or into a copy at `out` when given. Optionally also write every figure as JSON. `before_write` sees the
-    results before anything is written: it may add problems for Kontroll, or raise to write nothing."""
+    results before anything is written: it may add problems for Kontroll, or raise to write nothing.
+    also_check: further files the caller will write afterwards (the report), checked before any write."""
     from xlpy.io import safety, xlsx_package
 
     path = Path(path)
     if out is None:
         # -- refuse before any work when Excel has the file open; the sink checks again under its lock --
         safety.check_not_open(path)
+    # -- every output is checked before the first write, so a bad --json path cannot fail after the
+    #    workbook was already changed --
+    check_outputs([Path(out)] if out is not None else [], json_path, *also_check)
     source = open_file(path)
     data = load(source)
     results = compute(data)
@@ -170,25 +175,53 @@ def _head_cells(source: WorkbookSource, name: str) -> tuple[str, str]:
     return a1, a2
 
 
+def check_outputs(*paths: Path | list[Path] | None) -> None:
+    """Raise WorkbookError (Swedish) unless every given output path can be written (see
+    safety.check_output_path); None entries are skipped, lists are flattened."""
+    from xlpy.io import safety
+
+    for item in paths:
+        for p in item if isinstance(item, list) else [item]:
+            if p is not None:
+                safety.check_output_path(Path(p))
+
+
 def write_json(results: dict[str, Any], path: Path) -> Path:
-    """Write the results dict as UTF-8 JSON, atomically (temp file, then rename)."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(json.dumps(results, ensure_ascii=False, indent=2, sort_keys=False), encoding="utf-8")
-    tmp.replace(path)
+    """Write the results dict as UTF-8 JSON, atomically (temp file beside it, fsync, verify, rename)."""
+    from xlpy.io import safety
+
+    path = Path(path)
+    text = json.dumps(results, ensure_ascii=False, indent=2, sort_keys=False)
+
+    def verify(tmp: Path) -> None:
+        if tmp.read_text(encoding="utf-8") != text:
+            raise OSError("JSON differs after writing")
+
+    with safety.workbook_lock(path):
+        safety.atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"), verify)
     return path
+
+
+def report_paths(out_docx: Path, pdf: bool) -> list[Path]:
+    """The files a report job writes: the .docx, and the .pdf beside it when `pdf`."""
+    out_docx = Path(out_docx)
+    return [out_docx, out_docx.with_suffix(".pdf")] if pdf else [out_docx]
 
 
 def write_report(results: dict[str, Any], out_docx: Path, pdf: bool = False,
                  template: Path | None = None) -> list[Path]:
     """Render the Word annual report (and a PDF with LibreOffice when `pdf`) from `template` (None: the
-    built-in one). Returns the files written."""
-    from xlpy.report import convert_to_pdf, render_report
+    built-in one). Returns the files written.
+
+    Each file is written like the workbook: a temporary file beside it, flushed, verified, then renamed
+    over the old one, so a full disk or a kill leaves the previous report intact; a report open in Word
+    (its ~$ owner file is there) is refused; a symbolic link is replaced, not written through.
+    """
+    from xlpy.report.save import save_report
 
     out_docx = Path(out_docx)
-    written = [Path(render_report(results, out_docx, template=template))]
-    if pdf:
-        written.append(Path(convert_to_pdf(out_docx)))
-    return written
+    check_outputs(report_paths(out_docx, pdf))
+    return save_report(results, out_docx, pdf, template=template)
 
 
 def guard_personal_data(results: dict[str, Any], allow: bool) -> None:
@@ -237,9 +270,10 @@ def report_file(path: Path, out_docx: Path | None = None, pdf: bool = False, out
     `allow_personal_data` is not set; WorkbookError, before anything is written, for a template with
     unknown fields."""
     path = Path(path)
-    outcome = recalc_file(path, out=out_workbook, before_write=template_checks(template))
-    guard_personal_data(outcome.results, allow_personal_data)
     target = Path(out_docx) if out_docx else path.with_name(path.stem + "_arsrapport.docx")
+    outcome = recalc_file(path, out=out_workbook, before_write=template_checks(template),
+                          also_check=report_paths(target, pdf))
+    guard_personal_data(outcome.results, allow_personal_data)
     outcome.written += write_report(outcome.results, target, pdf=pdf, template=template)
     return outcome
 

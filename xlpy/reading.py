@@ -438,6 +438,19 @@ def parse_settings(rows: list[list[Any]], problems: list[Problem]) -> Settings:
 
 
 def _setting_value(definition: spec.Setting, raw: Any) -> Converted:
+    value, err = _setting_conversion(definition, raw)
+    if err is None and definition.limits is not None and isinstance(value, int | float):
+        low, high = definition.limits
+        if not low <= value <= high:  # -- also false for NaN --
+            return None, f"{show(raw)} ligger utanför det rimliga intervallet {_limit(low)}–{_limit(high)}."
+    return value, err
+
+
+def _limit(x: float) -> str:
+    return f"{int(x):,}".replace(",", " ") if float(x).is_integer() else str(x).replace(".", ",")
+
+
+def _setting_conversion(definition: spec.Setting, raw: Any) -> Converted:
     if definition.key in _SHARE_SETTINGS:
         return to_percent(raw)
     if definition.kind == "choice":

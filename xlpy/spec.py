@@ -305,6 +305,10 @@ class Setting:
     default: object
     help: str
     choices: tuple[str, ...] = ()
+    # -- the sane range of a number (inclusive); outside it the value is a data error and the default is
+    #    used. Chosen far beyond any real project so that no real value is refused, yet small enough that
+    #    no computation can hang or overflow (Kalkylår 10^9, Månadslön 1e300) --
+    limits: tuple[float, float] | None = None
 
 
 SETTING_DEFS: tuple[Setting, ...] = (
@@ -317,21 +321,25 @@ SETTING_DEFS: tuple[Setting, ...] = (
     Setting("report_start", "Rapportperiod start", "date", None, "Datum."),
     Setting("report_end", "Rapportperiod slut", "date", None,
             "Rapportdatum: grupper som slutar efter detta datum är pågående."),
-    Setting("real_cost", "Reala kostnader per person och år", "number", 143500, "Kronor (Ingvar Nilsson)."),
-    Setting("financial_cost", "Finansiella kostnader per person och år", "number", 8500, "Kronor."),
-    Setting("monthly_wage", "Månadslön vid arbete", "number", 18000, "Kronor per månad."),
-    Setting("payroll_tax", "Arbetsgivaravgift", "number", 0, "Andel, t.ex. 0,3142. Läggs till produktionsbortfallet."),
+    Setting("real_cost", "Reala kostnader per person och år", "number", 143500, "Kronor (Ingvar Nilsson).",
+            limits=(0, 10_000_000)),
+    Setting("financial_cost", "Finansiella kostnader per person och år", "number", 8500, "Kronor.", limits=(0, 10_000_000)),
+    Setting("monthly_wage", "Månadslön vid arbete", "number", 18000, "Kronor per månad.",
+            limits=(0, 10_000_000)),
+    Setting("payroll_tax", "Arbetsgivaravgift", "number", 0, "Andel, t.ex. 0,3142. Läggs till produktionsbortfallet.",
+            limits=(0, 1)),
     Setting("placements_per_participant", "Praktikplatser per deltagare", "int", 2,
-            "Antal praktikplatser varje deltagare ska erbjudas."),
-    Setting("horizon_years", "Kalkylår", "int", 4, "Antal år i kostnadstabellerna."),
-    Setting("discount_rate", "Diskonteringsränta", "number", 0, "Årlig ränta, t.ex. 0,03. 0 = odiskonterat."),
+            "Antal praktikplatser varje deltagare ska erbjudas.", limits=(0, 20)),
+    Setting("horizon_years", "Kalkylår", "int", 4, "Antal år i kostnadstabellerna.", limits=(1, 50)),
+    Setting("discount_rate", "Diskonteringsränta", "number", 0, "Årlig ränta, t.ex. 0,03. 0 = odiskonterat.",
+            limits=(0, 1)),
     Setting("excused_absence", "Giltig frånvaro", "choice", "frånvaro",
             "frånvaro = G räknas som frånvaro; exkludera = G lämnas utanför nämnaren.", ("frånvaro", "exkludera")),
     Setting("min_count", "Minsta redovisade antal", "int", 0,
-            "Antal under detta visas som <N i rapporten (0 = av)."),
+            "Antal under detta visas som <N i rapporten (0 = av).", limits=(0, 1000)),
     Setting("persistence", "Varaktighet", "number", 1,
             "Andel av dem som gått vidare som är kvar i arbete eller studier varje följande år "
-            "(1 = alla, som i grundrapporten)."),
+            "(1 = alla, som i grundrapporten).", limits=(0, 1)),
     Setting("cost_source", "Källa kostnader", "text",
             "Ingvar Nilsson, socioekonomisk analys (snitt per individ, reala och finansiella kostnader)",
             "Källa som skrivs bredvid kostnadstabellerna."),

@@ -19,8 +19,10 @@ Choices worth knowing:
 
 from __future__ import annotations
 
+import contextlib
 import posixpath
-from collections.abc import Callable, Sequence
+import zlib
+from collections.abc import Callable, Iterator, Sequence
 from io import BytesIO
 from pathlib import Path
 from xml.parsers import expat
@@ -30,7 +32,7 @@ from lxml import etree
 
 from xlpy.io import safety
 from xlpy.io.base import WorkbookError
-from xlpy.io.xlsx_opc import NotAPackage, Package, parse_xml, rels_name, resolve, serialize
+from xlpy.io.xlsx_opc import DamagedPart, NotAPackage, Package, parse_xml, rels_name, resolve, serialize
 from xlpy.io.xlsx_sheetxml import worksheet_xml
 from xlpy.io.xlsx_styles import MINIMAL_STYLES, StyleBook
 from xlpy.io.xlsx_zip import RawEntry, ZipTooLarge, new_entry, raw_entry_from, write_zip
@@ -73,7 +75,7 @@ class XlsxPackageSink:
             raise WorkbookError(f"Filen {path.name} finns inte.")
         safety.check_not_open(path)
         safety.check_writable(path)
-        with safety.workbook_lock(path):
+        with safety.workbook_lock(path), _damaged_parts_explained(path.name):
             package = _load(path.read_bytes(), path.name)
             _write_package(path, package, sheets, mode_from=path)
 
@@ -87,6 +89,12 @@ def write_copy(src: Path | str | None, dst: Path | str, sheets: list[OutputSheet
     """
     dst = Path(dst)
     _check_suffix(dst)
+    label = Path(src).name if src is not None else dst.name
+    with _damaged_parts_explained(label):
+        _write_copy(src, dst, sheets)
+
+
+def _write_copy(src: Path | str | None, dst: Path, sheets: list[OutputSheet]) -> None:
     if src is not None and Path(src).suffix.lower() in SUFFIXES:
         package = _load(Path(src).read_bytes(), Path(src).name)
     else:
@@ -228,6 +236,19 @@ def verify_package(path: Path, expected: list[RawEntry]) -> None:
 # -- internals ----------------------------------------------------------------------------------------
 
 
+@contextlib.contextmanager
+def _damaged_parts_explained(label: str) -> Iterator[None]:
+    """A part of the package that does not parse or inflate (styles, workbook, relationships, content
+    types; an entry lying about its size) becomes one Swedish sentence; the file is unchanged."""
+    try:
+        yield
+    except (etree.XMLSyntaxError, NotAPackage, zlib.error) as exc:  # -- not ExpatError: that is our own XML --
+        raise WorkbookError(
+            f"{label} är skadad: en del av filen (t.ex. formatmallar, bladlista eller relationer) går inte att "
+            "läsa, så resultatbladen kan inte skrivas. Öppna filen i Excel, spara den och försök igen."
+        ) from exc
+
+
 def _check_suffix(path: Path) -> None:
     if path.suffix.lower() not in SUFFIXES:
         raise WorkbookError(f"{NOT_OOXML}; {path.name} är ingen sådan fil.")
@@ -236,6 +257,8 @@ def _check_suffix(path: Path) -> None:
 def _load(data: bytes, label: str) -> Package:
     try:
         return Package(data)
+    except DamagedPart:
+        raise  # -- explained by _damaged_parts_explained: the file is a workbook, one part is damaged --
     except NotAPackage:
         raise WorkbookError(f"{NOT_OOXML}; {label} är ingen giltig sådan fil.") from None
 

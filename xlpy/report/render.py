@@ -197,5 +197,11 @@ def convert_to_pdf(docx_path: Path | str, out_dir: Path | str | None = None, tim
             doc.save(str(work))
         pdf = _soffice_pdf(soffice, work, Path(tmpdir), timeout)
         final = target / (src.stem + ".pdf")
-        shutil.move(str(pdf), final)
+        # -- like the .docx: temp beside it, verified, renamed; never through a link, never half --
+        from xlpy.io import safety
+        from xlpy.report.save import verify_pdf
+
+        with safety.workbook_lock(final):
+            safety.check_output_path(final)
+            safety.atomic_write(final, lambda tmp: shutil.copyfile(pdf, tmp), verify_pdf)
     return final
