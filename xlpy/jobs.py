@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
 from xlpy.core import compute
-from xlpy.io.base import WorkbookSink, WorkbookSource
+from xlpy.io.base import WorkbookSink, WorkbookSource, sheet_key
 from xlpy.model import InputData, OutputSheet
 from xlpy.privacy import find_personal_data
 from xlpy.reading import parse_workbook
@@ -145,11 +145,11 @@ def adopt_renamed_outputs(source: WorkbookSource, sheets: list[OutputSheet]) -> 
     the GENERATED_NOTE. Only sheets that are neither input nor output sheets by name are read.
     """
     names = source.sheet_names()
-    taken = {n.strip().casefold() for n in names}
-    known = {s.name.casefold() for s in INPUT_SHEETS} | {n.casefold() for n in OUTPUT_SHEETS.values()}
-    missing = [s for s in sheets if s.name.strip().casefold() not in taken]
+    taken = {sheet_key(n) for n in names}
+    known = {sheet_key(s.name) for s in INPUT_SHEETS} | {sheet_key(n) for n in OUTPUT_SHEETS.values()}
+    missing = [s for s in sheets if sheet_key(s.name) not in taken]
     # -- each candidate is read once, and only when an output sheet is missing by name --
-    heads = {n: _head_cells(source, n) for n in names if missing and n.strip().casefold() not in known}
+    heads = {n: _head_cells(source, n) for n in names if missing and sheet_key(n) not in known}
     renamed: dict[str, str] = {}
     for sheet in missing:
         match = next((n for n, (a1, a2) in heads.items() if a1.startswith(f"{sheet.name} – ")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import fields
 from operator import itemgetter
@@ -245,9 +246,15 @@ _KIND_CONVERTERS: dict[str, Callable[[Any], Converted]] = {
 }
 
 
+def nfc(value: Any) -> Any:
+    """Text in composed form (NFC): a Mac may store "å" as "a" plus a combining ring (NFD), which looks
+    the same but compares unequal. Other values are returned as they are."""
+    return unicodedata.normalize("NFC", value) if isinstance(value, str) and not value.isascii() else value
+
+
 def norm_name(text: Any) -> str:
-    """A sheet name or header as compared: trimmed, inner spaces collapsed, lower case."""
-    return _SPACES.sub(" ", show(text)).strip().lower()
+    """A sheet name or header as compared: NFC, trimmed, inner spaces collapsed, lower case."""
+    return _SPACES.sub(" ", nfc(show(text))).strip().lower()
 
 
 class HeaderNotFound(Exception):
@@ -305,7 +312,8 @@ def convert_column(raw: Sequence[Any] | np.ndarray, convert: Callable[[Any], Con
         if is_empty(u):
             continue
         u_empty[j] = False
-        u_val[j], u_err[j] = convert(u)
+        # -- NFC before converting, so a choice ("ho\u0308st") and a code match their composed spelling --
+        u_val[j], u_err[j] = convert(nfc(u))
     return u_val[codes], u_empty[codes], u_err[codes]
 
 
@@ -362,7 +370,7 @@ def read_table(rows: list[list[Any]], sheet: SheetSpec, problems: list[Problem])
         for i in np.flatnonzero(bad):
             raw_value = _raw_at(data[i], index.get(col.key))
             if lenient:
-                values[col.key][i] = show(raw_value)
+                values[col.key][i] = nfc(show(raw_value))
                 problems.append(Problem(sheet.name, int(row_numbers[i]), col.header, show(raw_value),
                                         f"{errors[col.key][i]} Värdet används ändå.", severity="varning"))
                 continue
@@ -407,7 +415,7 @@ def parse_settings(rows: list[list[Any]], problems: list[Problem]) -> Settings:
     for row_no, key_text in zip(frame["row"], frame["key"], strict=True):
         if key_text is None:
             continue
-        raw = _raw_at(rows[row_no - 1], index.get("value"))
+        raw = nfc(_raw_at(rows[row_no - 1], index.get("value")))
         definition = spec.SETTINGS_BY_NAME.get(norm_name(key_text))
         if definition is None or definition.key not in allowed:
             problems.append(Problem(sheet.name, int(row_no), "Nyckel", key_text,

@@ -29,7 +29,7 @@ from zipfile import ZipFile
 from lxml import etree
 
 from xlpy.io import safety
-from xlpy.io.base import WorkbookError
+from xlpy.io.base import WorkbookError, sheet_key
 from xlpy.io.xlsx_opc import NotAPackage, Package, parse_xml, rels_name, resolve, serialize
 from xlpy.io.xlsx_sheetxml import worksheet_xml
 from xlpy.io.xlsx_styles import MINIMAL_STYLES, StyleBook
@@ -147,7 +147,7 @@ def apply_sheets(package: Package, sheets: Sequence[OutputSheet], label: str = "
     soon as it is made (the writer checks it parses meanwhile). Raises WorkbookError when the package is
     not a workbook.
     """
-    keys = [s.name.strip().casefold() for s in sheets]
+    keys = [sheet_key(s.name) for s in sheets]
     if len(set(keys)) != len(keys):
         raise ValueError(f"duplicate output sheet names: {[s.name for s in sheets]}")
     for s in sheets:
@@ -162,12 +162,12 @@ def apply_sheets(package: Package, sheets: Sequence[OutputSheet], label: str = "
     sheets_el = workbook.find(_Q + "sheets")
     if sheets_el is None:
         raise WorkbookError(f"{NOT_OOXML}; {label} saknar bladlista.")
-    existing = {el.get("name", "").strip().casefold(): el for el in sheets_el.iterchildren(_Q + "sheet")}
+    existing = {sheet_key(el.get("name", "")): el for el in sheets_el.iterchildren(_Q + "sheet")}
     replaced_ids: set[str] = set()
     orphan_candidates: set[str] = set()
     written: list[str] = []
     for sheet in sheets:
-        el = existing.get(sheet.name.strip().casefold())
+        el = existing.get(sheet_key(sheet.name))
         rel = wb_rels.by_id(el.get(f"{{{NS_R}}}id", "")) if el is not None else None
         if el is not None and rel is not None and rel.get("TargetMode") != "External":
             part = _resolve_rel(wb_part, rel)

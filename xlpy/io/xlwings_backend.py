@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from xlpy import spec
+from xlpy.io.base import sheet_key
 from xlpy.io.xlsx_sheetxml import column_letter
 from xlpy.model import STYLES, OutputSheet
 
@@ -140,8 +141,8 @@ class XlwingsBook:
         return [s.name for s in self.book.sheets]
 
     def _sheet(self, name: str) -> Any | None:
-        wanted = name.strip().lower()
-        return next((s for s in self.book.sheets if s.name.strip().lower() == wanted), None)
+        wanted = sheet_key(name)
+        return next((s for s in self.book.sheets if sheet_key(s.name) == wanted), None)
 
     def read_values(self, sheet: str) -> list[list[Any]]:
         """Values from A1 to the last used cell of `sheet`, read with one range read (empty sheet: [])."""
@@ -156,8 +157,8 @@ class XlwingsBook:
 
     def read_input_values(self) -> dict[str, list[list[Any]]]:
         """The values of every input sheet of the contract that the book has, keyed by its sheet name."""
-        wanted = {s.name.lower() for s in spec.INPUT_SHEETS}
-        return {n: self.read_values(n) for n in self.sheet_names() if n.strip().lower() in wanted}
+        wanted = {sheet_key(s.name) for s in spec.INPUT_SHEETS}
+        return {n: self.read_values(n) for n in self.sheet_names() if sheet_key(n) in wanted}
 
     def write_sheets(self, sheets: list[OutputSheet]) -> None:
         """Replace each output sheet whole; a missing one is added after the last tab."""
