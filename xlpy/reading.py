@@ -35,6 +35,7 @@ EXCEL_ERRORS = frozenset(
      "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"}
 )
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
+_EPOCH_1904 = dt.date(1904, 1, 1)
 # -- serials 1..2958465 are 1900-01-01..9999-12-31; real follow-up dates are far inside this --
 _SERIAL_MIN, _SERIAL_MAX = 1, 2958465
 # -- larger whole numbers do not fit the Int64 columns (and no count in a follow-up is near this) --
@@ -168,8 +169,11 @@ def to_yesno(value: Any) -> Converted:
     return None, f"{show(value)} går inte att läsa som ja/nej. Skriv ja eller nej."
 
 
-def to_date(value: Any) -> Converted:
-    """A real date, ISO text "2019-09-02" (a time after it is ignored) or an Excel serial number -> date."""
+def to_date(value: Any, date1904: bool = False) -> Converted:
+    """A real date, ISO text "2019-09-02" (a time after it is ignored) or an Excel serial number -> date.
+
+    date1904: the workbook counts serials from 1904-01-01 (older Mac files) instead of 1899-12-30.
+    """
     err = excel_error(value)
     if err:
         return None, err
@@ -187,7 +191,7 @@ def to_date(value: Any) -> Converted:
         return None, bad
     if isinstance(value, (int, float)):
         if float(value).is_integer() and _SERIAL_MIN <= value <= _SERIAL_MAX:
-            return _EXCEL_EPOCH + dt.timedelta(days=int(value)), None
+            return (_EPOCH_1904 if date1904 else _EXCEL_EPOCH) + dt.timedelta(days=int(value)), None
         return None, bad
     m = _ISO_DATE.fullmatch(str(value).strip())
     if not m:
@@ -287,12 +291,18 @@ def find_header(rows: list[list[Any]], sheet: SheetSpec) -> tuple[int, dict[str,
     raise HeaderNotFound([by_norm[m] for m in best_missing])
 
 
-def _converter(sheet: SheetSpec, col: Column) -> Callable[[Any], Converted]:
+def _to_date_1904(value: Any) -> Converted:
+    return to_date(value, date1904=True)
+
+
+def _converter(sheet: SheetSpec, col: Column, date1904: bool = False) -> Callable[[Any], Converted]:
     aliases = _CHOICES.get((sheet.key, col.key))
     if aliases is not None:
         return make_choice(aliases, col.header)
     if col.kind == "choice":
         return make_choice({c.lower(): c for c in col.choices}, col.header)
+    if col.kind == "date" and date1904:
+        return _to_date_1904
     return _KIND_CONVERTERS[col.kind]
 
 
@@ -340,9 +350,11 @@ def _typed_frame(sheet: SheetSpec, values: dict[str, np.ndarray], rows: np.ndarr
     return pd.DataFrame(data)
 
 
-def read_table(rows: list[list[Any]], sheet: SheetSpec, problems: list[Problem]) -> pd.DataFrame:
+def read_table(rows: list[list[Any]], sheet: SheetSpec, problems: list[Problem],
+               date1904: bool = False) -> pd.DataFrame:
     """Read one input sheet's rows (from A1) into a typed DataFrame with `row` (Excel's row number) and
     `_drop` (True for rows that must be left out). Cell problems are appended to `problems`.
+    date1904: bare serial numbers in date columns count from 1904 (the workbook's date system).
     Raises HeaderNotFound."""
     h, index = find_header(rows, sheet)
     data = rows[h + 1:]
@@ -359,7 +371,7 @@ def read_table(rows: list[list[Any]], sheet: SheetSpec, problems: list[Problem])
             raw = np.fromiter(map(itemgetter(j), data), dtype=object, count=len(data))
         else:
             raw = [r[j] if len(r) > j else None for r in data]
-        values[col.key], empties[col.key], errors[col.key] = convert_column(raw, _converter(sheet, col))
+        values[col.key], empties[col.key], errors[col.key] = convert_column(raw, _converter(sheet, col, date1904))
     # -- a row with nothing in any contract column is blank (a note in an extra column alone is too) --
     keep = ~np.logical_and.reduce([empties[c.key] for c in sheet.columns])
     drop = np.zeros(len(data), dtype=bool)
@@ -403,7 +415,7 @@ def _left_empty(sheet: SheetSpec, col: Column) -> str:
 _SHARE_SETTINGS = {"payroll_tax", "discount_rate"}
 
 
-def parse_settings(rows: list[list[Any]], problems: list[Problem]) -> Settings:
+def parse_settings(rows: list[list[Any]], problems: list[Problem], date1904: bool = False) -> Settings:
     """The Inställningar sheet (Nyckel/Värde) as Settings. Empty values keep the default; an unknown key
     is a warning; a value that cannot be read is an error and keeps the default."""
     settings = Settings()
@@ -429,7 +441,7 @@ def parse_settings(rows: list[list[Any]], problems: list[Problem]) -> Settings:
         # -- an Excel error cell was already reported by read_table --
         if is_empty(raw) or excel_error(raw):
             continue
-        value, err = _setting_value(definition, raw)
+        value, err = _setting_value(definition, raw, date1904)
         if err is not None:
             problems.append(Problem(sheet.name, int(row_no), "Värde", show(raw),
                                     f"{definition.name}: {err} Standardvärdet {show(definition.default)} används."))
@@ -438,7 +450,7 @@ def parse_settings(rows: list[list[Any]], problems: list[Problem]) -> Settings:
     return settings
 
 
-def _setting_value(definition: spec.Setting, raw: Any) -> Converted:
+def _setting_value(definition: spec.Setting, raw: Any, date1904: bool = False) -> Converted:
     if definition.key in _SHARE_SETTINGS:
         return to_percent(raw)
     if definition.kind == "choice":
@@ -448,7 +460,9 @@ def _setting_value(definition: spec.Setting, raw: Any) -> Converted:
         if err is None and value < 0:
             return None, f"{show(raw)} är negativt."
         return value, err
-    return {"text": to_text, "date": to_date, "int": to_int}[definition.kind](raw)
+    if definition.kind == "date":
+        return to_date(raw, date1904)
+    return {"text": to_text, "int": to_int}[definition.kind](raw)
 
 
 def goals_frame(goals: list[dict[str, Any]]) -> pd.DataFrame:
@@ -475,6 +489,8 @@ def parse_workbook(source: WorkbookSource) -> InputData:
         by_norm.setdefault(norm_name(name), name)
     settings = Settings()
     frames: dict[str, pd.DataFrame] = {}
+    # -- the workbook's date system, for bare serials in date columns (sources that cannot tell: 1900) --
+    date1904 = bool(getattr(source, "date1904", False))
     # -- Närvaro is by far the largest sheet: a source that can parse a sheet in the background
     #    (CalamineSource.prefetch) starts on it now, and it is read last, after the small sheets --
     attendance = by_norm.get(norm_name(spec.ATTENDANCE.name))
@@ -497,9 +513,9 @@ def parse_workbook(source: WorkbookSource) -> InputData:
         rows = source.read_values(actual)
         try:
             if sheet.key == "settings":
-                settings = parse_settings(rows, problems)
+                settings = parse_settings(rows, problems, date1904)
             else:
-                frames[sheet.key] = read_table(rows, sheet, problems)
+                frames[sheet.key] = read_table(rows, sheet, problems, date1904)
         except HeaderNotFound as exc:
             message = (f"Bladet {sheet.name} saknar rubrikrad: kolumnerna {', '.join(exc.missing)} finns inte "
                        f"på någon av de {HEADER_SEARCH_ROWS} första raderna.")

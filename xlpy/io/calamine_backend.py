@@ -49,6 +49,14 @@ class CalamineSource:
         except (pc.CalamineError, OSError, ValueError) as exc:
             raise WorkbookError(_msg_corrupt(self.name)) from exc
 
+    @property
+    def date1904(self) -> bool:
+        """Whether the workbook counts dates in the 1904 system. calamine already turns date-formatted
+        cells into the right dates; this is for bare serial numbers typed into a date column."""
+        if not hasattr(self, "_date1904"):
+            self._date1904 = _uses_1904_dates(self.path)
+        return self._date1904
+
     def sheet_names(self) -> list[str]:
         """The sheet names in tab order (worksheets only; chart sheets have no cells)."""
         return [
@@ -257,6 +265,26 @@ def _sheet_part(zf: zipfile.ZipFile, sheet: str) -> str | None:
         return None
     # -- targets are relative to xl/ unless absolute within the package --
     return target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
+
+
+_WORKBOOK_PR = re.compile(rb"<(?:\w+:)?workbookPr\b[^>]*?\bdate1904\s*=\s*[\"'](?:1|true)[\"']")
+
+
+def _uses_1904_dates(path: Path) -> bool:
+    """`<workbookPr date1904="1">` in an .xlsx/.xlsm/.xlam's workbook part (found through the package's
+    root relationships); False for other formats and for anything unreadable."""
+    if path.suffix.lower() not in (".xlsx", ".xlsm", ".xlam"):
+        return False
+    try:
+        with zipfile.ZipFile(path) as zf:
+            rels = ET.fromstring(zf.read("_rels/.rels"))
+            target = next((r.get("Target", "") for r in rels.iter(_PKG_REL + "Relationship")
+                           if r.get("Type", "").endswith("/officeDocument")), "xl/workbook.xml")
+            with zf.open(target.lstrip("/")) as fh:
+                head = fh.read(1 << 16)  # -- workbookPr comes before the sheet list, near the start --
+    except (OSError, KeyError, zipfile.BadZipFile, ET.ParseError, zlib.error):
+        return False
+    return bool(_WORKBOOK_PR.search(head))
 
 
 def _column_index(letters: str) -> int:

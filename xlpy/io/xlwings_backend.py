@@ -177,7 +177,9 @@ class XlwingsBook:
         with tempfile.TemporaryDirectory(prefix="xlpy-") as tmp:
             # -- a name no open workbook has: Excel refuses to open two workbooks of the same name --
             path = Path(tmp) / f"forsta_steget_utdata_{secrets.token_hex(4)}.xlsx"
-            write_copy(None, path, sheets)
+            # -- Excel copies cells between workbooks as serials: the temporary workbook must count dates
+            #    in the user's workbook's system, or a 1904 workbook gets every date 1 462 days late --
+            write_copy(None, path, sheets, date1904=self._date1904())
             app = self.book.app
             try:
                 updating = app.screen_updating
@@ -200,6 +202,18 @@ class XlwingsBook:
                     source.close()
             finally:
                 app.screen_updating = updating
+
+    @property
+    def date1904(self) -> bool:
+        """Whether the book uses the 1904 date system, for bare serial numbers in date columns."""
+        return self._date1904()
+
+    def _date1904(self) -> bool:
+        """Whether the book uses the 1904 date system (Workbook.Date1904 in Excel; False where unknown)."""
+        try:
+            return bool(self.book.api.Date1904)
+        except Exception:  # -- engines without the COM/AppleScript object model --
+            return False
 
     def _write_sheet(self, out: OutputSheet) -> None:
         sh = self._sheet(out.name)
