@@ -13,11 +13,11 @@ import openpyxl
 import pytest
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900
 
+from tests.libreoffice import needs_soffice
 from xlpy import jobs
 from xlpy.io.calamine_backend import open_source
 from xlpy.io.xlsx_package import write_copy
 from xlpy.model import OutCell, OutputSheet
-from tests.libreoffice import needs_soffice
 
 D = dt.date
 START, END = D(2019, 4, 1), D(2019, 6, 14)

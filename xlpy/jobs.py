@@ -19,7 +19,7 @@ from typing import Any, ParamSpec, TypeVar
 from xlpy.core import compute
 from xlpy.io.base import WorkbookSink, WorkbookSource, sheet_key
 from xlpy.model import InputData, OutputSheet
-from xlpy.privacy import find_personal_data
+from xlpy.privacy import PERSONAL_DATA
 from xlpy.reading import parse_workbook
 from xlpy.sheets import build_output_sheets
 from xlpy.spec import GENERATED_NOTE, INPUT_SHEETS, OUTPUT_SHEETS
@@ -27,7 +27,6 @@ from xlpy.spec import GENERATED_NOTE, INPUT_SHEETS, OUTPUT_SHEETS
 P = ParamSpec("P")
 R = TypeVar("R")
 EXAMPLE_WORKBOOK = Path(__file__).resolve().parent.parent / "workbook" / "forsta_steget_exempel.xlsx"
-PERSONAL_DATA = "personuppgift"
 
 
 class ReportRefused(Exception):
@@ -60,10 +59,9 @@ def gc_paused(job: Callable[P, R]) -> Callable[P, R]:
 
 @gc_paused
 def load(source: WorkbookSource) -> InputData:
-    """Read and validate a workbook, including the search for personal identity numbers and names."""
-    data = parse_workbook(source)
-    data.problems += [dataclasses.replace(p, kind=PERSONAL_DATA) for p in find_personal_data(data)]
-    return data
+    """Read and validate a workbook, including the search for personal identity numbers and names
+    (xlpy.privacy, on every row of every input sheet, run by parse_workbook)."""
+    return parse_workbook(source)
 
 
 @dataclass
@@ -187,12 +185,18 @@ def write_report(results: dict[str, Any], out_docx: Path, pdf: bool = False) -> 
 def guard_personal_data(results: dict[str, Any], allow: bool) -> None:
     """Refuse the report while personal data is in the workbook, unless `allow`; an override is recorded in
     results["meta"]["personal_data_override"] so the report can say so in its properties."""
-    found = sum(1 for p in results["problems"] if p.get("kind") == PERSONAL_DATA)
+    problems = [p for p in results["problems"] if p.get("kind") == PERSONAL_DATA]
+    found = len(problems)
     results["meta"]["personal_data_override"] = bool(found and allow)
     if found and not allow:
+        # -- where, as `check` prints it, with the value masked; the first 20, the rest are in Kontroll --
+        places = [f"  {p['sheet']} rad {p['row'] if p.get('row') is not None else '–'}, kolumn {p['column']}: "
+                  f"{p['value']} – {p['message']}" for p in problems[:20]]
+        if found > 20:
+            places.append(f"  … och {found - 20} till i bladet Kontroll.")
         raise ReportRefused(
             f"Rapporten skapas inte: arbetsboken innehåller {found} uppgifter som ser ut som personnummer "
-            "eller namn (se bladet Kontroll). Ersätt dem med koder och försök igen."
+            "eller namn (se bladet Kontroll). Ersätt dem med koder och försök igen.\n" + "\n".join(places)
         )
 
 

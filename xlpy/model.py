@@ -83,6 +83,8 @@ class InputData:
     texts: pd.DataFrame
     problems: list[Problem] = field(default_factory=list)
     source_name: str = ""
+    # -- the Excel row of each setting read from Inställningar (Settings attribute -> row), for messages --
+    settings_rows: dict[str, int] = field(default_factory=dict)
 
 
 # -- output sheets as plain data, so every writer (xlsx package, xlwings, memory) shows the same thing --

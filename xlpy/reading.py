@@ -26,6 +26,7 @@ from xlpy import spec
 from xlpy.defaults import DEFAULT_GOALS
 from xlpy.io.base import WorkbookError, WorkbookSource
 from xlpy.model import InputData, Problem, Settings
+from xlpy.privacy import mask_problems, search_frames
 from xlpy.spec import Column, SheetSpec
 
 Converted = tuple[Any, str | None]
@@ -415,9 +416,11 @@ def _left_empty(sheet: SheetSpec, col: Column) -> str:
 _SHARE_SETTINGS = {"payroll_tax", "discount_rate"}
 
 
-def parse_settings(rows: list[list[Any]], problems: list[Problem], date1904: bool = False) -> Settings:
+def parse_settings(rows: list[list[Any]], problems: list[Problem], date1904: bool = False,
+                   where: dict[str, int] | None = None) -> Settings:
     """The Inställningar sheet (Nyckel/Värde) as Settings. Empty values keep the default; an unknown key
-    is a warning; a value that cannot be read is an error and keeps the default."""
+    is a warning; a value that cannot be read is an error and keeps the default. where, when given,
+    receives the Excel row of each setting whose value was used (Settings attribute -> row)."""
     settings = Settings()
     sheet = spec.SETTINGS
     frame = read_table(rows, sheet, problems)
@@ -447,6 +450,8 @@ def parse_settings(rows: list[list[Any]], problems: list[Problem], date1904: boo
                                     f"{definition.name}: {err} Standardvärdet {show(definition.default)} används."))
             continue
         setattr(settings, definition.key, value)
+        if where is not None:
+            where[definition.key] = int(row_no)
     return settings
 
 
@@ -488,6 +493,7 @@ def parse_workbook(source: WorkbookSource) -> InputData:
     for name in source.sheet_names():
         by_norm.setdefault(norm_name(name), name)
     settings = Settings()
+    settings_rows: dict[str, int] = {}
     frames: dict[str, pd.DataFrame] = {}
     # -- the workbook's date system, for bare serials in date columns (sources that cannot tell: 1900) --
     date1904 = bool(getattr(source, "date1904", False))
@@ -513,7 +519,7 @@ def parse_workbook(source: WorkbookSource) -> InputData:
         rows = source.read_values(actual)
         try:
             if sheet.key == "settings":
-                settings = parse_settings(rows, problems, date1904)
+                settings = parse_settings(rows, problems, date1904, settings_rows)
             else:
                 frames[sheet.key] = read_table(rows, sheet, problems, date1904)
         except HeaderNotFound as exc:
@@ -524,8 +530,15 @@ def parse_workbook(source: WorkbookSource) -> InputData:
             problems.append(Problem(sheet.name, None, ", ".join(exc.missing), "", message + " Bladet har inte lästs."))
             if sheet.key != "settings":
                 frames[sheet.key] = empty_frame(sheet)
+    # -- personal data is searched on every row, before validation leaves any out: a name typed as an
+    #    unknown DeltagarID is a dropped row, and its value must be masked in that problem too --
+    masks: dict[str, str] = {}
+    personal = search_frames(frames, settings, settings_rows, masks)
     frames, problems = validate(frames, problems)
-    return InputData(settings=settings, problems=problems, source_name=source.name, **frames)
+    order = {s.name: i for i, s in enumerate(spec.INPUT_SHEETS)}
+    problems = sorted(personal + mask_problems(problems, masks), key=lambda p: (order.get(p.sheet, 99), p.row or 0))
+    return InputData(settings=settings, problems=problems, source_name=source.name,
+                     settings_rows=settings_rows, **frames)
 
 
 def _missing_sheet_problem(sheet: SheetSpec) -> Problem:
