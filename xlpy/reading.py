@@ -534,7 +534,7 @@ def parse_workbook(source: WorkbookSource) -> InputData:
     #    unknown DeltagarID is a dropped row, and its value must be masked in that problem too --
     masks: dict[str, str] = {}
     personal = search_frames(frames, settings, settings_rows, masks)
-    frames, problems = validate(frames, problems)
+    frames, problems = validate(frames, problems, settings.report_end)
     order = {s.name: i for i, s in enumerate(spec.INPUT_SHEETS)}
     problems = sorted(personal + mask_problems(problems, masks), key=lambda p: (order.get(p.sheet, 99), p.row or 0))
     return InputData(settings=settings, problems=problems, source_name=source.name,

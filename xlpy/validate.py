@@ -7,6 +7,7 @@ objects are built only for bad rows. A problem in one group never touches anothe
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Hashable
 from dataclasses import replace
 from typing import Any
@@ -16,6 +17,7 @@ import pandas as pd
 
 from xlpy import spec
 from xlpy.defaults import COUNT_METRICS, is_metric_key
+from xlpy.entry_checks import check_entry
 from xlpy.model import Problem
 from xlpy.privacy import row_ranges
 from xlpy.reading import show
@@ -24,10 +26,12 @@ Frames = dict[str, pd.DataFrame]
 _SHEET_ORDER = {s.name: i for i, s in enumerate(spec.INPUT_SHEETS)}
 
 
-def validate(frames: Frames, problems: list[Problem]) -> tuple[Frames, list[Problem]]:
+def validate(frames: Frames, problems: list[Problem],
+             report_end: dt.date | None = None) -> tuple[Frames, list[Problem]]:
     """Run every cross-sheet check, drop the rows that cannot be used, give each problem the GruppID
     its row belongs to (None when the row belongs to no known group) and sort problems by sheet and row.
 
+    report_end: Rapportperiod slut, which decides which groups have ended (xlpy.entry_checks).
     Returns new frames without `_drop`, index 0..n-1, and the full problem list.
     """
     out = list(problems)
@@ -51,6 +55,7 @@ def validate(frames: Frames, problems: list[Problem]) -> tuple[Frames, list[Prob
     _check_internships(f["internships"], out)
     _check_outcomes(f["outcomes"], participants, groups, out)
     _check_goals(f["goals"], out)
+    check_entry(f, groups, report_end, out)
     out = _with_group_ids(out, f, groups, participants)
     cleaned = {k: _kept(v) for k, v in f.items()}
     return cleaned, sorted(out, key=lambda p: (_SHEET_ORDER.get(p.sheet, 99), p.row or 0))

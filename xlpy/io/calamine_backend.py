@@ -24,6 +24,7 @@ import olefile
 import python_calamine as pc
 
 from xlpy.io.base import WorkbookError
+from xlpy.io.xlsx_tables import totals_cells
 
 SUPPORTED_SUFFIXES = (".xlsx", ".xlsm", ".xlam", ".xlsb", ".xls", ".ods")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -112,6 +113,13 @@ class CalamineSource:
                 row = rows[r]
                 row.extend([""] * (c + 1 - len(row)))
                 row[c] = text
+        if self.path.suffix.lower() in (".xlsx", ".xlsm", ".xlam"):
+            # -- an Excel Table's totals row is not data: its cells read as empty, so the row is skipped --
+            for r, first, last in _table_totals(self.path, sheet):
+                if r < len(rows):
+                    cells = rows[r]
+                    for c in range(first, min(last + 1, len(cells))):
+                        cells[c] = ""
         return rows
 
     def _parsed(self, sheet: str) -> Any:
@@ -238,6 +246,16 @@ def _error_cells(path: Path, sheet: str) -> dict[tuple[int, int], str]:
                     found[(int(m[2]) - 1, _column_index(m[1]))] = v.text
             el.clear()
     return found
+
+
+def _table_totals(path: Path, sheet: str) -> list[tuple[int, int, int]]:
+    """The totals rows of the sheet's Excel Tables (xlsx_tables.totals_cells); [] when unreadable."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            part = _sheet_part(zf, sheet)
+            return totals_cells(zf, part) if part else []
+    except (OSError, KeyError, zipfile.BadZipFile, ET.ParseError, zlib.error):
+        return []
 
 
 _ERROR_MARKS = (b't="e"', b"t='e'")
