@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
 from xlpy.core import compute
-from xlpy.io.base import WorkbookError, WorkbookSink, WorkbookSource
+from xlpy.io.base import WorkbookError, WorkbookSink, WorkbookSource, sheet_key
 from xlpy.model import InputData, OutputSheet
-from xlpy.privacy import find_personal_data
+from xlpy.privacy import PERSONAL_DATA
 from xlpy.reading import parse_workbook
 from xlpy.sheets import build_output_sheets
 from xlpy.spec import GENERATED_NOTE, INPUT_SHEETS, OUTPUT_SHEETS
@@ -28,7 +28,6 @@ P = ParamSpec("P")
 R = TypeVar("R")
 EXAMPLE_WORKBOOK = Path(__file__).resolve().parent.parent / "workbook" / "forsta_steget_exempel.xlsx"
 NEXT_YEAR_WORKBOOK = "forsta_steget_exempel_2020-2021.xlsx"
-PERSONAL_DATA = "personuppgift"
 
 
 class ReportRefused(Exception):
@@ -61,10 +60,9 @@ def gc_paused(job: Callable[P, R]) -> Callable[P, R]:
 
 @gc_paused
 def load(source: WorkbookSource) -> InputData:
-    """Read and validate a workbook, including the search for personal identity numbers and names."""
-    data = parse_workbook(source)
-    data.problems += [dataclasses.replace(p, kind=PERSONAL_DATA) for p in find_personal_data(data)]
-    return data
+    """Read and validate a workbook, including the search for personal identity numbers and names
+    (xlpy.privacy, on every row of every input sheet, run by parse_workbook)."""
+    return parse_workbook(source)
 
 
 @dataclass
@@ -155,11 +153,11 @@ def adopt_renamed_outputs(source: WorkbookSource, sheets: list[OutputSheet]) -> 
     the GENERATED_NOTE. Only sheets that are neither input nor output sheets by name are read.
     """
     names = source.sheet_names()
-    taken = {n.strip().casefold() for n in names}
-    known = {s.name.casefold() for s in INPUT_SHEETS} | {n.casefold() for n in OUTPUT_SHEETS.values()}
-    missing = [s for s in sheets if s.name.strip().casefold() not in taken]
+    taken = {sheet_key(n) for n in names}
+    known = {sheet_key(s.name) for s in INPUT_SHEETS} | {sheet_key(n) for n in OUTPUT_SHEETS.values()}
+    missing = [s for s in sheets if sheet_key(s.name) not in taken]
     # -- each candidate is read once, and only when an output sheet is missing by name --
-    heads = {n: _head_cells(source, n) for n in names if missing and n.strip().casefold() not in known}
+    heads = {n: _head_cells(source, n) for n in names if missing and sheet_key(n) not in known}
     renamed: dict[str, str] = {}
     for sheet in missing:
         match = next((n for n, (a1, a2) in heads.items() if a1.startswith(f"{sheet.name} – ")
@@ -227,12 +225,18 @@ def write_report(results: dict[str, Any], out_docx: Path, pdf: bool = False,
 def guard_personal_data(results: dict[str, Any], allow: bool) -> None:
     """Refuse the report while personal data is in the workbook, unless `allow`; an override is recorded in
     results["meta"]["personal_data_override"] so the report can say so in its properties."""
-    found = sum(1 for p in results["problems"] if p.get("kind") == PERSONAL_DATA)
+    problems = [p for p in results["problems"] if p.get("kind") == PERSONAL_DATA]
+    found = len(problems)
     results["meta"]["personal_data_override"] = bool(found and allow)
     if found and not allow:
+        # -- where, as `check` prints it, with the value masked; the first 20, the rest are in Kontroll --
+        places = [f"  {p['sheet']} rad {p['row'] if p.get('row') is not None else '–'}, kolumn {p['column']}: "
+                  f"{p['value']} – {p['message']}" for p in problems[:20]]
+        if found > 20:
+            places.append(f"  … och {found - 20} till i bladet Kontroll.")
         raise ReportRefused(
             f"Rapporten skapas inte: arbetsboken innehåller {found} uppgifter som ser ut som personnummer "
-            "eller namn (se bladet Kontroll). Ersätt dem med koder och försök igen."
+            "eller namn (se bladet Kontroll). Ersätt dem med koder och försök igen.\n" + "\n".join(places)
         )
 
 

@@ -87,6 +87,8 @@ class InputData:
     # -- optional sheets (WORKBOOK.md): empty frames when the sheet is missing or has no rows --
     cost_items: pd.DataFrame = field(default_factory=pd.DataFrame)
     budget: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # -- the Excel row of each setting read from Inställningar (Settings attribute -> row), for messages --
+    settings_rows: dict[str, int] = field(default_factory=dict)
 
 
 # -- output sheets as plain data, so every writer (xlsx package, xlwings, memory) shows the same thing --

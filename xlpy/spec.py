@@ -22,6 +22,8 @@ class Column:
     kind: how the cell is parsed.
     required: whether the header must be present for the header row to be recognised.
     choices: allowed values (lower-case comparison) for kind "choice".
+    searched: a text column searched for personal identity numbers and names (xlpy.privacy); every text
+    column is, unless it says otherwise.
     """
 
     key: str
@@ -30,6 +32,7 @@ class Column:
     required: bool = False
     choices: tuple[str, ...] = ()
     width: float = 14.0
+    searched: bool = True
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ objects are built only for bad rows. A problem in one group never touches anothe
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Hashable
 from dataclasses import replace
 from typing import Any
@@ -16,17 +17,21 @@ import pandas as pd
 
 from xlpy import spec
 from xlpy.defaults import COUNT_METRICS, is_metric_key
+from xlpy.entry_checks import check_entry
 from xlpy.model import Problem
+from xlpy.privacy import row_ranges
 from xlpy.reading import show
 
 Frames = dict[str, pd.DataFrame]
 _SHEET_ORDER = {s.name: i for i, s in enumerate(spec.INPUT_SHEETS)}
 
 
-def validate(frames: Frames, problems: list[Problem]) -> tuple[Frames, list[Problem]]:
+def validate(frames: Frames, problems: list[Problem],
+             report_end: dt.date | None = None) -> tuple[Frames, list[Problem]]:
     """Run every cross-sheet check, drop the rows that cannot be used, give each problem the GruppID
     its row belongs to (None when the row belongs to no known group) and sort problems by sheet and row.
 
+    report_end: Rapportperiod slut, which decides which groups have ended (xlpy.entry_checks).
     Returns new frames without `_drop`, index 0..n-1, and the full problem list.
     """
     out = list(problems)
@@ -54,6 +59,7 @@ def validate(frames: Frames, problems: list[Problem]) -> tuple[Frames, list[Prob
         _check_cost_items(f["cost_items"], out)
     if "budget" in f:
         _check_budget(f["budget"], out)
+    check_entry(f, groups, report_end, out)
     out = _with_group_ids(out, f, groups, participants)
     cleaned = {k: _kept(v) for k, v in f.items()}
     return cleaned, sorted(out, key=lambda p: (_SHEET_ORDER.get(p.sheet, 99), p.row or 0))
@@ -82,9 +88,10 @@ def _flag(frame: pd.DataFrame, mask: pd.Series, sheet: spec.SheetSpec, column: s
 
 
 def _flag_grouped(frame: pd.DataFrame, mask: pd.Series, by: list[str], sheet: spec.SheetSpec, column: str,
-                  message: Callable[[tuple[Hashable, ...], int], str], out: list[Problem]) -> None:
-    """Drop the rows in `mask` and report them once per value of `by` (row = first row), so one mistyped
-    code does not fill Kontroll with a row for each of its hundred Närvaro days."""
+                  message: Callable[[tuple[Hashable, ...], list[int]], str], out: list[Problem]) -> None:
+    """Drop the rows in `mask` and report them once per value of `by` (row = first row; the message gets
+    every row, so it can list them), so one mistyped code does not fill Kontroll with a row for each of
+    its hundred Närvaro days."""
     bad = frame.loc[mask]
     if bad.empty:
         return
@@ -93,7 +100,7 @@ def _flag_grouped(frame: pd.DataFrame, mask: pd.Series, by: list[str], sheet: sp
         key_t = key if isinstance(key, tuple) else (key,)
         first = part.iloc[0]
         out.append(Problem(sheet.name, int(first["row"]), header, _show(first[column]),
-                           message(key_t, len(part))))
+                           message(key_t, [int(r) for r in part["row"]])))
     frame.loc[mask, "_drop"] = True
 
 
@@ -117,8 +124,8 @@ def _less(a: pd.Series, b: pd.Series, mask: pd.Series) -> pd.Series:
     return mask & (_dt(a) < _dt(b))
 
 
-def _rows_text(n: int) -> str:
-    return "1 rad" if n == 1 else f"{n} rader"
+def _rows(rows: list[int]) -> str:
+    return f"rad {rows[0]}" if len(rows) == 1 else f"{len(rows)} rader: {row_ranges(rows)}"
 
 
 def _spelling(codes: pd.Series) -> dict[str, str]:
@@ -146,8 +153,8 @@ def _link(frame: pd.DataFrame, column: str, spelling: dict[str, str], dropped: d
     frame[column] = pd.Series(np.where(live & known, found, values), index=frame.index, dtype=object)
     unknown = pd.Series(live & ~known, index=frame.index)
 
-    def message(key: tuple[Hashable, ...], n: int) -> str:
-        where = "" if n == 1 else f" ({_rows_text(n)}; den första visas)"
+    def message(key: tuple[Hashable, ...], rows: list[int]) -> str:
+        where = "" if len(rows) == 1 else f" ({len(rows)} rader: {row_ranges(rows)})"
         master_row = dropped.get(str(key[0]).lower())
         if master_row is not None:
             return (f"{header} {key[0]} har ett fel på rad {master_row} i bladet {master}{where}. "
@@ -287,10 +294,10 @@ def _check_attendance(frame: pd.DataFrame, participants: pd.DataFrame, groups: p
         group = np.full(len(frame), None, dtype=object)
     periods = {g: (a, b) for g, a, b in zip(groups["group_id"], groups["start"], groups["end"], strict=True)}
 
-    def message(key: tuple[Hashable, ...], n: int) -> str:
+    def message(key: tuple[Hashable, ...], rows: list[int]) -> str:
         start, end = periods[str(key[0])]
         return (f"Datum {_show(key[1])} ligger utanför grupp {key[0]}:s period {_show(start)}–"
-                f"{_show(end)} ({_rows_text(n)}). Raden har inte räknats med.")
+                f"{_show(end)} ({_rows(rows)}). Raden har inte räknats med.")
 
     outside_s = pd.Series(outside, index=frame.index)
     if outside.any():

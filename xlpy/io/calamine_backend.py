@@ -24,6 +24,7 @@ import python_calamine as pc
 
 from xlpy.io import isolated, xlsx_cells
 from xlpy.io.base import WorkbookError
+from xlpy.io.xlsx_tables import totals_cells
 
 SUPPORTED_SUFFIXES = (".xlsx", ".xlsm", ".xlam", ".xlsb", ".xls", ".ods")
 ZIP_XML_SUFFIXES = (".xlsx", ".xlsm", ".xlam")
@@ -66,6 +67,14 @@ class CalamineSource:
         except BaseException as exc:
             _reraise_interrupt(exc)  # -- a Rust panic is a BaseException (pyo3_runtime.PanicException) --
             raise WorkbookError(_msg_corrupt(self.name)) from exc
+
+    @property
+    def date1904(self) -> bool:
+        """Whether the workbook counts dates in the 1904 system. calamine already turns date-formatted
+        cells into the right dates; this is for bare serial numbers typed into a date column."""
+        if not hasattr(self, "_date1904"):
+            self._date1904 = _uses_1904_dates(self.path)
+        return self._date1904
 
     def sheet_names(self) -> list[str]:
         """The sheet names in tab order (worksheets only; chart sheets have no cells)."""
@@ -132,6 +141,12 @@ class CalamineSource:
             row = rows[r]
             row.extend([""] * (c + 1 - len(row)))
             row[c] = text
+        # -- an Excel Table's totals row is not data: its cells read as empty, so the row is skipped --
+        for r, first, last in _table_totals(self.path, sheet):
+            if r < len(rows):
+                cells = rows[r]
+                for c in range(first, min(last + 1, len(cells))):
+                    cells[c] = ""
         return rows
 
     def _msg_sheet(self, sheet: str) -> str:
@@ -271,6 +286,16 @@ def _workbook_part(zf: zipfile.ZipFile) -> str:
     return "xl/workbook.xml"
 
 
+def _table_totals(path: Path, sheet: str) -> list[tuple[int, int, int]]:
+    """The totals rows of the sheet's Excel Tables (xlsx_tables.totals_cells); [] when unreadable."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            part = _sheet_part(zf, sheet)
+            return totals_cells(zf, part) if part else []
+    except (OSError, KeyError, zipfile.BadZipFile, ET.ParseError, zlib.error):
+        return []
+
+
 def _sheet_part(zf: zipfile.ZipFile, sheet: str) -> str | None:
     book = ET.fromstring(zf.read("xl/workbook.xml"))
     rid = next((s.get(_REL + "id") for s in book.iter(_MAIN + "sheet") if s.get("name") == sheet), None)
@@ -280,6 +305,26 @@ def _sheet_part(zf: zipfile.ZipFile, sheet: str) -> str | None:
         return None
     # -- targets are relative to xl/ unless absolute within the package --
     return target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
+
+
+_WORKBOOK_PR = re.compile(rb"<(?:\w+:)?workbookPr\b[^>]*?\bdate1904\s*=\s*[\"'](?:1|true)[\"']")
+
+
+def _uses_1904_dates(path: Path) -> bool:
+    """`<workbookPr date1904="1">` in an .xlsx/.xlsm/.xlam's workbook part (found through the package's
+    root relationships); False for other formats and for anything unreadable."""
+    if path.suffix.lower() not in (".xlsx", ".xlsm", ".xlam"):
+        return False
+    try:
+        with zipfile.ZipFile(path) as zf:
+            rels = ET.fromstring(zf.read("_rels/.rels"))
+            target = next((r.get("Target", "") for r in rels.iter(_PKG_REL + "Relationship")
+                           if r.get("Type", "").endswith("/officeDocument")), "xl/workbook.xml")
+            with zf.open(target.lstrip("/")) as fh:
+                head = fh.read(1 << 16)  # -- workbookPr comes before the sheet list, near the start --
+    except (OSError, KeyError, zipfile.BadZipFile, ET.ParseError, zlib.error):
+        return False
+    return bool(_WORKBOOK_PR.search(head))
 
 
 def _column_index(letters: str) -> int:

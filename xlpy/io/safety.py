@@ -11,6 +11,7 @@ import secrets
 import socket
 import stat
 import sys
+import unicodedata
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -37,9 +38,29 @@ def owner_files(path: Path) -> list[Path]:
     return [path.with_name(c) for c in dict.fromkeys(candidates) if c != name]
 
 
+def _nfc(name: str) -> str:
+    return unicodedata.normalize("NFC", name)
+
+
+def _present_owner_files(path: Path) -> list[Path]:
+    """The owner files of `path` that exist, also when the owner file's name is stored in another Unicode
+    composition than the one given (a Mac writes "~$Na\u0308rvaro.xlsx" where the path says "Närvaro")."""
+    owners = owner_files(path)
+    present = [o for o in owners if o.exists()]
+    if present or path.name.isascii():
+        return present
+    wanted = {_nfc(o.name) for o in owners} - {_nfc(path.name)}
+    try:
+        entries = os.listdir(path.parent)
+    except OSError:
+        return []
+    return [path.with_name(e) for e in sorted(entries)
+            if e.startswith(("~$", ".~lock.")) and _nfc(e) in wanted]
+
+
 def check_not_open(path: Path) -> None:
     """Raise WorkbookError when Excel, Word or LibreOffice has `path` open (its owner file exists)."""
-    for owner in owner_files(path):
+    for owner in _present_owner_files(path):
         if owner.exists():
             office = "Word" if path.suffix.lower() in (".docx", ".docm", ".doc") else "Excel"
             program = "LibreOffice" if owner.name.startswith(".~lock.") else office

@@ -23,6 +23,9 @@ MAX_CELL_CHARS = 32767  # Excel's limit for the text of one cell
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 _EXCEL_EPOCH = dt.datetime(1899, 12, 30)
+# -- the 1904 date system (older Mac workbooks, <workbookPr date1904="1">) counts from 1904-01-01:
+#    the same date's serial is 1 462 days smaller --
+DAYS_1904 = 1462
 # -- characters XML 1.0 cannot hold; Excel stores them as _xHHHH_, and a literal "_xHHHH_" must be escaped --
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _LITERAL_ESCAPE = re.compile("_(x[0-9A-Fa-f]{4}_)")
@@ -39,13 +42,15 @@ def column_letter(index: int) -> str:
     return letters
 
 
-def excel_serial(value: dt.date | dt.datetime) -> float:
-    """Days since 1899-12-30 (Excel's 1900 date system), with the time of day as a fraction."""
+def excel_serial(value: dt.date | dt.datetime, date1904: bool = False) -> float:
+    """Days since 1899-12-30 (Excel's 1900 date system), or since 1904-01-01 when `date1904`, with the
+    time of day as a fraction."""
+    offset = DAYS_1904 if date1904 else 0
     if isinstance(value, dt.datetime):
         naive = value.replace(tzinfo=None)
         delta = naive - _EXCEL_EPOCH
-        return delta.days + delta.seconds / 86400 + delta.microseconds / 86_400_000_000
-    return float((value - _EXCEL_EPOCH.date()).days)
+        return delta.days - offset + delta.seconds / 86400 + delta.microseconds / 86_400_000_000
+    return float((value - _EXCEL_EPOCH.date()).days - offset)
 
 
 def cell_style(style_key: str, value: Any) -> dict[str, Any]:
@@ -61,12 +66,13 @@ def cell_style(style_key: str, value: Any) -> dict[str, Any]:
 
 
 def worksheet_xml(sheet: OutputSheet, xf_index: Callable[[dict[str, Any]], int],
-                  code_name: str | None = None, tab_color_xml: str = "") -> bytes:
+                  code_name: str | None = None, tab_color_xml: str = "", date1904: bool = False) -> bytes:
     """The worksheet part for `sheet`.
 
     xf_index maps a resolved style dict to a cellXfs index of the workbook's styles part.
     code_name: the VBA codeName of a replaced sheet, kept so the VBA project's document module still
     matches (None for a new sheet). tab_color_xml: a replaced sheet's <tabColor .../> element, or "".
+    date1904: the workbook counts dates in the 1904 system, so date serials are written in it.
     """
     n_rows = len(sheet.rows)
     n_cols = max((len(r) for r in sheet.rows), default=0)
@@ -105,7 +111,7 @@ def worksheet_xml(sheet: OutputSheet, xf_index: Callable[[dict[str, Any]], int],
             s = xf_cache.get((cell.style, 0)) if kind in _PLAIN_TYPES else None
             if s is None:
                 s = xf(cell.style, value)
-            text = _cell(f"{letters[ci]}{r}", value, s, inline)
+            text = _cell(f"{letters[ci]}{r}", value, s, inline, date1904)
             if text:
                 cells.append(text)
         height = sheet.row_heights.get(r - 1)
@@ -121,7 +127,7 @@ def worksheet_xml(sheet: OutputSheet, xf_index: Callable[[dict[str, Any]], int],
     return "".join(parts).encode("utf-8")
 
 
-def _cell(ref: str, value: Any, s: int, inline: dict[str, str]) -> str:
+def _cell(ref: str, value: Any, s: int, inline: dict[str, str], date1904: bool = False) -> str:
     """One cell's XML ("" for an empty unstyled cell); `inline` caches the text part of each distinct text."""
     s_attr = f' s="{s}"' if s else ""
     kind = type(value)
@@ -140,7 +146,11 @@ def _cell(ref: str, value: Any, s: int, inline: dict[str, str]) -> str:
     if isinstance(value, bool):
         return f'<c r="{ref}"{s_attr} t="b"><v>{int(value)}</v></c>'
     if isinstance(value, dt.date):
-        return f'<c r="{ref}"{s_attr}><v>{_number_text(excel_serial(value))}</v></c>'
+        serial = excel_serial(value, date1904)
+        if serial < 0:
+            # -- a date before 1904 has no serial in the 1904 system: shown as text, never as a wrong date --
+            return f'<c r="{ref}"{s_attr}{_inline_text(value.isoformat())}'
+        return f'<c r="{ref}"{s_attr}><v>{_number_text(serial)}</v></c>'
     if isinstance(value, numbers.Number) and not isinstance(value, complex):
         number = float(value)  # type: ignore[arg-type]
         if not math.isfinite(number):
