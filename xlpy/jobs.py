@@ -18,7 +18,7 @@ from typing import Any, ParamSpec, TypeVar
 
 from xlpy.core import compute
 from xlpy.io.base import WorkbookSink, WorkbookSource
-from xlpy.model import InputData, OutputSheet
+from xlpy.model import InputData, Problem
 from xlpy.privacy import find_personal_data
 from xlpy.reading import parse_workbook
 from xlpy.sheets import build_output_sheets
@@ -63,6 +63,7 @@ def load(source: WorkbookSource) -> InputData:
     """Read and validate a workbook, including the search for personal identity numbers and names."""
     data = parse_workbook(source)
     data.problems += [dataclasses.replace(p, kind=PERSONAL_DATA) for p in find_personal_data(data)]
+    data.problems += archived_output_copies(source)
     return data
 
 
@@ -124,7 +125,7 @@ def recalc_file(path: Path, out: Path | None = None, json_path: Path | None = No
     source = open_file(path)
     data = load(source)
     results = compute(data)
-    sheets = adopt_renamed_outputs(source, build_output_sheets(results))
+    sheets = build_output_sheets(results)
     if out is None:
         xlsx_package.XlsxPackageSink(path).write_sheets(sheets)
         written = [path]
@@ -137,26 +138,34 @@ def recalc_file(path: Path, out: Path | None = None, json_path: Path | None = No
     return Outcome(data, results, written)
 
 
-def adopt_renamed_outputs(source: WorkbookSource, sheets: list[OutputSheet]) -> list[OutputSheet]:
-    """`sheets`, where an output sheet the user renamed ("Resultat" -> "Resultat 2019") takes the user's
-    name, so the writer replaces it in place instead of adding a second Resultat beside it.
+def archived_output_copies(source: WorkbookSource) -> list[Problem]:
+    """A Kontroll warning for each output sheet the user renamed ("Resultat" -> "Resultat 2019"), seen
+    while the program's own name is missing, so the next write adds a fresh sheet under that name.
 
-    A renamed output sheet is recognised by its first two rows: the program's title ("Resultat – …") and
-    the GENERATED_NOTE. Only sheets that are neither input nor output sheets by name are read.
+    A renamed sheet is the user's (typically last year's figures kept): it is never written into. An
+    earlier version wrote into it under the user's name, to keep the output sheets from being duplicated
+    (#5); that protection still holds for the program's names spelled in another case or with spaces
+    ("resultat", " RESULTAT "), which the writers treat as the program's sheet. A copy is recognised by
+    its first two rows, the program's title ("Resultat – …") and GENERATED_NOTE; only sheets that are
+    neither input nor output sheets by name are read, and only when an output sheet is missing.
     """
     names = source.sheet_names()
     taken = {n.strip().casefold() for n in names}
     known = {s.name.casefold() for s in INPUT_SHEETS} | {n.casefold() for n in OUTPUT_SHEETS.values()}
-    missing = [s for s in sheets if s.name.strip().casefold() not in taken]
-    # -- each candidate is read once, and only when an output sheet is missing by name --
-    heads = {n: _head_cells(source, n) for n in names if missing and n.strip().casefold() not in known}
-    renamed: dict[str, str] = {}
-    for sheet in missing:
-        match = next((n for n, (a1, a2) in heads.items() if a1.startswith(f"{sheet.name} – ")
-                      and a2.startswith(GENERATED_NOTE) and n not in renamed.values()), None)
-        if match is not None:
-            renamed[sheet.name] = match
-    return [dataclasses.replace(s, name=renamed[s.name]) if s.name in renamed else s for s in sheets]
+    missing = [n for n in OUTPUT_SHEETS.values() if n.casefold() not in taken]
+    if not missing:
+        return []
+    heads = {n: _head_cells(source, n) for n in names if n.strip().casefold() not in known}
+    found = []
+    for name, (a1, a2) in heads.items():
+        program_name = next((m for m in missing if a1.startswith(f"{m} – ") and a2.startswith(GENERATED_NOTE)), None)
+        if program_name is not None:
+            found.append(Problem(
+                name, None, "", "",
+                f"Bladet ser ut som en tidigare kopia av {program_name} som har fått ett nytt namn. Det räknas "
+                f"nu som ditt eget och skrivs aldrig över; programmet skriver {program_name} som ett nytt blad.",
+                severity="varning"))
+    return found
 
 
 def _head_cells(source: WorkbookSource, name: str) -> tuple[str, str]:
