@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from xlpy import __version__, jobs
+from xlpy import __version__, fmt, jobs
 from xlpy.io.base import WorkbookError
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_CANNOT_RUN = 0, 1, 2
@@ -33,8 +33,8 @@ def _summary(outcome: jobs.Outcome, verb: str) -> int:
     r = outcome.results
     groups = len(r["levels"]["group"])
     people = r["levels"]["project"]["all"]["counts"]["started"] if r["levels"]["project"] else 0
-    _say(f"{verb} {outcome.data.source_name or 'arbetsboken'}: {groups} grupper, {people} deltagare, "
-         f"{outcome.errors} fel, {outcome.warnings} varningar.")
+    _say(f"{verb} {outcome.data.source_name or 'arbetsboken'}: {fmt.count(groups, 'grupp', 'grupper')}, "
+         f"{people} deltagare, {outcome.errors} fel, {fmt.count(outcome.warnings, 'varning', 'varningar')}.")
     for p in r["problems"][:20]:
         where = f"{p['sheet']}" + (f" rad {p['row']}" if p["row"] is not None else "") + \
                 (f", kolumn {p['column']}" if p["column"] else "")
@@ -101,7 +101,9 @@ def cmd_addin(args: argparse.Namespace) -> int:
 
     try:
         if args.action == "build":
-            _say(f"Skrev {addin.build_addin(Path(args.output))}")
+            # -- in a checkout the add-in goes where users find it; elsewhere into the current folder --
+            default = Path("workbook") if Path("workbook").is_dir() else Path()
+            _say(f"Skrev {addin.build_addin(args.output or default / addin.ADDIN_FILENAME)}")
         else:
             _say(addin.install_addin())
     except addin.AddinError as e:  # version mismatch, or the add-in file is in use by Excel
@@ -159,7 +161,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=1, help="slumpfrö; samma frö ger samma arbetsbok")
     p = add("addin", cmd_addin)
     p.add_argument("action", choices=["build", "install"])
-    p.add_argument("-o", "--output", default="workbook/forsta_steget.xlam", help="var tillägget skrivs (build)")
+    p.add_argument("-o", "--output", type=Path, help="var tillägget skrivs (build); standard: "
+                   "workbook/forsta_steget.xlam om mappen workbook finns här, annars forsta_steget.xlam")
     return parser
 
 

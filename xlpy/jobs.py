@@ -16,17 +16,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
+from xlpy import fmt
 from xlpy.core import compute
 from xlpy.io.base import WorkbookSink, WorkbookSource
 from xlpy.model import InputData, Problem
 from xlpy.privacy import find_personal_data
 from xlpy.reading import parse_workbook
+from xlpy.resources import EXAMPLE_NAME, data_path
 from xlpy.sheets import build_output_sheets
 from xlpy.spec import GENERATED_NOTE, INPUT_SHEETS, OUTPUT_SHEETS
 
 P = ParamSpec("P")
 R = TypeVar("R")
-EXAMPLE_WORKBOOK = Path(__file__).resolve().parent.parent / "workbook" / "forsta_steget_exempel.xlsx"
+# -- the packaged copy of workbook/forsta_steget_exempel.xlsx, so `xlpy demo` works after a plain install --
+EXAMPLE_WORKBOOK = data_path(EXAMPLE_NAME)
 PERSONAL_DATA = "personuppgift"
 
 
@@ -200,7 +203,7 @@ def guard_personal_data(results: dict[str, Any], allow: bool) -> None:
     results["meta"]["personal_data_override"] = bool(found and allow)
     if found and not allow:
         raise ReportRefused(
-            f"Rapporten skapas inte: arbetsboken innehåller {found} uppgifter som ser ut som personnummer "
+            f"Rapporten skapas inte: arbetsboken innehåller {fmt.count(found, 'uppgift', 'uppgifter')} som ser ut som personnummer "
             "eller namn (se bladet Kontroll). Ersätt dem med koder och försök igen."
         )
 
