@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from xlpy import spec
+from xlpy import fmt, spec
 from xlpy.model import InputData, Problem
 
 # -- the columns where staff type free text or a participant's identity; only these are searched --
@@ -201,7 +201,7 @@ def _problems_for_value(sheet: str, column: str, key: str, text: str, row: int |
     found = cache.get((key, text))
     if found is None:
         found = cache[(key, text)] = _findings(key, text, allowed, known)
-    more = f" (samma värde finns på {extra_rows} rader till)" if extra_rows else ""
+    more = f" (samma värde finns på {fmt.count(extra_rows, 'rad', 'rader')} till)" if extra_rows else ""
     for shown, message in found:
         yield Problem(sheet, row, column, shown, f"{message}{more}.")
 

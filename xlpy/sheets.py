@@ -190,7 +190,8 @@ def problems_sheet(results: dict[str, Any]) -> OutputSheet:
     errors = sum(1 for p in probs if p["severity"] == "fel")
     rows = _head("Kontroll", results)
     if probs:
-        summary = f"{len(probs)} saker att titta på: {errors} fel och {len(probs) - errors} varningar. " \
+        summary = f"{fmt.count(len(probs), 'sak', 'saker')} att titta på: {errors} fel och " \
+                  f"{fmt.count(len(probs) - errors, 'varning', 'varningar')}. " \
                   "Rader med fel har lämnats utanför beräkningen; rätta dem i bladet som anges och beräkna igen."
     else:
         summary = "Inga problem hittades i indata."
