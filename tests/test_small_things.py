@@ -55,3 +55,73 @@ def test_one_personal_datum_is_singular_in_the_refusal() -> None:
     results = {"problems": [{"kind": jobs.PERSONAL_DATA, "severity": "fel"}], "meta": {}}
     with pytest.raises(jobs.ReportRefused, match="innehåller 1 uppgift som ser ut"):
         jobs.guard_personal_data(results, allow=False)
+
+
+@pytest.fixture(scope="module")
+def example_results() -> dict:
+    from xlpy.core import compute
+
+    return compute(jobs.load(jobs.open_file(EXAMPLE_WORKBOOK)))
+
+
+def _kontroll_rows(results: dict) -> list[list]:
+    from xlpy.sheets import build_output_sheets
+
+    sheet = next(s for s in build_output_sheets(results) if s.name == "Kontroll")
+    return [[c.value for c in row] for row in sheet.rows]
+
+
+def test_text_that_looks_like_a_formula_gets_the_quote_prefix(tmp_path: Path) -> None:
+    from xlpy.io.xlsx_package import XlsxPackageSink
+    from xlpy.io.xlwings_backend import _cell_value
+    from xlpy.model import OutCell, OutputSheet
+
+    path = _example(tmp_path)
+    texts = ["=SUMMA(A1)", "+46 70", "-5 dagar", "@ansvarig", "vanlig text", "5-3"]
+    XlsxPackageSink(path).write_sheets([OutputSheet("Kontroll", [[OutCell(t)] for t in texts])])
+    files = {n: zipfile.ZipFile(path).read(n) for n in ("xl/workbook.xml", "xl/styles.xml")}
+    sheet_part = next(n for n in zipfile.ZipFile(path).namelist()
+                      if n.startswith("xl/worksheets/") and b"SUMMA" in zipfile.ZipFile(path).read(n))
+    cells = etree.fromstring(zipfile.ZipFile(path).read(sheet_part)).findall(".//m:c", NS)
+    xfs = etree.fromstring(files["xl/styles.xml"]).find("m:cellXfs", NS)
+    prefixed = [xfs[int(c.get("s", "0"))].get("quotePrefix") == "1" for c in cells]
+    assert prefixed == [True, True, True, True, False, False]
+    assert all(c.get("t") == "inlineStr" for c in cells)  # still text, not a formula
+    assert [_cell_value(t) for t in texts[:2]] == ["'=SUMMA(A1)", "'+46 70"]
+    assert _cell_value("vanlig text") == "vanlig text"
+
+
+def test_control_characters_are_removed_from_cells_and_report_prose(example_results: dict) -> None:
+    import copy
+
+    from xlpy.report.context import build_context
+
+    results = copy.deepcopy(example_results)
+    results["problems"].append({"severity": "varning", "sheet": "Grupper", "row": 4, "column": "Kommentar",
+                                "value": "ring\x07 _x0007_klockan\x0b", "message": "Text\x1b med tecken.",
+                                "group_id": None, "kind": ""})
+    first = next(iter(results["texts"]))
+    results["texts"][first] = "Stycke\x07 ett_x001B_.\nStycke två."
+    row = _kontroll_rows(results)[-1]
+    assert row[4] == "ring klockan" and row[5] == "Text med tecken."
+    text = repr(build_context(results))
+    assert "\\x07" not in text and "_x0007_" not in text and "_x001B_" not in text and "\\x1b" not in text
+    assert "Stycke ett." in text
+
+
+def test_a_repeated_name_gives_one_short_kontroll_row(example_results: dict) -> None:
+    import copy
+
+    from xlpy import privacy
+    from xlpy.sheets import KONTROLL_MESSAGE_CHARS, KONTROLL_VALUE_CHARS
+
+    for text in ("Fatima Ali, " * 2500, "Fatima Ali " * 2500):
+        found = privacy._findings("comment", text, set(), privacy.COMMON_WORDS)
+        assert len(found) == 1 and len(found[0][1]) < 120, found[0][1][:200]
+        results = copy.deepcopy(example_results)
+        results["problems"].append({"severity": "fel", "sheet": "Deltagare", "row": 7, "column": "Kommentar",
+                                    "value": found[0][0], "message": found[0][1] + ".", "group_id": None,
+                                    "kind": jobs.PERSONAL_DATA})
+        row = _kontroll_rows(results)[-1]
+        assert len(row[4]) <= KONTROLL_VALUE_CHARS and row[4].endswith("…")
+        assert len(row[5]) <= KONTROLL_MESSAGE_CHARS

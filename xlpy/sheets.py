@@ -185,6 +185,11 @@ def costs_sheet(results: dict[str, Any]) -> OutputSheet:
     return OutputSheet(OUTPUT_SHEETS["costs"], rows, [40.0, 20, 18, 20, 20, 26], freeze_rows=3)
 
 
+# -- a pasted essay or a 5 000-word run of capitalised words must not make a 28 000-character row --
+KONTROLL_VALUE_CHARS = 200
+KONTROLL_MESSAGE_CHARS = 600
+
+
 def problems_sheet(results: dict[str, Any]) -> OutputSheet:
     probs = results["problems"]
     errors = sum(1 for p in probs if p["severity"] == "fel")
@@ -199,7 +204,8 @@ def problems_sheet(results: dict[str, Any]) -> OutputSheet:
     rows.append([C(h, "header") for h in ("Typ", "Blad", "Rad", "Kolumn", "Värde", "Vad är fel")])
     for p in probs:
         rows.append([C(p["severity"]), C(p["sheet"]), C(p["row"] if p["row"] is not None else NO_VALUE, "rownum"),
-                     C(p["column"]), C(p["value"]), C(p["message"])])
+                     C(p["column"]), C(fmt.cap(str(p["value"]), KONTROLL_VALUE_CHARS)),
+                     C(fmt.cap(str(p["message"]), KONTROLL_MESSAGE_CHARS))])
     return OutputSheet(OUTPUT_SHEETS["problems"], rows, [9.0, 14, 7, 18, 22, 90], freeze_rows=5)
 
 
@@ -233,4 +239,9 @@ def fit_header_heights(sheet: OutputSheet, line_height: float = 15.0) -> OutputS
 def build_output_sheets(results: dict[str, Any]) -> list[OutputSheet]:
     """The four output sheets, in tab order: Resultat, Måluppfyllelse, Samhällskostnad, Kontroll."""
     sheets = [results_sheet(results), goals_sheet(results), costs_sheet(results), problems_sheet(results)]
+    for sheet in sheets:
+        for row in sheet.rows:
+            for cell in row:
+                if type(cell.value) is str:
+                    cell.value = fmt.clean_text(cell.value)
     return [fit_header_heights(s) for s in sheets]

@@ -84,6 +84,9 @@ class StyleBook:
                            ("applyBorder", border_id), ("applyAlignment", style.get("wrap"))):
             if used:
                 xf.set(attr, "1")
+        if style.get("quote_prefix"):
+            # -- Excel's "'" before a text: editing the cell keeps it text instead of making a formula --
+            xf.set("quotePrefix", "1")
         if style.get("wrap"):
             etree.SubElement(xf, _Q + "alignment", vertical="top", wrapText="1")
         return self._find_or_append("cellXfs", xf)

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from xlpy import spec
+from xlpy.fmt import FORMULA_START
 from xlpy.io.xlsx_sheetxml import column_letter
 from xlpy.model import STYLES, OutputSheet
 
@@ -111,9 +112,12 @@ def _chunked_addresses(rects: Iterable[Rect]) -> list[str]:
 
 
 def _cell_value(value: Any) -> Any:
-    # -- Excel takes datetime, not date; everything else passes through as is --
+    # -- Excel takes datetime, not date; a text Excel would take for a formula gets its quote prefix ("'",
+    #    not shown, the same as quotePrefix in the file writer); everything else passes through as is --
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return dt.datetime(value.year, value.month, value.day)
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
     return value
 
 

@@ -517,7 +517,7 @@ def build_context(results: dict[str, Any]) -> dict[str, Any]:
     if meta.get("personal_data_override"):
         data_note += (" Observera: rapporten skapades trots att arbetsboken innehöll uppgifter som liknar "
                       "personnummer eller namn.")
-    return {
+    return fmt.clean_strings({
         "meta": {"project_name": meta.get("project_name") or "Första Steget",
                  "federation": meta.get("federation") or "–"},
         "cover": {
@@ -546,4 +546,4 @@ def build_context(results: dict[str, Any]) -> dict[str, Any]:
         "project": project,
         "omgangar": omgangar,
         "data_note": data_note,
-    }
+    })
