@@ -125,3 +125,48 @@ def test_a_repeated_name_gives_one_short_kontroll_row(example_results: dict) -> 
         row = _kontroll_rows(results)[-1]
         assert len(row[4]) <= KONTROLL_VALUE_CHARS and row[4].endswith("…")
         assert len(row[5]) <= KONTROLL_MESSAGE_CHARS
+
+
+def test_report_to_a_name_that_is_not_docx_is_refused_before_anything_is_written(tmp_path: Path) -> None:
+    path = _example(tmp_path)
+    before = path.read_bytes()
+    run = run_inprocess(["report", str(path), "-o", str(tmp_path / "r.txt")])
+    assert run.rc == 2 and run.problems() == [], run.out
+    assert "slutar på .docx" in run.out and "r.docx" in run.out
+    assert not (tmp_path / "r.txt").exists() and path.read_bytes() == before
+    ok = run_inprocess(["report", str(path), "-o", str(tmp_path / "R.DOCX")])
+    assert ok.rc == 0 and (tmp_path / "R.DOCX").exists(), ok.out
+
+
+@pytest.mark.parametrize("serial", [-1, 0, -366])
+def test_a_date_formatted_zero_or_negative_serial_is_not_called_a_clock_time(serial: int, tmp_path: Path) -> None:
+    import openpyxl
+
+    path = tmp_path / "neg.xlsx"
+    wb = openpyxl.load_workbook(EXAMPLE_WORKBOOK)
+    ws = wb["Grupper"]
+    header = next(r for r in range(1, 6) if any(c.value == "Startdatum" for c in ws[r]))
+    col = next(c.column for c in ws[header] if c.value == "Startdatum")
+    ws.cell(header + 1, col, serial).number_format = "yyyy-mm-dd"
+    wb.save(path)
+    run = run_inprocess(["check", str(path)])
+    assert run.rc == 1 and run.problems() == [], run.out
+    grupper = [p for p in jobs.check_file(path).results["problems"] if p["sheet"] == "Grupper"]
+    assert grupper and "klockslag" not in grupper[0]["message"]
+    assert "0 eller ett negativt tal formaterat som datum" in grupper[0]["message"]
+
+
+def test_generate_prints_its_warning_as_a_sentence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import subprocess
+    import sys
+
+    # -- a low row limit stands in for Excel's 1 048 576 rows (15 000 participants); a fresh process,
+    #    since Python prints a warning once per place --
+    code = ("import sys, xlpy.generate as g, xlpy.cli as c; g.EXCEL_MAX_ROWS = 300; "
+            "sys.exit(c.main(['generate', sys.argv[1], '--deltagare', '40']))")
+    done = subprocess.run([sys.executable, "-c", code, str(tmp_path / "stor.xlsx")],
+                          capture_output=True, text=True, timeout=120)
+    out = done.stdout + done.stderr
+    assert done.returncode == 0, out
+    assert "Warning" not in out and "warnings.warn" not in out and ".py:" not in out, out
+    assert "Obs: Närvaro rymmer högst" in out and "Skrev" in out

@@ -11,6 +11,7 @@ import argparse
 import inspect
 import os
 import sys
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 
@@ -78,6 +79,10 @@ def cmd_recalc(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """Beräkna om arbetsboken och skriv årsrapporten (Word, och PDF med --pdf)."""
+    if args.output is not None and args.output.suffix.lower() != ".docx":
+        # -- refused before anything is written: a Word file named r.txt would open as garbage --
+        raise WorkbookError(f"Rapporten är en Word-fil: ange ett filnamn som slutar på .docx "
+                            f"(t.ex. {args.output.with_suffix('.docx').name}), inte {args.output.name}.")
     try:
         outcome = jobs.report_file(Path(args.path), out_docx=args.output, pdf=args.pdf,
                                    allow_personal_data=args.tillat_personuppgifter)
@@ -115,7 +120,14 @@ def cmd_generate(args: argparse.Namespace) -> int:
     """Skapa en syntetisk arbetsbok av valfri storlek (för prestandamätning och tester)."""
     from xlpy.generate import generate_workbook
 
-    _say(f"Skrev {generate_workbook(Path(args.path), args.deltagare, seed=args.seed)}")
+    # -- the generator's warnings (e.g. Närvaro reaching Excel's last row) are Swedish sentences; the user
+    #    gets them as such, not as Python's "path:line: AttendanceOverflowWarning: …" --
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        written = generate_workbook(Path(args.path), args.deltagare, seed=args.seed)
+    for w in caught:
+        _say(f"Obs: {w.message}")
+    _say(f"Skrev {written}")
     return EXIT_OK
 
 
