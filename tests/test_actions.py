@@ -497,3 +497,17 @@ def test_the_copy_path_uses_only_calls_xlwings_itself_offers(example: dict[str, 
     copies = [a for a in source_json()["actions"] if a["func"] == "copyRange"]
     names = [s.name for s in book.sheets]
     assert [(names[a["args"][0]], a["args"][1]) for a in copies] == [(s.name, "$A$1") for s in sheets]
+
+
+def test_kontroll_row_numbers_become_internal_hyperlinks(example: dict[str, list[list[Any]]]) -> None:
+    # -- through xlwings' own API: Excel's hyperlink with "#" (within the workbook), shown as the row --
+    values = dict(example)
+    values["Deltagare"] = [list(r) for r in example["Deltagare"]]
+    header = next(i for i, r in enumerate(values["Deltagare"]) if "DeltagarID" in r)
+    values["Deltagare"][header + 1][values["Deltagare"][header].index("Startdatum")] = "inte ett datum"
+    book = _book(values)
+    actions.check_data(book)
+    links = [a for a in _actions(book) if a["func"] == "addHyperlink"]
+    row = header + 2  # the Excel row of the edited cell
+    assert [a["args"][:2] for a in links] == [[f"#'Deltagare'!A{row}", str(row)]]
+    assert links[0]["start_column"] == 2  # the Rad column (C) of Kontroll

@@ -170,3 +170,26 @@ def test_generate_prints_its_warning_as_a_sentence(tmp_path: Path, monkeypatch: 
     assert done.returncode == 0, out
     assert "Warning" not in out and "warnings.warn" not in out and ".py:" not in out, out
     assert "Obs: Närvaro rymmer högst" in out and "Skrev" in out
+
+
+def test_kontroll_row_numbers_link_to_their_row_in_the_file(tmp_path: Path) -> None:
+    import openpyxl
+
+    path = tmp_path / "fel.xlsx"
+    wb = openpyxl.load_workbook(EXAMPLE_WORKBOOK)
+    ws = wb["Deltagare"]
+    header = next(r for r in range(1, 6) if any(c.value == "Startdatum" for c in ws[r]))
+    col = next(c.column for c in ws[header] if c.value == "Startdatum")
+    ws.cell(header + 3, col, "inte ett datum")
+    wb.save(path)
+    assert run_inprocess(["recalc", str(path)]).rc == 1
+    kontroll = openpyxl.load_workbook(path)["Kontroll"]
+    linked = [c for row in kontroll.iter_rows() for c in row if c.hyperlink is not None]
+    assert [(c.value, c.hyperlink.location) for c in linked] == [(header + 3, f"'Deltagare'!A{header + 3}")]
+    assert linked[0].column_letter == "C" and linked[0].font.u == "single"
+    # -- a link within the workbook needs no relationship part, and the sheet stays schema-ordered --
+    part = next(n for n in zipfile.ZipFile(path).namelist() if n.startswith("xl/worksheets/")
+                and b"<hyperlinks>" in zipfile.ZipFile(path).read(n))
+    xml = zipfile.ZipFile(path).read(part)
+    assert xml.index(b"</sheetData>") < xml.index(b"<hyperlinks>") < xml.index(b"<pageMargins")
+    assert b"r:id" not in xml[xml.index(b"<hyperlinks>"):]

@@ -190,6 +190,16 @@ KONTROLL_VALUE_CHARS = 200
 KONTROLL_MESSAGE_CHARS = 600
 
 
+def _row_cell(problem: dict[str, Any]) -> OutCell:
+    # -- the row number links to the row's first cell, so nobody scrolls to row 1 895 (the column's letter
+    #    in the user's sheet is not known here; the row is what matters) --
+    row = problem["row"]
+    if row is None:
+        return C(NO_VALUE, "rownum")
+    sheet = str(problem["sheet"]).replace("'", "''")
+    return C(row, "rownum_link", link=f"'{sheet}'!A{row}")
+
+
 def problems_sheet(results: dict[str, Any]) -> OutputSheet:
     probs = results["problems"]
     errors = sum(1 for p in probs if p["severity"] == "fel")
@@ -203,7 +213,7 @@ def problems_sheet(results: dict[str, Any]) -> OutputSheet:
     rows.append([C(summary, "bold")])
     rows.append([C(h, "header") for h in ("Typ", "Blad", "Rad", "Kolumn", "Värde", "Vad är fel")])
     for p in probs:
-        rows.append([C(p["severity"]), C(p["sheet"]), C(p["row"] if p["row"] is not None else NO_VALUE, "rownum"),
+        rows.append([C(p["severity"]), C(p["sheet"]), _row_cell(p),
                      C(p["column"]), C(fmt.cap(str(p["value"]), KONTROLL_VALUE_CHARS)),
                      C(fmt.cap(str(p["message"]), KONTROLL_MESSAGE_CHARS))])
     return OutputSheet(OUTPUT_SHEETS["problems"], rows, [9.0, 14, 7, 18, 22, 90], freeze_rows=5)

@@ -102,10 +102,15 @@ def worksheet_xml(sheet: OutputSheet, xf_index: Callable[[dict[str, Any]], int],
 
     # -- the same texts recur thousands of times (statuses, levels, goal ids): escape each once --
     inline: dict[str, str] = {}
+    links: list[str] = []
     for r, row in enumerate(sheet.rows, start=1):
         cells = []
         for ci, cell in enumerate(row):
             value = cell.value
+            if cell.link is not None:
+                # -- an internal hyperlink needs no relationship: location names the sheet and cell --
+                links.append(f'<hyperlink ref="{letters[ci]}{r}" location={quoteattr(cell.link)}'
+                             f' display={quoteattr(str(value))}/>')
             # -- exact types first (the common str/float/int cells skip the isinstance chain) --
             kind = type(value)
             s = (xf_cache.get((cell.style, 0)) if kind in _PLAIN_TYPES
@@ -120,6 +125,8 @@ def worksheet_xml(sheet: OutputSheet, xf_index: Callable[[dict[str, Any]], int],
         ht = f' ht="{_number_text(float(height))}" customHeight="1"' if height else ""
         parts.append(f'<row r="{r}"{ht}>' + "".join(cells) + "</row>" if cells else "")
     parts.append("</sheetData>")
+    if links:  # -- after sheetData and before pageMargins, as CT_Worksheet orders them --
+        parts.append("<hyperlinks>" + "".join(links) + "</hyperlinks>")
     parts.append('<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>')
     # -- A4 landscape, one page wide: the tables are wide and users print them for meetings --
     orientation = "landscape" if sheet.landscape else "portrait"

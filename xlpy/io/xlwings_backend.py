@@ -217,6 +217,12 @@ class XlwingsBook:
             targets = _chunked_addresses(rects) if self.multi_area else [address(r) for r in rects]
             for target in targets:
                 _apply(sh.range(target), prop, value)
+        # -- internal links (Kontroll's row numbers) as Excel's own hyperlinks ("#" = within the workbook),
+        #    shown as the row number; the desktop path gets them from the file writer with the copied cells --
+        for r, row in enumerate(out.rows, start=1):
+            for c, cell in enumerate(row, start=1):
+                if cell.link is not None:
+                    sh.range((r, c)).add_hyperlink(f"#{cell.link}", str(cell.value), f"Gå till {cell.link}")
         self._widths(sh, out.col_widths)
         # -- wrapped header rows: one call per distinct height, over all rows that share it --
         by_height: dict[float, list[int]] = {}
