@@ -17,7 +17,7 @@ DPI = 200
 WIDTH_CM = 16.0
 HEIGHT_CM = 8.0
 COLORS = ("#1F4E79", "#C55A11", "#548235", "#7F7F7F")
-CHART_RC = {"font.family": "DejaVu Sans", "font.size": 8.5, "svg.hashsalt": "xlpy",
+CHART_RC: dict[str, Any] = {"font.family": "DejaVu Sans", "font.size": 8.5, "svg.hashsalt": "xlpy",
             "axes.spines.top": False, "axes.spines.right": False}
 
 
