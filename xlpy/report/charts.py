@@ -17,8 +17,6 @@ DPI = 200
 WIDTH_CM = 16.0
 HEIGHT_CM = 8.0
 COLORS = ("#1F4E79", "#C55A11", "#548235", "#7F7F7F")
-CHART_RC: dict[str, Any] = {"font.family": "DejaVu Sans", "font.size": 8.5, "svg.hashsalt": "xlpy",
-            "axes.spines.top": False, "axes.spines.right": False}
 
 
 def _kr_axis(x: float, _pos: int) -> str:
@@ -31,7 +29,8 @@ def _kr_axis(x: float, _pos: int) -> str:
 def _bars(path: Path, years: list[int], series: list[tuple[str, list[float]]], stacked: bool) -> Path:
     # -- the settings apply to this chart only and the figure is closed whatever happens: with the add-in's
     #    UDF server one Python process serves every click, and global state would pile up in it --
-    with plt.rc_context(CHART_RC):
+    with plt.rc_context({"font.family": "DejaVu Sans", "font.size": 8.5, "svg.hashsalt": "xlpy",
+                         "axes.spines.top": False, "axes.spines.right": False}):
         fig, ax = plt.subplots(figsize=(WIDTH_CM / 2.54, HEIGHT_CM / 2.54), dpi=DPI)
         try:
             return _draw(fig, ax, path, years, series, stacked)
