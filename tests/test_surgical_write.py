@@ -371,5 +371,5 @@ def test_sheets_added_to_an_openpyxl_made_workbook_use_the_r_prefix(tmp_path):
         assert done.returncode == 0, done.stdout + done.stderr
     text = zip_contents(path)["xl/workbook.xml"].decode()
     sheets = etree.fromstring(text.encode()).findall(".//m:sheet", NS)
-    assert [s.get("name") for s in sheets][-4:] == OUTPUT_NAMES
+    assert set(OUTPUT_NAMES) <= {s.get("name") for s in sheets}
     assert "ns0" not in text and text.count(' r:id="rId') == len(sheets)
