@@ -425,6 +425,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     build_example(args[0])
     print(f"Skapade {args[0]}")
+    from xlpy.resources import EXAMPLE_NAME, REPO_FILES, sync
+
+    if Path(args[0]).resolve() == REPO_FILES[EXAMPLE_NAME]:
+        print(*sync([EXAMPLE_NAME]))  # the packaged copy `xlpy demo` reads
     if len(args) == 2:
         from xlpy.workbook_template import create_workbook
 

@@ -6,7 +6,6 @@ file, xlwings and in-memory backends are interchangeable here.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import gc
 import json
@@ -16,17 +15,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
+from xlpy import fmt
 from xlpy.core import compute
 from xlpy.io.base import WorkbookError, WorkbookSink, WorkbookSource, sheet_key
-from xlpy.model import InputData, OutputSheet
+from xlpy.model import InputData, Problem
 from xlpy.privacy import PERSONAL_DATA
 from xlpy.reading import parse_workbook
+from xlpy.resources import EXAMPLE_NAME, data_path
 from xlpy.sheets import build_output_sheets
 from xlpy.spec import GENERATED_NOTE, INPUT_SHEETS, OUTPUT_SHEETS
 
 P = ParamSpec("P")
 R = TypeVar("R")
-EXAMPLE_WORKBOOK = Path(__file__).resolve().parent.parent / "workbook" / "forsta_steget_exempel.xlsx"
+# -- the packaged copy of workbook/forsta_steget_exempel.xlsx, so `xlpy demo` works after a plain install --
+EXAMPLE_WORKBOOK = data_path(EXAMPLE_NAME)
 NEXT_YEAR_WORKBOOK = "forsta_steget_exempel_2020-2021.xlsx"
 
 
@@ -61,8 +63,11 @@ def gc_paused(job: Callable[P, R]) -> Callable[P, R]:
 @gc_paused
 def load(source: WorkbookSource) -> InputData:
     """Read and validate a workbook, including the search for personal identity numbers and names
-    (xlpy.privacy, on every row of every input sheet, run by parse_workbook)."""
-    return parse_workbook(source)
+    (xlpy.privacy, on every row of every input sheet, run by parse_workbook), and a warning for each
+    output sheet the user renamed (archived_output_copies)."""
+    data = parse_workbook(source)
+    data.problems += archived_output_copies(source)
+    return data
 
 
 @dataclass
@@ -132,7 +137,7 @@ def recalc_file(path: Path, out: Path | None = None, json_path: Path | None = No
     results = compute(data)
     if before_write is not None:
         before_write(results)
-    sheets = adopt_renamed_outputs(source, build_output_sheets(results))
+    sheets = build_output_sheets(results)
     if out is None:
         xlsx_package.XlsxPackageSink(path).write_sheets(sheets)
         written = [path]
@@ -145,26 +150,34 @@ def recalc_file(path: Path, out: Path | None = None, json_path: Path | None = No
     return Outcome(data, results, written)
 
 
-def adopt_renamed_outputs(source: WorkbookSource, sheets: list[OutputSheet]) -> list[OutputSheet]:
-    """`sheets`, where an output sheet the user renamed ("Resultat" -> "Resultat 2019") takes the user's
-    name, so the writer replaces it in place instead of adding a second Resultat beside it.
+def archived_output_copies(source: WorkbookSource) -> list[Problem]:
+    """A Kontroll warning for each output sheet the user renamed ("Resultat" -> "Resultat 2019"), seen
+    while the program's own name is missing, so the next write adds a fresh sheet under that name.
 
-    A renamed output sheet is recognised by its first two rows: the program's title ("Resultat – …") and
-    the GENERATED_NOTE. Only sheets that are neither input nor output sheets by name are read.
+    A renamed sheet is the user's (typically last year's figures kept): it is never written into. An
+    earlier version wrote into it under the user's name, to keep the output sheets from being duplicated
+    (#5); that protection still holds for the program's names spelled in another case or with spaces
+    ("resultat", " RESULTAT "), which the writers treat as the program's sheet. A copy is recognised by
+    its first two rows, the program's title ("Resultat – …") and GENERATED_NOTE; only sheets that are
+    neither input nor output sheets by name are read, and only when an output sheet is missing.
     """
     names = source.sheet_names()
     taken = {sheet_key(n) for n in names}
     known = {sheet_key(s.name) for s in INPUT_SHEETS} | {sheet_key(n) for n in OUTPUT_SHEETS.values()}
-    missing = [s for s in sheets if sheet_key(s.name) not in taken]
-    # -- each candidate is read once, and only when an output sheet is missing by name --
-    heads = {n: _head_cells(source, n) for n in names if missing and sheet_key(n) not in known}
-    renamed: dict[str, str] = {}
-    for sheet in missing:
-        match = next((n for n, (a1, a2) in heads.items() if a1.startswith(f"{sheet.name} – ")
-                      and a2.startswith(GENERATED_NOTE) and n not in renamed.values()), None)
-        if match is not None:
-            renamed[sheet.name] = match
-    return [dataclasses.replace(s, name=renamed[s.name]) if s.name in renamed else s for s in sheets]
+    missing = [n for n in OUTPUT_SHEETS.values() if sheet_key(n) not in taken]
+    if not missing:
+        return []
+    heads = {n: _head_cells(source, n) for n in names if sheet_key(n) not in known}
+    found = []
+    for name, (a1, a2) in heads.items():
+        program_name = next((m for m in missing if a1.startswith(f"{m} – ") and a2.startswith(GENERATED_NOTE)), None)
+        if program_name is not None:
+            found.append(Problem(
+                name, None, "", "",
+                f"Bladet ser ut som en tidigare kopia av {program_name} som har fått ett nytt namn. Det räknas "
+                f"nu som ditt eget och skrivs aldrig över; programmet skriver {program_name} som ett nytt blad.",
+                severity="varning"))
+    return found
 
 
 def _head_cells(source: WorkbookSource, name: str) -> tuple[str, str]:
@@ -235,8 +248,9 @@ def guard_personal_data(results: dict[str, Any], allow: bool) -> None:
         if found > 20:
             places.append(f"  … och {found - 20} till i bladet Kontroll.")
         raise ReportRefused(
-            f"Rapporten skapas inte: arbetsboken innehåller {found} uppgifter som ser ut som personnummer "
-            "eller namn (se bladet Kontroll). Ersätt dem med koder och försök igen.\n" + "\n".join(places)
+            f"Rapporten skapas inte: arbetsboken innehåller {fmt.count(found, 'uppgift', 'uppgifter')} som ser ut "
+            "som personnummer eller namn (se bladet Kontroll). Ersätt dem med koder och försök igen.\n"
+            + "\n".join(places)
         )
 
 

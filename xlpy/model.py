@@ -103,6 +103,8 @@ STYLES: dict[str, dict[str, Any]] = {
     "bold": {"bold": True},
     "int": {"num_format": "#,##0"},
     "rownum": {"num_format": "0"},  # an Excel row number: no thousands separator
+    # -- a row number that links to its cell (Kontroll): Excel's Hyperlink look --
+    "rownum_link": {"num_format": "0", "color": "0563C1", "underline": True},
     "kr": {"num_format": '#,##0" kr"'},
     "pct": {"num_format": "0%"},
     "pct1": {"num_format": "0.0 %"},  # with the space, as Swedish shows "82,5 %" (built-in 0% already does)
@@ -116,10 +118,12 @@ STYLES: dict[str, dict[str, Any]] = {
 
 @dataclass(slots=True)  # -- slots: output sheets hold ~100 000 cells at the scale of a förbund --
 class OutCell:
-    """A cell of an output sheet: a value (str, int, float, date or None) and a style key of STYLES."""
+    """A cell of an output sheet: a value (str, int, float, date or None), a style key of STYLES and, for
+    a link within the workbook, its target as Excel writes it (`'Närvaro'!A12`)."""
 
     value: Any
     style: str = "text"
+    link: str | None = None
 
 
 @dataclass

@@ -268,6 +268,12 @@ def mask_name(name: str) -> str:
     return " ".join(f"{w[0]}***" for w in name.split())
 
 
+def _shown_name(name: str, words: int = 4) -> str:
+    # -- a run of thousands of capitalised words is one "name"; the message shows its start --
+    parts = name.split()
+    return mask_name(" ".join(parts[:words])) + (" …" if len(parts) > words else "")
+
+
 def mask_text(text: str, allowed: Iterable[str] = ()) -> str:
     """`text` with every identity number and name masked, for showing in the Kontroll sheet."""
     return _mask(text, COMMON_WORDS | {w.lower() for w in allowed})
@@ -313,11 +319,12 @@ def _findings(key: str, text: str, allowed: set[str], known: frozenset[str],
                  "finnas i arbetsboken: ersätt med deltagarens kod") for num in numbers]
     if numbers_only:
         return []
-    names = _find_names(text, known)
+    # -- each name once per value: "Fatima Ali, Fatima Ali, …" is one finding, not 2 500 --
+    names = list(dict.fromkeys(_find_names(text, known)))
     if key == "participant_id" and not names and _looks_like_single_full_name(text):
         names = [text.strip()]
     return [(_mask(text, known) if key != "participant_id" else mask_name(name),
-             f"Ser ut som ett namn ({mask_name(name)}). Skriv en kod i stället för namn"
+             f"Ser ut som ett namn ({_shown_name(name)}). Skriv en kod i stället för namn"
              f"{' i DeltagarID' if key == 'participant_id' else ''}") for name in names]
 
 

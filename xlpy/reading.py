@@ -182,6 +182,12 @@ def to_date(value: Any, date1904: bool = False) -> Converted:
         return value.date(), None
     if isinstance(value, dt.date):
         return value, None
+    if value == dt.time(0):
+        # -- calamine turns a date-formatted 0 or negative whole number (-1, -366) into 00:00: Excel shows
+        #    it as ##### or 1900-01-00; nobody types midnight alone into a date column --
+        return None, ("Cellen innehåller talet 0 eller ett negativt tal formaterat som datum, vilket också är "
+                      "vad ett datum före år 1900 blir (Excel visar ##### eller 1900-01-00); det är inget datum "
+                      "Excel kan lagra. Skriv datum som 2019-09-02.")
     if isinstance(value, dt.time):
         # -- calamine turns a serial below 1 into a time: a date before 1900 (Excel cannot store one)
         #    or a bare clock time typed into a date column --

@@ -191,20 +191,37 @@ def costs_sheet(results: dict[str, Any]) -> OutputSheet:
     return OutputSheet(OUTPUT_SHEETS["costs"], rows, [40.0, 20, 18, 20, 20, 26], freeze_rows=3)
 
 
+# -- a pasted essay or a 5 000-word run of capitalised words must not make a 28 000-character row --
+KONTROLL_VALUE_CHARS = 200
+KONTROLL_MESSAGE_CHARS = 600
+
+
+def _row_cell(problem: dict[str, Any]) -> OutCell:
+    # -- the row number links to the row's first cell, so nobody scrolls to row 1 895 (the column's letter
+    #    in the user's sheet is not known here; the row is what matters) --
+    row = problem["row"]
+    if row is None:
+        return C(NO_VALUE, "rownum")
+    sheet = str(problem["sheet"]).replace("'", "''")
+    return C(row, "rownum_link", link=f"'{sheet}'!A{row}")
+
+
 def problems_sheet(results: dict[str, Any]) -> OutputSheet:
     probs = results["problems"]
     errors = sum(1 for p in probs if p["severity"] == "fel")
     rows = _head("Kontroll", results)
     if probs:
-        summary = f"{len(probs)} saker att titta på: {errors} fel och {len(probs) - errors} varningar. " \
+        summary = f"{fmt.count(len(probs), 'sak', 'saker')} att titta på: {errors} fel och " \
+                  f"{fmt.count(len(probs) - errors, 'varning', 'varningar')}. " \
                   "Rader med fel har lämnats utanför beräkningen; rätta dem i bladet som anges och beräkna igen."
     else:
         summary = "Inga problem hittades i indata."
     rows.append([C(summary, "bold")])
     rows.append([C(h, "header") for h in ("Typ", "Blad", "Rad", "Kolumn", "Värde", "Vad är fel")])
     for p in probs:
-        rows.append([C(p["severity"]), C(p["sheet"]), C(p["row"] if p["row"] is not None else NO_VALUE, "rownum"),
-                     C(p["column"]), C(p["value"]), C(p["message"])])
+        rows.append([C(p["severity"]), C(p["sheet"]), _row_cell(p),
+                     C(p["column"]), C(fmt.cap(str(p["value"]), KONTROLL_VALUE_CHARS)),
+                     C(fmt.cap(str(p["message"]), KONTROLL_MESSAGE_CHARS))])
     return OutputSheet(OUTPUT_SHEETS["problems"], rows, [9.0, 14, 7, 18, 22, 90], freeze_rows=5)
 
 
@@ -245,4 +262,9 @@ def build_output_sheets(results: dict[str, Any]) -> list[OutputSheet]:
     over_time = overtime_sheet(results)
     if over_time is not None:
         sheets.insert(3, over_time)
+    for sheet in sheets:
+        for row in sheet.rows:
+            for cell in row:
+                if type(cell.value) is str:
+                    cell.value = fmt.clean_text(cell.value)
     return [fit_header_heights(s) for s in sheets]

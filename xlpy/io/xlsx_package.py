@@ -205,8 +205,10 @@ def apply_sheets(package: Package, sheets: Sequence[OutputSheet], label: str = "
             part = _new_sheet_part(package)
             rid = wb_rels.add(REL_WORKSHEET, part)
             ids = [int(s.get("sheetId", "0")) for s in sheets_el.iterchildren(_Q + "sheet")]
+            # -- nsmap: where the prefix is not declared above (openpyxl declares it on each <sheet>), lxml
+            #    would invent ns0:id; some readers look for the literal r:id. Not redeclared when in scope --
             etree.SubElement(sheets_el, _Q + "sheet", {"name": sheet.name, "sheetId": str(max(ids, default=0) + 1),
-                                                       f"{{{NS_R}}}id": rid})
+                                                       f"{{{NS_R}}}id": rid}, nsmap={"r": NS_R})
             workbook_changed = True
             package.set_override(part, CT_WORKSHEET)
             code_name, tab_color = None, ""

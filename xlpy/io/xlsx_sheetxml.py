@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
+from xlpy.fmt import FORMULA_START
 from xlpy.model import STYLES, OutputSheet
 
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -54,11 +55,14 @@ def excel_serial(value: dt.date | dt.datetime, date1904: bool = False) -> float:
 
 
 def cell_style(style_key: str, value: Any) -> dict[str, Any]:
-    """The STYLES entry for `style_key`, with a date format added for a date value that has none."""
+    """The STYLES entry for `style_key`, with a date format added for a date value that has none, and
+    Excel's quote prefix for a text that would turn into a formula when the user edits the cell."""
     try:
         style = dict(STYLES[style_key])
     except KeyError:
         raise ValueError(f"unknown output style {style_key!r}; known: {sorted(STYLES)}") from None
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        style["quote_prefix"] = True
     if isinstance(value, dt.date) and not style.get("num_format"):
         has_time = isinstance(value, dt.datetime) and value.time() != dt.time(0)
         style["num_format"] = DATETIME_FORMAT if has_time else DATE_FORMAT
@@ -92,8 +96,10 @@ def worksheet_xml(sheet: OutputSheet, xf_index: Callable[[dict[str, Any]], int],
     xf_cache: dict[tuple[str, int], int] = {}
 
     def xf(style_key: str, value: Any) -> int:
-        # -- cell_style depends on the value only through this: not a date, a date, a date with a time --
-        kind = (0 if not isinstance(value, dt.date)
+        # -- cell_style depends on the value only through this: not a date, a date, a date with a time,
+        #    a formula-like text (quote prefix) --
+        kind = (3 if isinstance(value, str) and value.startswith(FORMULA_START)
+                else 0 if not isinstance(value, dt.date)
                 else 2 if isinstance(value, dt.datetime) and value.time() != dt.time(0) else 1)
         key = (style_key, kind)
         if key not in xf_cache:
@@ -102,13 +108,19 @@ def worksheet_xml(sheet: OutputSheet, xf_index: Callable[[dict[str, Any]], int],
 
     # -- the same texts recur thousands of times (statuses, levels, goal ids): escape each once --
     inline: dict[str, str] = {}
+    links: list[str] = []
     for r, row in enumerate(sheet.rows, start=1):
         cells = []
         for ci, cell in enumerate(row):
             value = cell.value
+            if cell.link is not None:
+                # -- an internal hyperlink needs no relationship: location names the sheet and cell --
+                links.append(f'<hyperlink ref="{letters[ci]}{r}" location={quoteattr(cell.link)}'
+                             f' display={quoteattr(str(value))}/>')
             # -- exact types first (the common str/float/int cells skip the isinstance chain) --
             kind = type(value)
-            s = xf_cache.get((cell.style, 0)) if kind in _PLAIN_TYPES else None
+            s = (xf_cache.get((cell.style, 0)) if kind in _PLAIN_TYPES
+                 and not (kind is str and value.startswith(FORMULA_START)) else None)
             if s is None:
                 s = xf(cell.style, value)
             text = _cell(f"{letters[ci]}{r}", value, s, inline, date1904)
@@ -119,6 +131,8 @@ def worksheet_xml(sheet: OutputSheet, xf_index: Callable[[dict[str, Any]], int],
         ht = f' ht="{_number_text(float(height))}" customHeight="1"' if height else ""
         parts.append(f'<row r="{r}"{ht}>' + "".join(cells) + "</row>" if cells else "")
     parts.append("</sheetData>")
+    if links:  # -- after sheetData and before pageMargins, as CT_Worksheet orders them --
+        parts.append("<hyperlinks>" + "".join(links) + "</hyperlinks>")
     parts.append('<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>')
     # -- A4 landscape, one page wide: the tables are wide and users print them for meetings --
     orientation = "landscape" if sheet.landscape else "portrait"

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from xlpy import spec
+from xlpy.fmt import FORMULA_START
 from xlpy.io.base import sheet_key
 from xlpy.io.xlsx_sheetxml import column_letter
 from xlpy.model import STYLES, OutputSheet
@@ -112,9 +113,12 @@ def _chunked_addresses(rects: Iterable[Rect]) -> list[str]:
 
 
 def _cell_value(value: Any) -> Any:
-    # -- Excel takes datetime, not date; everything else passes through as is --
+    # -- Excel takes datetime, not date; a text Excel would take for a formula gets its quote prefix ("'",
+    #    not shown, the same as quotePrefix in the file writer); everything else passes through as is --
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return dt.datetime(value.year, value.month, value.day)
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
     return value
 
 
@@ -228,6 +232,12 @@ class XlwingsBook:
             targets = _chunked_addresses(rects) if self.multi_area else [address(r) for r in rects]
             for target in targets:
                 _apply(sh.range(target), prop, value)
+        # -- internal links (Kontroll's row numbers) as Excel's own hyperlinks ("#" = within the workbook),
+        #    shown as the row number; the desktop path gets them from the file writer with the copied cells --
+        for r, row in enumerate(out.rows, start=1):
+            for c, cell in enumerate(row, start=1):
+                if cell.link is not None:
+                    sh.range((r, c)).add_hyperlink(f"#{cell.link}", str(cell.value), f"Gå till {cell.link}")
         self._widths(sh, out.col_widths)
         # -- wrapped header rows: one call per distinct height, over all rows that share it --
         by_height: dict[float, list[int]] = {}

@@ -27,9 +27,19 @@ def _kr_axis(x: float, _pos: int) -> str:
 
 
 def _bars(path: Path, years: list[int], series: list[tuple[str, list[float]]], stacked: bool) -> Path:
-    plt.rcParams.update({"font.family": "DejaVu Sans", "font.size": 8.5, "svg.hashsalt": "xlpy",
-                         "axes.spines.top": False, "axes.spines.right": False})
-    fig, ax = plt.subplots(figsize=(WIDTH_CM / 2.54, HEIGHT_CM / 2.54), dpi=DPI)
+    # -- the settings apply to this chart only and the figure is closed whatever happens: with the add-in's
+    #    UDF server one Python process serves every click, and global state would pile up in it --
+    with plt.rc_context({"font.family": "DejaVu Sans", "font.size": 8.5, "svg.hashsalt": "xlpy",
+                         "axes.spines.top": False, "axes.spines.right": False}):
+        fig, ax = plt.subplots(figsize=(WIDTH_CM / 2.54, HEIGHT_CM / 2.54), dpi=DPI)
+        try:
+            return _draw(fig, ax, path, years, series, stacked)
+        finally:
+            plt.close(fig)
+
+
+def _draw(fig: Any, ax: Any, path: Path, years: list[int], series: list[tuple[str, list[float]]],
+          stacked: bool) -> Path:
     n = len(series)
     width = 0.7 if stacked else 0.8 / max(n, 1)
     bottom: list[float] = [0.0] * len(years)
@@ -59,7 +69,6 @@ def _bars(path: Path, years: list[int], series: list[tuple[str, list[float]]], s
     fig.set_layout_engine(None)
     # -- fixed metadata keeps the PNG bytes identical from run to run --
     fig.savefig(path, dpi=DPI, metadata={"Software": None})
-    plt.close(fig)
     return path
 
 

@@ -172,14 +172,15 @@ def _method(groups: list[dict[str, Any]]) -> tuple[list[dict[str, str]], str]:
     if not by_term:
         return rows, "Gruppernas omfattning är inte angiven i bladet Grupper."
     names = {"vår": "under våren", "höst": "under hösten", "": "utan angiven termin"}
-    parts = [f"{' eller '.join(str(w) for w in sorted(ws))} veckor {names.get(t, t)}"
+    parts = [f"{' eller '.join(str(w) for w in sorted(ws))} {'vecka' if ws == {1} else 'veckor'} {names.get(t, t)}"
              for t, ws in sorted(by_term.items(), key=lambda kv: ("vår", "höst", "").index(kv[0])
                                  if kv[0] in ("vår", "höst", "") else 3)]
     text = f"Processens metod bygger på ett program om {_join(parts)}"
     if iweeks:
         text += f", varav {' eller '.join(str(w) for w in sorted(iweeks))} veckors praktik"
     if days:
-        text += f", med gruppverksamhet {' eller '.join(str(d) for d in sorted(days))} dagar per vecka"
+        text += (f", med gruppverksamhet {' eller '.join(str(d) for d in sorted(days))} "
+                 f"{'dag' if days == {1} else 'dagar'} per vecka")
     return rows, text + "."
 
 
@@ -228,7 +229,7 @@ def _goal_tally(members: list[dict[str, Any]], names: dict[str, str], goal_id: s
             shown = [_goal_value(m, names[m["key"]], goal_id, metric, min_count) for m in units]
             text += " (" + ", ".join(shown) + ")"
         counts.append(text)
-    return f"{fmt.number(len(members))} grupper: " + ", ".join(counts)
+    return f"{fmt.count(len(members), 'grupp', 'grupper')}: " + ", ".join(counts)
 
 
 def _goals(results: dict[str, Any], groups: list[dict[str, Any]], omgangar: list[dict[str, Any]],
@@ -345,7 +346,7 @@ def _omgang(results: dict[str, Any], o: dict[str, Any], numbers: dict[str, int],
     intro = f"{name.capitalize()} startade den {fmt.date_long(o.get('start'))} med {intake}"
     if len(weeks) == 1:
         w, term = next(iter(weeks))
-        intro += f" och omfattade {fmt.number(w)} veckor" + (f" ({term})" if term else "")
+        intro += f" och omfattade {fmt.count(w, 'vecka', 'veckor')}" + (f" ({term})" if term else "")
     intro += f". Slutdatum var den {fmt.date_long(o.get('end'))}."
 
     bullets = ["Närvaro: " + _join([f"{mun(m)} {fmt.percent(m['metrics'].get('narvaro'), 1)}" for m in members])
@@ -500,7 +501,7 @@ def build_context(results: dict[str, Any]) -> dict[str, Any]:
     cover_period = f"{fmt.date_long(start)} – {fmt.date_long(end)}"
     if start and end:
         months = (end.year - start.year) * 12 + end.month - start.month
-        cover_period = f"{months} månader, {cover_period}"
+        cover_period = f"{fmt.count(months, 'månad', 'månader')}, {cover_period}"
     mun_names = [m["label"] for m in municipalities]
 
     columns, matrix, details = _goals(results, groups, omgangar_all, municipalities, min_count)
@@ -544,7 +545,7 @@ def build_context(results: dict[str, Any]) -> dict[str, Any]:
     errors = sum(1 for p in problems if p.get("severity") == "fel")
     warnings = len(problems) - errors
     found = ("Kontrollen fann inga problem i underlaget." if not problems else
-             f"Kontrollen fann {fmt.number(errors)} fel och {fmt.number(warnings)} varningar i underlaget; "
+             f"Kontrollen fann {fmt.number(errors)} fel och {fmt.count(warnings, 'varning', 'varningar')} i underlaget; "
              "de finns i bladet Kontroll.")
     data_note = (f"Rapporten är skapad från arbetsboken {meta.get('source') or '–'} med xlpy "
                  f"{meta.get('version') or '–'}. Alla siffror räknas fram ur arbetsbokens blad; rapportdatum är "
@@ -552,7 +553,7 @@ def build_context(results: dict[str, Any]) -> dict[str, Any]:
     if meta.get("personal_data_override"):
         data_note += (" Observera: rapporten skapades trots att arbetsboken innehöll uppgifter som liknar "
                       "personnummer eller namn.")
-    return {
+    return fmt.clean_strings({
         "meta": {"project_name": meta.get("project_name") or "Första Steget",
                  "federation": meta.get("federation") or "–"},
         "cover": {
@@ -587,4 +588,4 @@ def build_context(results: dict[str, Any]) -> dict[str, Any]:
         "comparison": comparison,
         "over_time": over_time,
         "data_note": data_note,
-    }
+    })

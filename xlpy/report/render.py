@@ -23,8 +23,9 @@ from xlpy.report.docx_xml import (
     table_alt_text,
     toc_entries,
 )
-from xlpy.report.template_build import GOAL_MATRIX_ALT, TEMPLATE_PATH, TEXT_WIDTH_CM, build_template
+from xlpy.report.template_build import GOAL_MATRIX_ALT, TEXT_WIDTH_CM, build_template
 from xlpy.report.template_costs import ACTOR_TABLE_ALT
+from xlpy.resources import TEMPLATE_NAME, data_path
 
 CHART_WIDTH_CM = 15.5
 GOAL_LABEL_WIDTH_CM = 5.5
@@ -95,12 +96,12 @@ def _set_properties(doc, results: dict[str, Any]) -> None:  # noqa: ANN001
 def render_report(results: dict[str, Any], out_path: Path | str, template: Path | str | None = None) -> Path:
     """Write the annual report for `results` (the dict of xlpy.core.compute) to `out_path` (.docx).
 
-    template: a .docx made by xlpy.report.template_build, possibly edited in Word; None = the
-    project's word_templates/arsrapport.docx (built on the fly if it is missing).
+    template: a .docx made by xlpy.report.template_build, possibly edited in Word; None = the packaged
+    copy of word_templates/arsrapport.docx (xlpy.resources; built on the fly if it is missing).
     Returns the written path. Raises ReportError with a Swedish message if the template is unusable.
     """
     out = Path(out_path)
-    tpl_path = Path(template) if template is not None else TEMPLATE_PATH
+    tpl_path = Path(template) if template is not None else data_path(TEMPLATE_NAME)
     with tempfile.TemporaryDirectory(prefix="xlpy-rapport-") as tmpdir:
         tmp = Path(tmpdir)
         if not tpl_path.exists():

@@ -466,3 +466,7 @@ def build_template(out_path: Path | str = TEMPLATE_PATH) -> Path:
 
 if __name__ == "__main__":
     print(build_template(sys.argv[1] if len(sys.argv) > 1 else TEMPLATE_PATH))
+    if len(sys.argv) == 1:
+        from xlpy.resources import TEMPLATE_NAME, sync
+
+        print(*sync([TEMPLATE_NAME]))  # the packaged copy the report reads
