@@ -39,6 +39,11 @@ def number(x: float | int | None, decimals: int = 0) -> str:
     return sign + text + ("," + frac if frac else "")
 
 
+def plural(n: int, one: str, many: str) -> str:
+    """A count with its noun in Swedish number: `1 varning`, `0 varningar`, `2 varningar`."""
+    return f"{number(n)} {one if n == 1 else many}"
+
+
 def kr(x: float | int | None) -> str:
     """Whole kronor: `1 520 000 kr`. None -> `–`."""
     return "–" if x is None else number(x, 0) + NBSP + "kr"

@@ -83,6 +83,8 @@ class InputData:
     texts: pd.DataFrame
     problems: list[Problem] = field(default_factory=list)
     source_name: str = ""
+    # -- the workbooks' file names when several were consolidated (xlpy.consolidate), else empty --
+    sources: list[str] = field(default_factory=list)
 
 
 # -- output sheets as plain data, so every writer (xlsx package, xlwings, memory) shows the same thing --

@@ -501,7 +501,7 @@ def parse_workbook(source: WorkbookSource) -> InputData:
             if sheet.key != "settings":
                 frames[sheet.key] = empty_frame(sheet)
     frames, problems = validate(frames, problems)
-    return InputData(settings=settings, problems=problems, source_name=source.name, **frames)
+    return InputData(settings=settings, problems=problems, source_name=source.name, sources=[], **frames)
 
 
 def _missing_sheet_problem(sheet: SheetSpec) -> Problem:

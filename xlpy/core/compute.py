@@ -222,6 +222,7 @@ def compute(data: InputData) -> dict[str, Any]:
             "project_start": _iso(s.project_start),
             "project_end": _iso(s.project_end),
             "source": data.source_name,
+            "sources": list(data.sources) or ([data.source_name] if data.source_name else []),
             "version": __version__,
         },
         "parameters": {
