@@ -142,7 +142,7 @@ def test_settings_from_the_first_workbook_and_differences_are_warnings() -> None
     source = ConsolidatedSource([_memory("a.xlsx", Inställningar=s(4)), _memory("b.xlsx", Inställningar=s(5))])
     warnings = [p for p in source.problems if p.severity == "varning"]
     assert len(warnings) == 1 and "Kalkylår" in warnings[0].message and "b.xlsx" in warnings[0].message
-    assert source.read_values("Inställningar")[1][:2] == ["Kalkylår", 4]
+    assert list(source.read_values("Inställningar")[1][:2]) == ["Kalkylår", 4]
 
 
 def test_sammanstall_refuses_to_write_when_codes_conflict(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Sequence
+from operator import itemgetter
 from dataclasses import dataclass, field, fields
 from typing import Any
 
@@ -64,7 +65,7 @@ class _Rows:
     row number each came from."""
 
     source: str
-    rows: list[list[Any]]
+    rows: list[tuple[Any, ...]]
     row_numbers: list[int]
 
 
@@ -80,7 +81,7 @@ class ConsolidatedSource:
     sources: Sequence[WorkbookSource]
     name: str = ""
     problems: list[Problem] = field(default_factory=list)
-    _sheets: dict[str, list[list[Any]]] = field(default_factory=dict)
+    _sheets: dict[str, list[Sequence[Any]]] = field(default_factory=dict)
     _origins: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -103,11 +104,12 @@ class ConsolidatedSource:
                 parts = self._kept_once(sheet, parts)
             if sheet.key in UNIQUE_CODES:
                 self._unique_codes(sheet, parts)
-            header = [c.header for c in sheet.columns] + [SOURCE_HEADER]
-            rows: list[list[Any]] = [header]
+            header = (*(c.header for c in sheet.columns), SOURCE_HEADER)
+            rows: list[Sequence[Any]] = [header]
             origins: list[tuple[str, int]] = [("", 0)]
             for part in parts:
-                rows.extend(r + [part.source] for r in part.rows)
+                source = (part.source,)
+                rows.extend(r + source for r in part.rows)
                 origins.extend((part.source, n) for n in part.row_numbers)
             self._sheets[sheet.name] = rows
             self._origins[sheet.name] = origins
@@ -118,8 +120,9 @@ class ConsolidatedSource:
         return list(self._sheets)
 
     def read_values(self, sheet: str) -> list[list[Any]]:
-        """The consolidated rows of `sheet`: header on row 1, then every workbook's rows with Källa."""
-        return self._sheets[sheet]
+        """The consolidated rows of `sheet`: header on row 1, then every workbook's rows with Källa
+        (rows are tuples: reading only indexes them)."""
+        return self._sheets[sheet]  # type: ignore[return-value]
 
     def origin(self, sheet: str, row: int | None) -> tuple[str, int | None]:
         """Where row `row` (Excel's number) of consolidated sheet `sheet` came from: (file, row there).
@@ -253,14 +256,22 @@ def _sheet_rows(source: WorkbookSource, sheet: SheetSpec, problems: list[Problem
         problems.append(Problem(sheet.name, None, ", ".join(exc.missing), "", message + " Bladet har inte lästs."))
         return None
     positions = [index.get(c.key) for c in sheet.columns]
-    out: list[list[Any]] = []
-    numbers: list[int] = []
-    for i, row in enumerate(rows[h + 1:], start=h + 2):
-        picked = [row[j] if j is not None and j < len(row) else None for j in positions]
-        if all(is_empty(v) for v in picked):
-            continue  # -- blank rows (or notes in extra columns) carry nothing over --
-        out.append(picked)
-        numbers.append(i)
+    data = rows[h + 1:]
+    numbers = range(h + 2, h + 2 + len(data))
+    shortest = min(map(len, data), default=0)
+    if data and all(j is not None and j < shortest for j in positions):
+        # -- the common case (calamine's rows are all as wide as the sheet): pick the columns in C --
+        pick = itemgetter(*positions) if len(positions) > 1 else (lambda r, j=positions[0]: (r[j],))
+        picked = list(map(pick, data))
+    else:
+        picked = [tuple(r[j] if j is not None and j < len(r) else None for j in positions) for r in data]
+    # -- blank rows (or notes in extra columns only) carry nothing over; calamine writes "" for an empty
+    #    cell, other sources None: rows of either are dropped here, and any other blank row is skipped
+    #    by reading, as in one workbook --
+    blanks = {("",) * len(positions), (None,) * len(positions)}
+    keep = [i for i, t in enumerate(picked) if t not in blanks]
+    out = [picked[i] for i in keep]
+    numbers = [numbers[i] for i in keep]
     return _Rows(source.name, out, numbers)
 
 
@@ -310,16 +321,9 @@ def consolidated_sheets(source: ConsolidatedSource) -> list[OutputSheet]:
         rows = source._sheets.get(sheet.name)
         if rows is None:
             continue
-        kinds = [c.kind for c in sheet.columns] + ["text"]
-        cells = [[OutCell(note, "note")], [OutCell(h, "header") for h in rows[0]]]
-        cells.extend([OutCell(v, "date" if k == "date" and _is_date(v) else "text") for v, k in zip(r, kinds, strict=True)]
-                     for r in rows[1:])
+        styles = ["date" if c.kind == "date" else "text" for c in sheet.columns] + ["text"]
+        head = [[OutCell(note, "note")], [OutCell(h, "header") for h in rows[0]]]
         widths = [c.width for c in sheet.columns] + [24.0]
-        out.append(OutputSheet(sheet.name, cells, widths, freeze_rows=2, landscape=False))
+        out.append(OutputSheet(sheet.name, head, widths, freeze_rows=2, landscape=False,
+                               bulk_rows=rows[1:], bulk_styles=styles))  # type: ignore[arg-type]
     return out
-
-
-def _is_date(value: Any) -> bool:
-    import datetime as dt
-
-    return isinstance(value, dt.date)

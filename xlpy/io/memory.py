@@ -31,7 +31,7 @@ class MemoryWorkbook:
     def write_sheets(self, sheets: list[OutputSheet]) -> None:
         """Replace each sheet whole; an existing sheet keeps its tab position, a new one goes last."""
         for out in sheets:
-            values = [[cell.value for cell in row] for row in out.rows]
+            values = [[cell.value for cell in row] for row in out.cell_rows()]
             existing = next((n for n in self.sheets if n.strip().lower() == out.name.strip().lower()), None)
             if existing is not None and existing != out.name:
                 # -- keep the tab position but take the program's spelling of the name --
