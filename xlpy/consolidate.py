@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Sequence
-from operator import itemgetter
 from dataclasses import dataclass, field, fields
+from operator import itemgetter
 from typing import Any
 
 from xlpy import spec
@@ -108,8 +108,8 @@ class ConsolidatedSource:
             rows: list[Sequence[Any]] = [header]
             origins: list[tuple[str, int]] = [("", 0)]
             for part in parts:
-                source = (part.source,)
-                rows.extend(r + source for r in part.rows)
+                label = (part.source,)
+                rows.extend(r + label for r in part.rows)
                 origins.extend((part.source, n) for n in part.row_numbers)
             self._sheets[sheet.name] = rows
             self._origins[sheet.name] = origins
@@ -257,7 +257,7 @@ def _sheet_rows(source: WorkbookSource, sheet: SheetSpec, problems: list[Problem
         return None
     positions = [index.get(c.key) for c in sheet.columns]
     data = rows[h + 1:]
-    numbers = range(h + 2, h + 2 + len(data))
+    first = h + 2
     shortest = min(map(len, data), default=0)
     if data and all(j is not None and j < shortest for j in positions):
         # -- the common case (calamine's rows are all as wide as the sheet): pick the columns in C --
@@ -271,7 +271,7 @@ def _sheet_rows(source: WorkbookSource, sheet: SheetSpec, problems: list[Problem
     blanks = {("",) * len(positions), (None,) * len(positions)}
     keep = [i for i, t in enumerate(picked) if t not in blanks]
     out = [picked[i] for i in keep]
-    numbers = [numbers[i] for i in keep]
+    numbers = [first + i for i in keep]
     return _Rows(source.name, out, numbers)
 
 
@@ -282,7 +282,7 @@ def _fold(value: Any) -> str:
     return unicodedata.normalize("NFC", show(value)).strip().casefold()
 
 
-def _typed_row(sheet: SheetSpec, raw: list[Any]) -> tuple[Any, ...]:
+def _typed_row(sheet: SheetSpec, raw: Sequence[Any]) -> tuple[Any, ...]:
     """The row's values as reading converts them (so "2019-05-01" equals a real date), texts folded."""
     out: list[Any] = []
     for col, value in zip(sheet.columns, raw, strict=True):
@@ -306,7 +306,7 @@ def _keyed(sheet: SheetSpec, part: _Rows, keys: tuple[str, ...]) -> dict[tuple[A
 
 def _settings_of(part: _Rows) -> Settings:
     header = [c.header for c in spec.SETTINGS.columns]
-    return parse_settings([header, *part.rows], [])
+    return parse_settings([header, *map(list, part.rows)], [])
 
 
 def consolidated_sheets(source: ConsolidatedSource) -> list[OutputSheet]:

@@ -131,7 +131,7 @@ def _bulk_xml(sheet: OutputSheet, first_row: int, xf: Callable[[str, Any], int],
     column becomes its cell's XML once (a consolidated Närvaro of 300 000 rows has a few thousand codes,
     a few hundred dates and three statuses), then every row is one `str.format` of those pieces. The
     cells are exactly what `_cell` writes for the same values (an empty one is written as `<c r=".."/>`)."""
-    rows = sheet.bulk_rows
+    rows: list[Any] = sheet.bulk_rows
     width = len(sheet.bulk_styles)
     columns = []
     # -- one transpose in C; a short row is padded (bulk rows are normally all of one width) --
