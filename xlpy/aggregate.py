@@ -14,6 +14,7 @@ from typing import Any
 
 from xlpy.core.suppress import hide_in_equations
 from xlpy.model import OutCell, OutputSheet
+from xlpy.sheets import fit_header_heights
 from xlpy.spec import NO_OUTCOME, OUTCOME_CATEGORIES
 
 ABOUT_SHEET = "Om exporten"
@@ -23,7 +24,7 @@ OUTCOME_COLUMNS = (*OUTCOME_CATEGORIES, NO_OUTCOME)
 LEVELS = (("group", "Per grupp"), ("omgang", "Per omgång"), ("municipality", "Per kommun"),
           ("project", "Hela projektet"))
 HEADERS = ("Enhet", "Kommun", "Startdatum", "Slutdatum", "Startade", "Fullföljde", "Avbröt",
-           *OUTCOME_COLUMNS, "Vidare till arbete/studier", "Andel vidare", "Närvaro")
+           *OUTCOME_COLUMNS, "Vidare (arbete, studier)", "Andel vidare", "Närvaro")
 
 
 COUNT_COLUMNS = ("started", "completers", "early_leavers", *OUTCOME_COLUMNS, "moved_on")
@@ -64,7 +65,8 @@ def _row_cells(key: str, u: dict[str, Any], values: dict[Any, int], hidden: set[
         else:
             out.append(OutCell(values[cell], "int"))
     started, moved = (key, "started"), (key, "moved_on")
-    if started in hidden or moved in hidden:
+    if started in hidden or moved in hidden or u.get("ongoing"):
+        # -- an ongoing unit's outcomes are not all entered yet: no share rather than a false 0 % --
         share = OutCell("–", "text")
     else:
         share = OutCell(values[moved] / values[started], "pct") if values[started] else OutCell("–", "text")
@@ -127,8 +129,9 @@ def aggregate_sheets(results: dict[str, Any]) -> list[OutputSheet]:
                      [OutCell(u["label"]), OutCell(u.get("municipality") or ""), OutCell(_date(u.get("start")), "date"),
                       OutCell(_date(u.get("end")), "date")])
             rows.append(first + _row_cells(key, u, values, hidden, primary, min_count))
-    widths = [26.0, 14, 12, 12, 10, 10, 9, 9, 9, 11, 9, 14, 14, 11, 10]
-    return [_about(results, min_count), OutputSheet("Sammanräknat", rows, widths, freeze_rows=0)]
+    widths = [26.0, 14, 12, 12, 10, 11, 9, 9, 9, 11, 9, 15, 11, 9, 10]
+    sheet = fit_header_heights(OutputSheet("Sammanräknat", rows, widths, freeze_rows=0))
+    return [_about(results, min_count), sheet]
 
 
 def _date(iso: str | None) -> Any:
