@@ -565,7 +565,7 @@ def parse_workbook(source: WorkbookSource) -> InputData:
     order = {s.name: i for i, s in enumerate(spec.INPUT_SHEETS)}
     problems = sorted(personal + mask_problems(problems, masks), key=lambda p: (order.get(p.sheet, 99), p.row or 0))
     return InputData(settings=settings, problems=problems, source_name=source.name,
-                     settings_rows=settings_rows, **frames)
+                     settings_rows=settings_rows, sources=[], **frames)
 
 
 def _missing_sheet_problem(sheet: SheetSpec) -> Problem:

@@ -318,6 +318,7 @@ def compute(data: InputData) -> dict[str, Any]:
             "final_report": bool(period and s.project_start and s.project_end and period.start <= s.project_start
                                  and period.end >= s.project_end),
             "source": data.source_name,
+            "sources": list(data.sources) or ([data.source_name] if data.source_name else []),
             "version": __version__,
         },
         "parameters": {

@@ -30,6 +30,9 @@ TEXT_KEYS: dict[str, tuple[tuple[str, ...], bool]] = {
     "resultat": (("resultat",), False),
     "sammanfattning": (("sammanfattning och rekommendationer", "sammanfattning", "rekommendationer"), True),
 }
+# -- said wherever participants of several workbooks are counted together (METRICS.md, "Several workbooks") --
+SEVERAL_WORKBOOKS_NOTE = ("Samma person i två kommuner kan inte kännas igen utan personnummer, som arbetsböckerna "
+                          "inte innehåller; den som deltagit i flera kommuners grupper räknas en gång i varje.")
 PLACEHOLDER = "[Text saknas: skriv avsnittet {name} i bladet Texter]"
 STATUS_FILL = dict(zip(STATUSES, (STYLES[k]["fill"] for k in
                                   ("status_met", "status_not_met", "status_ongoing", "status_no_basis")), strict=True))
@@ -455,6 +458,8 @@ def _project(results: dict[str, Any], table_no: int, figure_no: int) -> dict[str
             f"hade haft arbete med en månadslön på {fmt.kr(wage)} blir produktionsbortfallet "
             f"{fmt.kr(first('produktionsbortfall'))} per år. Tillsammans blir det {fmt.kr(first('total'))} det "
             f"första året och {fmt.kr(last_total)} under {fmt.number(len(c['total']))} år.")
+    if len(results["meta"].get("sources") or []) > 1:
+        text += " " + SEVERAL_WORKBOOKS_NOTE
     rows = [{"year": f"År {a['year']}", "nothing": fmt.kr(a["cumulative"]), "loss": fmt.kr(b["cumulative"]),
              "total": fmt.kr(t["cumulative"])}
             for a, b, t in zip(c["om_ingenting_hander"], c["produktionsbortfall"], c["total"], strict=True)]
@@ -547,9 +552,16 @@ def build_context(results: dict[str, Any]) -> dict[str, Any]:
     found = ("Kontrollen fann inga problem i underlaget." if not problems else
              f"Kontrollen fann {fmt.number(errors)} fel och {fmt.count(warnings, 'varning', 'varningar')} i underlaget; "
              "de finns i bladet Kontroll.")
-    data_note = (f"Rapporten är skapad från arbetsboken {meta.get('source') or '–'} med xlpy "
-                 f"{meta.get('version') or '–'}. Alla siffror räknas fram ur arbetsbokens blad; rapportdatum är "
-                 f"{fmt.date_long(end)} (Rapportperiod slut). {found}")
+    sources = meta.get("sources") or []
+    if len(sources) > 1:
+        data_note = (f"Rapporten är skapad med xlpy {meta.get('version') or '–'} från {fmt.number(len(sources))} "
+                     f"arbetsböcker som sammanställts: {_join(list(sources))}. Alla siffror räknas fram ur deras "
+                     f"blad tillsammans, som om raderna stod i en arbetsbok. {SEVERAL_WORKBOOKS_NOTE} Rapportdatum "
+                     f"är {fmt.date_long(end)} (Rapportperiod slut). {found}")
+    else:
+        data_note = (f"Rapporten är skapad från arbetsboken {meta.get('source') or '–'} med xlpy "
+                     f"{meta.get('version') or '–'}. Alla siffror räknas fram ur arbetsbokens blad; rapportdatum är "
+                     f"{fmt.date_long(end)} (Rapportperiod slut). {found}")
     if meta.get("personal_data_override"):
         data_note += (" Observera: rapporten skapades trots att arbetsboken innehöll uppgifter som liknar "
                       "personnummer eller namn.")
