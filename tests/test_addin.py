@@ -99,7 +99,7 @@ def test_callbacks_run_the_matching_python_action(modules: dict[str, str]) -> No
     from xlpy.excel import actions
 
     calls = re.findall(r'RunPython "import xlpy\.excel\.actions as a; a\.(\w+)\(\)"', modules["FS_Ribbon"])
-    assert calls == ["recalculate", "check_data", "create_report", "new_workbook", "about"]
+    assert calls == ["recalculate", "check_data", "create_report", "consolidate", "new_workbook", "about"]
     assert all(callable(getattr(actions, c)) for c in calls)
 
 
