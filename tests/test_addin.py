@@ -26,7 +26,7 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = next((p / "shared" for p in Path(__file__).resolve().parents[1:4] if (p / "shared" / "schemas").is_dir()),
               Path(__file__).resolve().parents[2] / "shared")
 NS_UI = "http://schemas.microsoft.com/office/2009/07/customui"
-BUTTONS = ["Beräkna mål", "Kontrollera data", "Skapa årsrapport", "Ny arbetsbok", "Om"]
+BUTTONS = ["Beräkna mål", "Kontrollera data", "Skapa årsrapport", "Ny arbetsbok", "Sammanställ", "Om"]
 
 
 @pytest.fixture(scope="module")
