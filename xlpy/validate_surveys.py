@@ -25,7 +25,7 @@ from xlpy.validate import (
     _flag_grouped,
     _link,
     _live,
-    _rows_text,
+    _rows,
     _spelling,
 )
 
@@ -112,8 +112,8 @@ def _check_answers(answers: pd.DataFrame, questions: pd.DataFrame, scales: pd.Da
     pids = {str(p).casefold() for p in participants["participant_id"]}
     is_pid = live & answers["answer_id"].map(lambda a: str(a).casefold() in pids)
 
-    def identifying(key: tuple[Hashable, ...], n: int) -> str:
-        return (f"SvarID {key[0]} är samma som ett DeltagarID i bladet Deltagare ({_rows_text(n)}). Svaren ska "
+    def identifying(key: tuple[Hashable, ...], rows: list[int]) -> str:
+        return (f"SvarID {key[0]} är samma som ett DeltagarID i bladet Deltagare ({_rows(rows)}). Svaren ska "
                 "vara anonyma: ge formuläret en egen kod som inte går att koppla till deltagaren. "
                 "Raderna har inte räknats med.")
 
