@@ -239,6 +239,7 @@ OUTPUT_SHEETS = {
     "results": "Resultat",
     "goals": "Måluppfyllelse",
     "costs": "Samhällskostnad",
+    "overtime": "Över tid",
     "problems": "Kontroll",
 }
 GENERATED_NOTE = "Skapad av Första Steget-verktyget – ändringar här skrivs över vid nästa beräkning."

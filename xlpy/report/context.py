@@ -11,9 +11,12 @@ import datetime as dt
 from typing import Any
 
 from xlpy import fmt
-from xlpy.core.suppress import PROTECT_NOTE, PROTECTED_TEXT, Decision, count_text
-from xlpy.report.counts import CATEGORIES, PEOPLE_SHARES_EXCLUDED, note, report_decision, share_hidden, type_decision, type_items
+from xlpy.core.period import STATUS_ENDED
+from xlpy.core.suppress import PROTECT_NOTE, PROTECTED_TEXT, Decision
+from xlpy.report.counts import (CATEGORIES, PEOPLE_SHARES_EXCLUDED, note, report_decision, share_hidden,
+                                type_decision, type_items)
 from xlpy.model import STYLES
+from xlpy.report import context_period as cp
 from xlpy.spec import OUTCOME_CATEGORIES, STATUSES
 
 # -- slug used in the template -> (section names accepted in Texter, lower case; required?) --
@@ -37,13 +40,6 @@ ONE_DECIMAL_METRICS = {"narvaro"}
 
 def _date(d: str | None) -> dt.date | None:
     return dt.date.fromisoformat(d[:10]) if d else None
-
-
-def _count(n: int | None, min_count: int) -> str:
-    """A number of people; below `min_count` (when > 0) shown as `<N` so small groups stay anonymous."""
-    if n is None:
-        return "–"
-    return count_text(n, bool(min_count) and 0 < n < min_count, min_count)
 
 
 def _join(parts: list[str]) -> str:
@@ -218,6 +214,8 @@ def _goal_value(unit: dict[str, Any], name: str, goal_id: str, metric: str, d: D
 def _goal_part(unit: dict[str, Any], name: str, goal_id: str, metric: str, d: Decision | None = None) -> str:
     """`Klippan 76 % (16 av 21) – uppfyllt`: one unit's value and status for one goal."""
     status = _goal_result(unit, goal_id)["status"]
+    if _goal_result(unit, goal_id)["value"] is None:  # -- not "Klippan – – pågår" --
+        return f"{name} – {status.lower()}"
     return f"{_goal_value(unit, name, goal_id, metric, d)} – {status.lower()}"
 
 
@@ -274,7 +272,7 @@ def _goals(results: dict[str, Any], groups: list[dict[str, Any]], omgangar: list
             state = " (pågående)" if o.get("ongoing") else ""
             lines.append(f"{o['label']}{state}: " + "; ".join(parts) + ".")
         if len(municipalities) > 1 or not omgangar:
-            lines.append("Per kommun, alla grupper hittills: "
+            lines.append("Per kommun, sedan projektstart: "
                          + "; ".join(_goal_part(m, m["label"], gid, metric, d) for m in municipalities)
                          + ".")
         details.append({"title": f"{gid} {goal.get('description') or metric}",
@@ -390,8 +388,12 @@ def _omgang(results: dict[str, Any], o: dict[str, Any], numbers: dict[str, int],
         sentence = (f"Andelen som gått vidare till arbete eller studier redovisas inte för {_join(unknown)}, "
                     f"eftersom den bygger på dolda antal (dolt för att skydda små tal){total}.")
     bullets.append(sentence)
-    periods = sorted(oc.get("internships", {}), key=lambda p: int(p) if str(p).isdigit() else 0)
-    if periods:
+    # -- only periods with placements offered: "period 1 deltog –" said nothing --
+    periods = sorted((p for p, c in oc.get("internships", {}).items() if c.get("offered")),
+                     key=lambda p: int(p) if str(p).isdigit() else 0)
+    if not periods:
+        bullets.append("Praktik: inga praktikplatser är registrerade i bladet Praktik.")
+    else:
         parts = []
         for p in periods:
             m_key = f"praktik_deltagande_{p}"
@@ -496,7 +498,8 @@ def _project(results: dict[str, Any], table_no: int, figure_no: int, d: Decision
     first = lambda key: c[key][0]["annual"] if c[key] else 0  # noqa: E731
     last_total = c["total"][-1]["cumulative"] if c["total"] else 0
     wage = results["parameters"]["monthly_wage"]
-    text = (f"Om ingenting händer kostar projektets hittills {fmt.number(n)} deltagare samhället "
+    text = (f"Om ingenting händer kostar projektets {fmt.number(n)} deltagare sedan projektstart (alla grupper "
+            f"som startat senast {fmt.date_long(results['meta'].get('report_end'))}) samhället "
             f"{fmt.kr(first('om_ingenting_hander'))} per år enligt socioekonomiska beräkningar. Om de i stället "
             f"hade haft arbete med en månadslön på {fmt.kr(wage)} blir produktionsbortfallet "
             f"{fmt.kr(first('produktionsbortfall'))} per år. Tillsammans blir det {fmt.kr(first('total'))} det "
@@ -506,17 +509,25 @@ def _project(results: dict[str, Any], table_no: int, figure_no: int, d: Decision
             for a, b, t in zip(c["om_ingenting_hander"], c["produktionsbortfall"], c["total"], strict=True)]
     return {
         "text": text, "rows": rows, "chart": "", "table_no": str(table_no), "figure_no": str(figure_no),
-        "table_title": f"Samhällskostnad för projektets {fmt.number(n)} deltagare, ackumulerat",
+        "table_title": f"Samhällskostnad för projektets {fmt.number(n)} deltagare sedan projektstart, ackumulerat",
         "figure_title": f"Om ingenting händer och produktionsbortfall för {fmt.number(n)} deltagare, "
                         f"ackumulerat per år (kr)",
     }
 
 
 def ended_omgangar(results: dict[str, Any]) -> list[dict[str, Any]]:
-    """The omgångar (all groups with one Gruppnummer) whose groups all ended within the report period,
-    in number order: each gets a "Resultat grupp N" chapter."""
+    """The omgångar (all groups with one Gruppnummer) with a group Avslutad in the report period, in number
+    order: each gets a "Resultat grupp N" chapter."""
     units = results["levels"].get("omgang", {}).values()
-    return sorted((o for o in units if o.get("ended_in_report_period")), key=_omgang_key)
+    groups = results["levels"].get("group", {})
+
+    def ended(o: dict[str, Any]) -> bool:
+        statuses = [groups[g].get("period_status") for g in o["group_ids"] if g in groups]
+        if any(st is not None for st in statuses):
+            return STATUS_ENDED in statuses
+        return bool(o.get("ended_in_report_period"))
+
+    return sorted((o for o in units if ended(o)), key=_omgang_key)
 
 
 def build_context(results: dict[str, Any]) -> dict[str, Any]:
@@ -527,8 +538,11 @@ def build_context(results: dict[str, Any]) -> dict[str, Any]:
     """
     meta, params = results["meta"], results["parameters"]
     levels = results["levels"]
-    groups = _sorted_units(levels.get("group", {}))
-    omgangar_all = sorted(levels.get("omgang", {}).values(), key=_omgang_key)
+    # -- scope Perioden: groups Avslutad or Pågår in P (Organisation, Metod, the goal matrix) --
+    groups = [g for g in _sorted_units(levels.get("group", {})) if cp.in_period(g)]
+    period_keys = {g["key"] for g in groups}
+    omgangar_all = sorted((o for o in levels.get("omgang", {}).values() if period_keys & set(o["group_ids"])),
+                          key=_omgang_key)
     municipalities = sorted(levels.get("municipality", {}).values(), key=lambda u: u["label"])
     start, end = _date(meta.get("report_start")), _date(meta.get("report_end"))
 
@@ -538,6 +552,7 @@ def build_context(results: dict[str, Any]) -> dict[str, Any]:
         cover_period = f"{months} månader, {cover_period}"
     mun_names = [m["label"] for m in municipalities]
 
+    min_count = int(params.get("min_count") or 0)
     # -- the one suppression decision for every count of the report (report/counts.py) --
     ended = ended_omgangar(results)
     active_metrics = [g["metric"] for g in results.get("goals", []) if g.get("active", True)]
@@ -547,12 +562,20 @@ def build_context(results: dict[str, Any]) -> dict[str, Any]:
                      if len(municipalities) > 1 or not omgangar_all else set()))
     d = report_decision(results, ended, active_metrics, goal_units)
     columns, matrix, details = _goals(results, groups, omgangar_all, municipalities, d)
+    previous = cp.previous_goal_cells(results)
+    if previous:
+        columns = [*columns, "Föregående period"]
+        active_ids = [g["id"] for g in results.get("goals", []) if g.get("active", True)]
+        for row, gid in zip(matrix, active_ids, strict=True):
+            st = previous.get(gid, STATUSES[3])
+            row["cells"] = [*row["cells"], {"fill": STATUS_FILL.get(st, "FFFFFF"), "value": "", "status": st}]
     method_rows, method_summary = _method(groups)
     table_no = 4  # -- 1 staffing, 2 method, 3 goal matrix --
     statistics = []
     for s in results.get("statistics", []):
         statistics.append({
-            "table_no": str(table_no), "label": s["label"],
+            "table_no": str(table_no),
+            "label": s["label"] + (" (utgångsläge före perioden)" if s.get("role") == "baseline" else ""),
             "rows": [{k: (fmt.number(v) if isinstance(v, (int, float)) else v) for k, v in r.items()}
                      for r in s["rows"]],
             "total": {k: fmt.number(v) for k, v in s["total"].items()},
@@ -568,6 +591,10 @@ def build_context(results: dict[str, Any]) -> dict[str, Any]:
         omgangar.append(_omgang(results, o, numbers, d))
         table_no += 5
         figure_no += 1
+    comparison = cp.comparison(results, table_no, min_count)
+    table_no += 1 if comparison["show"] else 0
+    over_time = cp.over_time(results, table_no, figure_no, min_count)
+    kind = cp.words(results)
 
     problems = results.get("problems", [])
     errors = sum(1 for p in problems if p.get("severity") == "fel")
@@ -587,6 +614,7 @@ def build_context(results: dict[str, Any]) -> dict[str, Any]:
         "meta": {"project_name": meta.get("project_name") or "Första Steget",
                  "federation": meta.get("federation") or "–"},
         "cover": {
+            "kind": kind["kind"], "title": kind["title"],
             "year": str(end.year) if end else "–",
             "project": meta.get("project_name") or "Första Steget",
             "municipalities": " & ".join(mun_names) if mun_names else "–",
@@ -611,5 +639,9 @@ def build_context(results: dict[str, Any]) -> dict[str, Any]:
         "params": _params(params),
         "project": project,
         "omgangar": omgangar,
+        "scope_note": cp.scope_note(results, fmt.date_long(end)),
+        "planned": cp.planned(results),
+        "comparison": comparison,
+        "over_time": over_time,
         "data_note": data_note,
     }
