@@ -5,7 +5,15 @@ from __future__ import annotations
 
 import pytest
 
-from xlpy.core.suppress import SMALL, computable, count_text, decide, suppression_mask, table_ledger, total_hidden
+from xlpy.core.suppress import (
+    SMALL,
+    computable,
+    count_text,
+    decide,
+    suppression_mask,
+    table_ledger,
+    total_hidden,
+)
 
 
 def hidden_cells(mask):

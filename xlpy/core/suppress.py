@@ -212,7 +212,7 @@ def _exact(ledger: Ledger, hidden: set[Key], min_count: int, lo: dict[Key, float
         steps = [0]
 
         def consistent(val: dict[Key, int]) -> bool:
-            for t, ps in sys_lines:
+            for t, ps in sys_lines:  # noqa: B023 - used within this iteration only
                 a_lo = a_hi = 0.0
                 for k, sign in ((t, -1), *((p, 1) for p in ps)):
                     if k in val:
@@ -230,12 +230,12 @@ def _exact(ledger: Ledger, hidden: set[Key], min_count: int, lo: dict[Key, float
             return True
 
         def search(val: dict[Key, int], i: int) -> dict[Key, int] | None:
-            steps[0] += 1
-            if steps[0] > MAX_SEARCH_STEPS:
+            steps[0] += 1  # noqa: B023 - used within this iteration only
+            if steps[0] > MAX_SEARCH_STEPS:  # noqa: B023 - used within this iteration only
                 raise TimeoutError
-            if i == len(order):
+            if i == len(order):  # noqa: B023 - used within this iteration only
                 return dict(val)
-            k = order[i]
+            k = order[i]  # noqa: B023 - used within this iteration only
             if k in val:
                 return search(val, i + 1)
             for v in domains[k]:

@@ -88,7 +88,7 @@ def omgang_chart(unit: dict[str, Any], path: Path | str, legend: dict[str, str |
         "saving": f"Besparing ({fmt.number(c['moved_on'])})",
         "remaining": f"Kvarstående ({fmt.number(c['remaining'])})",
     }
-    series = [(labels[k], [r["cumulative"] for r in c[name]])
+    series = [(str(labels[k]), [float(r["cumulative"]) for r in c[name]])
               for k, name in (("nothing", "om_ingenting_hander"), ("saving", "besparing"),
                               ("remaining", "kvarstaende")) if labels.get(k)]
     return _bars(Path(path), years, series, stacked=False)

@@ -13,10 +13,17 @@ from typing import Any
 from xlpy import fmt
 from xlpy.core.period import STATUS_ENDED
 from xlpy.core.suppress import PROTECT_NOTE, PROTECTED_TEXT, Decision
-from xlpy.report.counts import (CATEGORIES, PEOPLE_SHARES_EXCLUDED, note, report_decision, share_hidden,
-                                type_decision, type_items)
 from xlpy.model import STYLES
 from xlpy.report import context_period as cp
+from xlpy.report.counts import (
+    CATEGORIES,
+    PEOPLE_SHARES_EXCLUDED,
+    note,
+    report_decision,
+    share_hidden,
+    type_decision,
+    type_items,
+)
 from xlpy.spec import OUTCOME_CATEGORIES, STATUSES
 
 # -- slug used in the template -> (section names accepted in Texter, lower case; required?) --

@@ -24,16 +24,6 @@ PEOPLE_SHARES_EXCLUDED = {"narvaro", "gruppdagar", "enkat", "gruppstorlek"}
 COMPLETION_METRICS = {"praktik_erbjuden", "cv_brev", "vagledning", "referenser"}
 
 
-def G(kind: str, key: str, *rest: Any) -> Key:  # noqa: N802 - reads like a key in the code below
-    """The ledger key of a group-level count."""
-    return (kind, "group", key, *rest)
-
-
-def O(kind: str, key: str, *rest: Any) -> Key:  # noqa: N802
-    """The ledger key of an omgång-level count."""
-    return (kind, "omgang", key, *rest)
-
-
 def type_items(unit: dict[str, Any], cat: str) -> list[tuple[str, int]]:
     """A category's outcome types, largest first, with the rest as `utan angiven typ`; [] when no Typ is
     given for the category (nothing to break down)."""
