@@ -4,11 +4,13 @@ and a refused workbook keeps its bytes."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 
+from tests.corpus import attacks
 from tests.corpus.harness import run_inprocess, sha256
 from xlpy import fmt
 
@@ -49,6 +51,22 @@ def test_a_workbook_whose_root_relationship_is_damaged_is_refused_unchanged(copy
     assert run.lines == [f"Fel: {book.name} är skadad: filens relationer pekar inte ut bladlistan, så "
                          "resultatbladen kan inte skrivas. Öppna filen i Excel, spara den och försök igen."]
     assert sha256(book) == before
+
+
+def test_a_numeric_cell_of_1e999_is_a_data_error_not_infinity(tmp_path: Path) -> None:
+    # -- <v>1e999</v> is read as infinity; as both bounds of a "mellan" goal it passed every check and
+    #    recalc ended in an unexpected error while formatting the target --
+    def infinite(xml: bytes) -> bytes:
+        for ref in (b"E4", b"F4"):
+            xml = re.sub(rb'(<c r="' + ref + rb'"[^>]*><v>)[^<]*(</v>)', rb"\g<1>1e999\g<2>", xml)
+        return xml
+
+    book = attacks.rewrite(tmp_path / "oandlig.xlsx", {attacks.sheet_part("Mål"): infinite})
+    for command in ("check", "recalc"):
+        run = run_inprocess([command, str(book)])
+        assert run.problems() == [], run.out
+        assert run.rc == 1, run.out
+        assert "Mål rad 4, kolumn Målvärde: inf är inget tal som går att räkna med." in run.out
 
 
 @pytest.mark.parametrize(("value", "decimals", "text"), [
