@@ -16,7 +16,13 @@ from xlpy import jobs, spec
 from xlpy.cli import main
 from xlpy.core import compute
 from xlpy.io.memory import MemoryWorkbook
-from xlpy.privacy import NUMBERS_ONLY_COLUMNS, PERSONAL_DATA, find_identity_numbers, find_names, searched_columns
+from xlpy.privacy import (
+    NUMBERS_ONLY_COLUMNS,
+    PERSONAL_DATA,
+    find_identity_numbers,
+    find_names,
+    searched_columns,
+)
 
 D = dt.date
 POISON = "Fatima Ali 19121212-1212"
