@@ -7,7 +7,6 @@ levels pool rows and never average percentages.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from xlpy.core.scope import as_date as _as_date
 from xlpy.model import InputData
 from xlpy.spec import MOVED_ON_CATEGORIES, NO_OUTCOME, OUTCOME_CATEGORIES
 
@@ -39,18 +39,6 @@ class Facts:
 
 def _bool(s: pd.Series) -> pd.Series:
     return s.fillna(False).astype(bool)
-
-
-def _as_date(x: Any) -> dt.date | None:
-    if x is None or (isinstance(x, float) and pd.isna(x)) or x is pd.NaT:
-        return None
-    if isinstance(x, pd.Timestamp):
-        return x.date()
-    if isinstance(x, dt.datetime):
-        return x.date()
-    if isinstance(x, dt.date):
-        return x
-    return None
 
 
 def build_facts(data: InputData) -> Facts:

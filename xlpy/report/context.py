@@ -15,6 +15,8 @@ from xlpy.core.period import STATUS_ENDED
 from xlpy.core.suppress import PROTECT_NOTE, PROTECTED_TEXT, Decision
 from xlpy.model import STYLES
 from xlpy.report import context_period as cp
+from xlpy.report.context_costs import TABLES as ACTOR_TABLES
+from xlpy.report.context_costs import actors_context
 from xlpy.report.counts import (
     CATEGORIES,
     PEOPLE_SHARES_EXCLUDED,
@@ -37,6 +39,9 @@ TEXT_KEYS: dict[str, tuple[tuple[str, ...], bool]] = {
     "resultat": (("resultat",), False),
     "sammanfattning": (("sammanfattning och rekommendationer", "sammanfattning", "rekommendationer"), True),
 }
+# -- said wherever participants of several workbooks are counted together (METRICS.md, "Several workbooks") --
+SEVERAL_WORKBOOKS_NOTE = ("Samma person i två kommuner kan inte kännas igen utan personnummer, som arbetsböckerna "
+                          "inte innehåller; den som deltagit i flera kommuners grupper räknas en gång i varje.")
 PLACEHOLDER = "[Text saknas: skriv avsnittet {name} i bladet Texter]"
 STATUS_FILL = dict(zip(STATUSES, (STYLES[k]["fill"] for k in
                                   ("status_met", "status_not_met", "status_ongoing", "status_no_basis")), strict=True))
@@ -172,14 +177,15 @@ def _method(groups: list[dict[str, Any]]) -> tuple[list[dict[str, str]], str]:
     if not by_term:
         return rows, "Gruppernas omfattning är inte angiven i bladet Grupper."
     names = {"vår": "under våren", "höst": "under hösten", "": "utan angiven termin"}
-    parts = [f"{' eller '.join(str(w) for w in sorted(ws))} veckor {names.get(t, t)}"
+    parts = [f"{' eller '.join(str(w) for w in sorted(ws))} {'vecka' if ws == {1} else 'veckor'} {names.get(t, t)}"
              for t, ws in sorted(by_term.items(), key=lambda kv: ("vår", "höst", "").index(kv[0])
                                  if kv[0] in ("vår", "höst", "") else 3)]
     text = f"Processens metod bygger på ett program om {_join(parts)}"
     if iweeks:
         text += f", varav {' eller '.join(str(w) for w in sorted(iweeks))} veckors praktik"
     if days:
-        text += f", med gruppverksamhet {' eller '.join(str(d) for d in sorted(days))} dagar per vecka"
+        text += (f", med gruppverksamhet {' eller '.join(str(d) for d in sorted(days))} "
+                 f"{'dag' if days == {1} else 'dagar'} per vecka")
     return rows, text + "."
 
 
@@ -246,7 +252,7 @@ def _goal_tally(members: list[dict[str, Any]], names: dict[str, str], goal_id: s
             shown = [_goal_value(m, names[m["key"]], goal_id, metric, d) for m in units]
             text += " (" + ", ".join(shown) + ")"
         counts.append(text)
-    return f"{fmt.number(len(members))} grupper: " + ", ".join(counts)
+    return f"{fmt.count(len(members), 'grupp', 'grupper')}: " + ", ".join(counts)
 
 
 def _goals(results: dict[str, Any], groups: list[dict[str, Any]], omgangar: list[dict[str, Any]],
@@ -356,7 +362,7 @@ def _omgang(results: dict[str, Any], o: dict[str, Any], numbers: dict[str, int],
     intro = f"{name.capitalize()} startade den {fmt.date_long(o.get('start'))} med {intake}"
     if len(weeks) == 1:
         w, term = next(iter(weeks))
-        intro += f" och omfattade {fmt.number(w)} veckor" + (f" ({term})" if term else "")
+        intro += f" och omfattade {fmt.count(w, 'vecka', 'veckor')}" + (f" ({term})" if term else "")
     intro += f". Slutdatum var den {fmt.date_long(o.get('end'))}."
 
     bullets = ["Närvaro: " + _join([f"{mun(m)} {fmt.percent(m['metrics'].get('narvaro'), 1)}" for m in members])
@@ -511,6 +517,8 @@ def _project(results: dict[str, Any], table_no: int, figure_no: int, d: Decision
             f"hade haft arbete med en månadslön på {fmt.kr(wage)} blir produktionsbortfallet "
             f"{fmt.kr(first('produktionsbortfall'))} per år. Tillsammans blir det {fmt.kr(first('total'))} det "
             f"första året och {fmt.kr(last_total)} under {fmt.number(len(c['total']))} år.")
+    if len(results["meta"].get("sources") or []) > 1:
+        text += " " + SEVERAL_WORKBOOKS_NOTE
     rows = [{"year": f"År {a['year']}", "nothing": fmt.kr(a["cumulative"]), "loss": fmt.kr(b["cumulative"]),
              "total": fmt.kr(t["cumulative"])}
             for a, b, t in zip(c["om_ingenting_hander"], c["produktionsbortfall"], c["total"], strict=True)]
@@ -556,7 +564,7 @@ def build_context(results: dict[str, Any]) -> dict[str, Any]:
     cover_period = f"{fmt.date_long(start)} – {fmt.date_long(end)}"
     if start and end:
         months = (end.year - start.year) * 12 + end.month - start.month
-        cover_period = f"{months} månader, {cover_period}"
+        cover_period = f"{fmt.count(months, 'månad', 'månader')}, {cover_period}"
     mun_names = [m["label"] for m in municipalities]
 
     min_count = int(params.get("min_count") or 0)
@@ -590,7 +598,9 @@ def build_context(results: dict[str, Any]) -> dict[str, Any]:
         table_no += 1
     project = _project(results, table_no, 1, d)
     table_no += 1
-    figure_no = 2
+    actors = actors_context(results, table_no, 2, d)
+    table_no += len(ACTOR_TABLES) if actors["show"] else 0
+    figure_no = 3 if actors["show_chart"] else 2
     omgangar = []
     for o in ended:
         numbers = {"participation": table_no, "outcome": table_no + 1, "nothing": table_no + 2,
@@ -607,17 +617,24 @@ def build_context(results: dict[str, Any]) -> dict[str, Any]:
     errors = sum(1 for p in problems if p.get("severity") == "fel")
     warnings = len(problems) - errors
     found = ("Kontrollen fann inga problem i underlaget." if not problems else
-             f"Kontrollen fann {fmt.number(errors)} fel och {fmt.number(warnings)} varningar i underlaget; "
+             f"Kontrollen fann {fmt.number(errors)} fel och {fmt.count(warnings, 'varning', 'varningar')} i underlaget; "
              "de finns i bladet Kontroll.")
-    data_note = (f"Rapporten är skapad från arbetsboken {meta.get('source') or '–'} med xlpy "
-                 f"{meta.get('version') or '–'}. Alla siffror räknas fram ur arbetsbokens blad; rapportdatum är "
-                 f"{fmt.date_long(end)} (Rapportperiod slut). {found}")
+    sources = meta.get("sources") or []
+    if len(sources) > 1:
+        data_note = (f"Rapporten är skapad med xlpy {meta.get('version') or '–'} från {fmt.number(len(sources))} "
+                     f"arbetsböcker som sammanställts: {_join(list(sources))}. Alla siffror räknas fram ur deras "
+                     f"blad tillsammans, som om raderna stod i en arbetsbok. {SEVERAL_WORKBOOKS_NOTE} Rapportdatum "
+                     f"är {fmt.date_long(end)} (Rapportperiod slut). {found}")
+    else:
+        data_note = (f"Rapporten är skapad från arbetsboken {meta.get('source') or '–'} med xlpy "
+                     f"{meta.get('version') or '–'}. Alla siffror räknas fram ur arbetsbokens blad; rapportdatum är "
+                     f"{fmt.date_long(end)} (Rapportperiod slut). {found}")
     if d.any_hidden:
         data_note += " " + note(d)
     if meta.get("personal_data_override"):
         data_note += (" Observera: rapporten skapades trots att arbetsboken innehöll uppgifter som liknar "
                       "personnummer eller namn.")
-    return {
+    return fmt.clean_strings({
         "meta": {"project_name": meta.get("project_name") or "Första Steget",
                  "federation": meta.get("federation") or "–"},
         "cover": {
@@ -645,10 +662,11 @@ def build_context(results: dict[str, Any]) -> dict[str, Any]:
         "statistics": statistics,
         "params": _params(params),
         "project": project,
+        "actors": actors,
         "omgangar": omgangar,
         "scope_note": cp.scope_note(results, fmt.date_long(end)),
         "planned": cp.planned(results),
         "comparison": comparison,
         "over_time": over_time,
         "data_note": data_note,
-    }
+    })

@@ -114,6 +114,11 @@ def report_ledger(results: dict[str, Any], ended: list[dict[str, Any]], goal_met
     if project is not None:
         led.add(("started", "project", "all"), int(project["counts"]["started"]))
         led.line(("started", "project", "all"), [("started", "group", g) for g in groups], strict=False)
+        # -- the cost section prints the project's moved-on count (and amounts of it × K) --
+        c = project.get("costs", {})
+        if "moved_on" in c:
+            led.add(("moved", "project", "all"), int(c["moved_on"]))
+            led.line(("moved", "project", "all"), [("moved", "group", g) for g in groups], strict=False)
     shares = [m for m in goal_metrics if m not in PEOPLE_SHARES_EXCLUDED]
     # -- the omgång bullets print every period's placement share too --
     shares += sorted({f"praktik_deltagande_{p}" for o in ended for p in o["counts"].get("internships", {})}
