@@ -16,7 +16,13 @@ from xlpy import jobs, spec
 from xlpy.cli import main
 from xlpy.core import compute
 from xlpy.io.memory import MemoryWorkbook
-from xlpy.privacy import PERSONAL_DATA, find_identity_numbers, find_names, searched_columns
+from xlpy.privacy import (
+    NUMBERS_ONLY_COLUMNS,
+    PERSONAL_DATA,
+    find_identity_numbers,
+    find_names,
+    searched_columns,
+)
 
 D = dt.date
 POISON = "Fatima Ali 19121212-1212"
@@ -41,9 +47,9 @@ VALID: dict[str, dict[str, object]] = {
     "survey_answers": {"answer_id": "A1", "survey": "Deltagare", "group_id": "K2", "date": D(2019, 12, 10),
                        "question_id": "F1", "answer": "Ja"},
     "mailings": {"survey": "Deltagare", "group_id": "K2", "date": D(2019, 12, 10), "asked": 5},
-    "cost_items": {"item": "Försörjningsstöd", "actor": "Kommun", "kind": "Real", "base": 100000,
-                   "source": "Kommunens statistik 2019"},
-    "budget": {"year": 2019, "item": "Lön processledare", "budget": 400000, "funder": "Samordningsförbundet"},
+    "cost_items": {"item": "Försörjningsstöd", "actor": "Kommun", "kind": "Finansiell", "base": 8500,
+                   "source": "Nilsson & Wadeskog"},
+    "budget": {"year": 2019, "item": "Personal", "budget": 1000000, "funder": "Samordningsförbundet"},
 }
 TEXT_SETTINGS = ("Projektnamn", "Samordningsförbund", "Insatsägare")
 
@@ -83,7 +89,10 @@ def test_personal_data_in_any_text_column_is_found_masked_and_refuses_the_report
     assert {(p.sheet, p.row, p.column) for p in found} == {(sheet.name, 2, sheet.column(column).header)}
     assert any("personnummer" in p.message for p in found)
     for p in data.problems:
-        assert "Fatima" not in p.value + p.message and "1212-1212" not in p.value + p.message, p
+        # -- a column that names authors on purpose is searched for numbers only (the name stays) --
+        if (sheet_key, column) not in NUMBERS_ONLY_COLUMNS:
+            assert "Fatima" not in p.value + p.message, p
+        assert "1212-1212" not in p.value + p.message, p
     with pytest.raises(jobs.ReportRefused):
         jobs.guard_personal_data(compute(data), allow=False)
 

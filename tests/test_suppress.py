@@ -5,7 +5,15 @@ from __future__ import annotations
 
 import pytest
 
-from xlpy.core.suppress import count_text, suppression_mask, total_hidden
+from xlpy.core.suppress import (
+    SMALL,
+    computable,
+    count_text,
+    decide,
+    suppression_mask,
+    table_ledger,
+    total_hidden,
+)
 
 
 def hidden_cells(mask):
@@ -19,16 +27,17 @@ def test_threshold_zero_hides_nothing():
 def test_small_count_is_hidden_and_a_second_cell_in_its_row_and_column():
     # Klippan: Studier 2, Arbete 5, Planering 3, Annat 1; Perstorp: 2, 1, 7, 0
     table = [[2, 5, 3, 1], [2, 1, 7, 0]]
-    mask = suppression_mask(table, 5)
-    hidden = hidden_cells(mask)
+    led = table_ledger(table)
+    d = decide(led, 5)
+    hidden = {k for k in led.printed if d.hidden(k)}
     assert {(0, 0), (0, 2), (0, 3), (1, 0), (1, 1)} <= hidden
-    # no shown row or column total can reveal a hidden cell: each line hides none or at least two
-    for row in mask:
-        assert sum(row) != 1
-    for j in range(4):
-        column = [table[i][j] for i in range(2)]
-        # Annat (1 and 0): the lone hidden 1 cannot be covered by a zero, so the total itself is hidden
-        assert sum(mask[i][j] for i in range(2)) != 1 or total_hidden(column, 5)
+    # -- no sum (row, column, with its printed total) has exactly one unknown entry --
+    for total, parts in led.lines:
+        assert sum(1 for k in (total, *parts) if k in hidden or k not in led.printed) != 1
+    assert computable(led, hidden, 5) == []
+    # -- a secondary cell is never printed `<5` when its true value is 5 or more --
+    for k in hidden:
+        assert (d.state(k) == SMALL) == (0 < led.values[k] < 5)
 
 
 def test_lone_small_cell_forces_the_smallest_other_nonzero_cell():

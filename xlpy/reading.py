@@ -107,6 +107,9 @@ def to_number(value: Any) -> Converted:
     if isinstance(value, bool) or isinstance(value, dt.date):
         return None, f"{show(value)} är inget tal."
     if isinstance(value, (int, float)):
+        # -- a numeric cell can hold 1e999 (read as infinity): no figure can come of it --
+        if not math.isfinite(value):
+            return None, f"{show(value)} är inget tal som går att räkna med. Skriv till exempel 1 234,5."
         return float(value), None
     text = str(value).strip()
     pct = text.endswith("%")

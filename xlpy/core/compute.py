@@ -111,7 +111,12 @@ def _unit(facts: Facts, settings: Settings, level: str, key: str, label: str, gr
         "days_per_week": _num(cols["days_per_week"][first]) if one and first is not None else None,
         **figures,
     }
-    unit["counts"]["staffing_percent"] = _num(round(float(cols["staffing"][idx].sum()), 1))
+    # -- staffing: a group's and an omgång's groups run at the same time, so their staff add up; a
+    #    municipality's or the project's groups ran at different times: the mean per group (METRICS.md) --
+    staffing = cols["staffing"][idx]
+    per_level = staffing.sum() if level in ("group", "omgang") else (staffing.mean() if len(idx) else 0.0)
+    unit["counts"]["staffing_percent"] = _num(round(float(per_level), 1))
+    unit["counts"]["staffing_basis"] = "sum" if level in ("group", "omgang") else "mean_per_group"
     if survey_figures is not None:
         # -- the survey goal metrics (enkat_positiva_Q, svarsfrekvens_S) of this unit, beside the others --
         unit["metrics"].update(survey_figures["metrics"].get((level, key), {}))
@@ -120,9 +125,13 @@ def _unit(facts: Facts, settings: Settings, level: str, key: str, label: str, gr
     for g in active_goals:
         value = unit["metrics"].get(g["metric"])
         if not one and g["metric"] in goals.PER_GROUP_METRICS:
-            st = goals.combine([group_units[gid]["goals"][g["id"]]["status"] for gid in group_ids])
-        else:
-            st = goals.status(value, g, ongoing)
+            # -- "k av n grupper": a pooled count of 33 says nothing about "groups of 5-10" --
+            per_group = [group_units[gid]["goals"][g["id"]]["status"] for gid in group_ids]
+            st = goals.combine(per_group)
+            unit_goals[g["id"]] = {"value": goals.groups_met(per_group), "status": st,
+                                   "groups": len(per_group)}
+            continue
+        st = goals.status(value, g, ongoing)
         unit_goals[g["id"]] = {"value": value, "status": st}
     unit["goals"] = unit_goals
     # -- the moved-on count Besparing is computed on: at exit (Besparing räknas på = avslut) --

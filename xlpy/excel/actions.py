@@ -155,14 +155,19 @@ def create_report(book: Any = None, out_docx: str | Path | None = None) -> str |
     return _guarded(book, job)
 
 
-def new_workbook_path(folder: Path) -> Path:
-    """A free file name for a new workbook in `folder`: `Första Steget.xlsx`, then `Första Steget (2).xlsx`…"""
-    candidate = folder / "Första Steget.xlsx"
+def free_path(folder: Path, stem: str) -> Path:
+    """A file name in `folder` that is not taken: `<stem>.xlsx`, then `<stem> (2).xlsx`, …"""
+    candidate = folder / f"{stem}.xlsx"
     n = 2
     while candidate.exists():
-        candidate = folder / f"Första Steget ({n}).xlsx"
+        candidate = folder / f"{stem} ({n}).xlsx"
         n += 1
     return candidate
+
+
+def new_workbook_path(folder: Path) -> Path:
+    """A free file name for a new workbook in `folder`: `Första Steget.xlsx`, then `Första Steget (2).xlsx`…"""
+    return free_path(folder, "Första Steget")
 
 
 def new_workbook(book: Any = None, folder: str | Path | None = None) -> str | None:
@@ -221,12 +226,7 @@ def ask_workbooks(book: Any) -> list[Path]:
 def consolidated_path(folder: Path) -> Path:
     """A free file name for a consolidated workbook in `folder`: `Sammanställning.xlsx`, then
     `Sammanställning (2).xlsx`…"""
-    candidate = folder / "Sammanställning.xlsx"
-    n = 2
-    while candidate.exists():
-        candidate = folder / f"Sammanställning ({n}).xlsx"
-        n += 1
-    return candidate
+    return free_path(folder, "Sammanställning")
 
 
 def consolidate(book: Any = None, paths: list[str | Path] | None = None,
