@@ -34,10 +34,13 @@ METRIC_KEYS = (
 )
 # -- praktik_deltagande_<P> exists for every placement period P (1, 2, …) --
 _PERIOD_METRIC = re.compile(r"praktik_deltagande_([1-9][0-9]*)")
+# -- follow-up after exit at point M months: svarsandel_efter_M, vidare_efter_M, vidare_bland_nadda_efter_M --
+FOLLOWUP_METRIC = re.compile(r"(svarsandel_efter|vidare_efter|vidare_bland_nadda_efter)_([1-9][0-9]*)")
 # Metrics whose value is a count, not a share; every other target is a fraction (1.0 = 100 %).
 COUNT_METRICS = ("gruppstorlek",)
 
 
 def is_metric_key(key: str) -> bool:
     """Whether `key` (already lower-case, trimmed) names a metric of METRICS.md."""
-    return key in METRIC_KEYS or _PERIOD_METRIC.fullmatch(key) is not None
+    return (key in METRIC_KEYS or _PERIOD_METRIC.fullmatch(key) is not None
+            or FOLLOWUP_METRIC.fullmatch(key) is not None)

@@ -55,6 +55,8 @@ class Settings:
     excused_absence: str = "frånvaro"
     min_count: int = 0
     cost_source: str = "Ingvar Nilsson, socioekonomisk analys (snitt per individ, reala och finansiella kostnader)"
+    followup_months: tuple[int, ...] = (6,)  # months after exit, ascending
+    savings_basis: str = "avslut"  # or "uppföljning": Besparing counts those moved on at the last point
 
     @property
     def cost_per_person_year(self) -> float:
@@ -81,6 +83,7 @@ class InputData:
     outcomes: pd.DataFrame
     statistics: pd.DataFrame
     texts: pd.DataFrame
+    followup: pd.DataFrame = field(default_factory=pd.DataFrame)  # Uppföljning; empty frame from reading
     problems: list[Problem] = field(default_factory=list)
     source_name: str = ""
 

@@ -7,7 +7,7 @@ objects are built only for bad rows. A problem in one group never touches anothe
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -18,13 +18,15 @@ from xlpy import spec
 from xlpy.defaults import COUNT_METRICS, is_metric_key
 from xlpy.model import Problem
 from xlpy.reading import show
+from xlpy.validate_followup import check_followup
 
 Frames = dict[str, pd.DataFrame]
 _SHEET_ORDER = {s.name: i for i, s in enumerate(spec.INPUT_SHEETS)}
 
 
-def validate(frames: Frames, problems: list[Problem]) -> tuple[Frames, list[Problem]]:
-    """Run every cross-sheet check, drop the rows that cannot be used, give each problem the GruppID
+def validate(frames: Frames, problems: list[Problem],
+             followup_points: Sequence[int] = (6,)) -> tuple[Frames, list[Problem]]:
+    """Run every cross-sheet check (followup_points: the setting Uppföljning efter avslut, months), drop the rows that cannot be used, give each problem the GruppID
     its row belongs to (None when the row belongs to no known group) and sort problems by sheet and row.
 
     Returns new frames without `_drop`, index 0..n-1, and the full problem list.
@@ -43,12 +45,15 @@ def validate(frames: Frames, problems: list[Problem]) -> tuple[Frames, list[Prob
               spec.SHEETS_BY_KEY[key], "GruppID", "Grupper", out)
     participants = _check_participants(f["participants"], groups, out)
     pid_spelling = _spelling(participants["participant_id"])
-    for key in ("attendance", "internships", "outcomes"):
+    linked = [k for k in ("attendance", "internships", "outcomes", "followup") if k in f]
+    for key in linked:
         _link(f[key], "participant_id", pid_spelling, _dropped_rows(f["participants"], "participant_id"),
               spec.SHEETS_BY_KEY[key], "DeltagarID", "Deltagare", out)
     _check_attendance(f["attendance"], participants, groups, out)
     _check_internships(f["internships"], out)
     _check_outcomes(f["outcomes"], participants, groups, out)
+    if "followup" in f:
+        check_followup(f["followup"], f["participants"], groups, followup_points, out)
     _check_goals(f["goals"], out)
     out = _with_group_ids(out, f, groups, participants)
     cleaned = {k: _kept(v) for k, v in f.items()}

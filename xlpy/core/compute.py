@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 
 from xlpy import __version__
-from xlpy.core import costs, goals
+from xlpy.core import costs, followup, goals
 from xlpy.core.metrics import Facts, build_facts, unit_figures
 from xlpy.fmt import distinct_names, period_label
 from xlpy.model import InputData, Problem, Settings
@@ -73,7 +73,8 @@ def _group_columns(facts: Facts) -> dict[str, Any]:
 
 
 def _unit(facts: Facts, settings: Settings, level: str, key: str, label: str, group_ids: list[str],
-          active_goals: list[dict[str, Any]], group_units: dict[str, dict[str, Any]]) -> dict[str, Any]:
+          active_goals: list[dict[str, Any]], group_units: dict[str, dict[str, Any]],
+          ff: followup.FollowupFacts) -> dict[str, Any]:
     cols = _group_columns(facts)
     idx = [cols["pos"][gid] for gid in group_ids]
     ends_all = [cols["end"][i] for i in idx]
@@ -108,16 +109,26 @@ def _unit(facts: Facts, settings: Settings, level: str, key: str, label: str, gr
         **figures,
     }
     unit["counts"]["staffing_percent"] = _num(round(float(cols["staffing"][idx].sum()), 1))
+    # -- follow-up after exit: its own figures, metric keys and goal rule (core/followup.py) --
+    unit["followup"] = followup.unit_followup(ff, group_ids)
+    fu_metrics, fu_basis = followup.unit_metrics(unit["followup"])
+    unit["metrics"].update(fu_metrics)
+    unit["basis"].update(fu_basis)
     unit_goals: dict[str, dict[str, Any]] = {}
     for g in active_goals:
         value = unit["metrics"].get(g["metric"])
-        if not one and g["metric"] in goals.PER_GROUP_METRICS:
+        if followup.is_followup_metric(g["metric"]):
+            st = followup.goal_status(value, g, unit["followup"])
+        elif not one and g["metric"] in goals.PER_GROUP_METRICS:
             st = goals.combine([group_units[gid]["goals"][g["id"]]["status"] for gid in group_ids])
         else:
             st = goals.status(value, g, ongoing)
         unit_goals[g["id"]] = {"value": value, "status": st}
     unit["goals"] = unit_goals
-    unit["costs"] = costs.cost_tables(unit["counts"]["started"], unit["counts"]["moved_on"], settings)
+    # -- `Besparing räknas på = uppföljning`: the one input the follow-up gives the cost tables --
+    moved_for_costs = (followup.savings_moved_on(ff, group_ids) if settings.savings_basis == "uppföljning"
+                       else unit["counts"]["moved_on"])
+    unit["costs"] = costs.cost_tables(unit["counts"]["started"], moved_for_costs, settings)
     return unit
 
 
@@ -183,6 +194,8 @@ def compute(data: InputData) -> dict[str, Any]:
         problems.append(Problem("Inställningar", None, "Värde", "", "Rapportperiod slut saknas: inga grupper "
                                 "räknas som pågående. Fyll i rapportdatumet.", severity="varning"))
     facts = build_facts(data)
+    ff = followup.build_followup(data, facts)
+    problems += followup.rows_after_problem(ff) + followup.overdue_problems(ff)
     group_ids = list(facts.groups.index)
     staff = _staff(data, group_ids)
     facts.groups["staffing"] = [
@@ -196,7 +209,7 @@ def compute(data: InputData) -> dict[str, Any]:
     group_no = facts.groups["group_no"].tolist()
     labels = group_labels(group_ids, municipality, group_no)
     for gid in group_ids:
-        levels["group"][gid] = _unit(facts, s, "group", gid, labels[gid], [gid], active, levels["group"])
+        levels["group"][gid] = _unit(facts, s, "group", gid, labels[gid], [gid], active, levels["group"], ff)
     by_no: dict[int, list[str]] = {}
     by_mun: dict[str, list[str]] = {}
     for gid, mun, no in zip(group_ids, municipality, group_no, strict=True):
@@ -205,12 +218,13 @@ def compute(data: InputData) -> dict[str, Any]:
         by_mun.setdefault(str(mun), []).append(gid)
     for no in sorted(by_no):
         levels["omgang"][str(no)] = _unit(facts, s, "omgang", str(no), f"Grupp {no}", by_no[no], active,
-                                          levels["group"])
+                                          levels["group"], ff)
     for mun, gids in by_mun.items():
-        levels["municipality"][mun] = _unit(facts, s, "municipality", mun, mun, gids, active, levels["group"])
+        levels["municipality"][mun] = _unit(facts, s, "municipality", mun, mun, gids, active, levels["group"],
+                                              ff)
     if group_ids:
         levels["project"]["all"] = _unit(facts, s, "project", "all", s.project_name, group_ids, active,
-                                         levels["group"])
+                                         levels["group"], ff)
     return {
         "meta": {
             "project_name": s.project_name,
@@ -236,12 +250,16 @@ def compute(data: InputData) -> dict[str, Any]:
             "excused_absence": s.excused_absence,
             "min_count": s.min_count,
             "cost_source": s.cost_source,
+            "followup_months": list(ff.points),
+            "savings_basis": s.savings_basis,
         },
         "goals": all_goals,
         "levels": levels,
         "statistics": _statistics(data),
         "staff": staff,
         "texts": _texts(data),
+        # -- the staff's to-do list: written to the sheet Efter avslut, never read by the report --
+        "followup_todo": followup.todo_list(ff),
         "problems": [
             {"severity": p.severity, "sheet": p.sheet, "row": p.row, "column": p.column, "value": p.value,
              "message": p.message, "group_id": p.group_id, "kind": p.kind}
