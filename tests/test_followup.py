@@ -304,3 +304,18 @@ def test_a_bad_points_setting_keeps_the_default_with_a_message(raw: object) -> N
 def test_point_cells() -> None:
     assert to_point(6) == (6, None) and to_point("6 mån") == (6, None) and to_point(" 12 m ") == (12, None)
     assert to_point(6.5)[0] is None and to_point(True)[0] is None and to_point(0)[0] is None
+
+
+# -- the output sheet Efter avslut -----------------------------------------------------------------
+
+def test_the_sheet_lists_the_todo_and_exact_figures() -> None:
+    from xlpy.sheets import build_output_sheets
+
+    r = compute(_five())
+    r["followup_todo"] = [{"participant_id": "E", "group_id": "K2", "point": 6, "due": "2020-06-19",
+                           "state": "Försenad", "days_overdue": 12}]
+    sheet = next(s for s in build_output_sheets(r) if s.name == "Efter avslut")
+    values = [[c.value for c in row] for row in sheet.rows]
+    assert ["E", "K2", 6, D(2020, 6, 19), "Försenad", 12] in values
+    assert ["Grupp", "Klippan grupp 2", 6, 5, 3, 0.6, 2, 0.4, pytest.approx(2 / 3), 1, 1, 1, 0, 1, 0] in values
+    assert ["Projekt", "Första Steget", 6, 3, 1, 1, 1, 0] in values

@@ -230,6 +230,12 @@ def fit_header_heights(sheet: OutputSheet, line_height: float = 15.0) -> OutputS
 
 
 def build_output_sheets(results: dict[str, Any]) -> list[OutputSheet]:
-    """The four output sheets, in tab order: Resultat, Måluppfyllelse, Samhällskostnad, Kontroll."""
+    """The output sheets, in tab order: Resultat, Måluppfyllelse, Samhällskostnad, Kontroll, then Efter
+    avslut (xlpy.sheets_followup) when there are participants."""
+    from xlpy.sheets_followup import followup_sheet  # -- it reuses _head from here --
+
     sheets = [results_sheet(results), goals_sheet(results), costs_sheet(results), problems_sheet(results)]
+    extra = followup_sheet(results)
+    if extra is not None:
+        sheets.append(extra)
     return [fit_header_heights(s) for s in sheets]
