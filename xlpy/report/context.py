@@ -11,6 +11,7 @@ import datetime as dt
 from typing import Any
 
 from xlpy import fmt
+from xlpy.report.context_followup import followup_context
 from xlpy.core.suppress import count_text, suppression_mask, total_hidden
 from xlpy.model import STYLES
 from xlpy.spec import OUTCOME_CATEGORIES, STATUSES
@@ -503,6 +504,8 @@ def build_context(results: dict[str, Any]) -> dict[str, Any]:
         omgangar.append(_omgang(results, o, numbers, min_count))
         table_no += 5
         figure_no += 1
+    # -- the chapter Uppföljning efter avslut comes after the results (xlpy/report/context_followup.py) --
+    followup, table_no, figure_no = followup_context(results, table_no, figure_no)
 
     problems = results.get("problems", [])
     errors = sum(1 for p in problems if p.get("severity") == "fel")
@@ -544,5 +547,6 @@ def build_context(results: dict[str, Any]) -> dict[str, Any]:
         "params": _params(params),
         "project": project,
         "omgangar": omgangar,
+        "followup": followup,
         "data_note": data_note,
     }

@@ -42,6 +42,10 @@ def _attach_charts(tpl: DocxTemplate, ctx: dict[str, Any], results: dict[str, An
     for o_ctx, unit in zip(ctx["omgangar"], ended_omgangar(results), strict=True):
         png = charts.omgang_chart(unit, tmp / f"grupp_{unit['key']}.png")
         o_ctx["chart"] = InlineImage(tpl, str(png), width=Cm(CHART_WIDTH_CM))
+    for point in ctx.get("followup", {}).get("points", []):
+        if point["any"]:
+            png = charts.followup_chart(point, tmp / f"uppfoljning_{point['months']}.png")
+            point["chart"] = InlineImage(tpl, str(png), width=Cm(CHART_WIDTH_CM))
 
 
 def _fix_goal_matrix(doc) -> None:  # noqa: ANN001 - docx.Document
