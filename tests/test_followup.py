@@ -4,6 +4,7 @@ reached and moved on, the flow, goals, the to-do list, Kontroll warnings and the
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -26,7 +27,10 @@ def settings(end: dt.date, points: tuple[int, ...] = (6,), **kw: Any) -> Setting
     return Settings(report_start=D(2019, 2, 1), report_end=end, followup_months=points, **kw)
 
 
-def outcome(pid: str, category: str, date: dt.date = D(2019, 12, 19)) -> dict[str, Any]:
+EXIT = D(2019, 12, 19)
+
+
+def outcome(pid: str, category: str, date: dt.date = EXIT) -> dict[str, Any]:
     return {"participant_id": pid, "date": date, "category": category}
 
 
@@ -319,3 +323,26 @@ def test_the_sheet_lists_the_todo_and_exact_figures() -> None:
     assert ["E", "K2", 6, D(2020, 6, 19), "Försenad", 12] in values
     assert ["Grupp", "Klippan grupp 2", 6, 5, 3, 0.6, 2, 0.4, pytest.approx(2 / 3), 1, 1, 1, 0, 1, 0] in values
     assert ["Projekt", "Första Steget", 6, 3, 1, 1, 1, 0] in values
+
+
+# -- the new workbook's Uppföljning sheet ----------------------------------------------------------
+
+def test_new_workbooks_have_the_followup_table_with_drop_downs_and_date_format(tmp_path: Any) -> None:
+    import openpyxl
+
+    from xlpy.workbook_template import create_workbook, default_settings_rows
+
+    settings_rows = default_settings_rows({"followup_months": "3; 6; 12"})
+    create_workbook(tmp_path / "ny.xlsx", {"settings": settings_rows})
+    ws = openpyxl.load_workbook(tmp_path / "ny.xlsx")["Uppföljning"]
+    assert [c.value for c in ws[2]] == ["DeltagarID", "Mättillfälle", "Datum", "Kontakt", "Status", "Typ",
+                                        "Kommentar"]
+    assert list(ws.tables) == ["tblUppfoljning"]
+    lists = {str(dv.sqref).split(":")[0]: dv.formula1 for dv in ws.data_validations.dataValidation}
+    assert lists == {"A3": "lstDeltagarID", "B3": '"3,6,12"', "D3": '"Nådd,Ej nådd,Avböjt"',
+                     "E3": '"Arbete,Studier,Planering,Annat"'}
+    assert ws.column_dimensions["C"].number_format == "yyyy-mm-dd"
+    blank = openpyxl.load_workbook(Path(__file__).parents[1] / "workbook" / "forsta_steget_mall.xlsx")
+    assert "Uppföljning" in blank.sheetnames
+    keys = [r[0].value for r in blank["Inställningar"].iter_rows(min_row=3)]
+    assert "Uppföljning efter avslut (månader)" in keys and "Besparing räknas på" in keys

@@ -116,10 +116,9 @@ def build_followup(data: InputData, facts: Facts) -> FollowupFacts:
 
     rows = _usable_followup(data)
     live = rows[rows["participant_id"].isin(people.index)]
-    dated = [d is not None and end is not None and _as_date(d) is not None and _as_date(d) <= end
-             for d in live["date"]]
-    after_end = int(sum(1 for d in live["date"] if end is not None and _as_date(d) is not None
-                        and _as_date(d) > end))
+    days: list[dt.date | None] = [_as_date(d) for d in live["date"]]
+    dated = [end is not None and d is not None and d <= end for d in days]
+    after_end = sum(1 for d in days if end is not None and d is not None and d > end)
     live = live.loc[np.asarray(dated, dtype=bool)] if len(live) else live
     by_key = {(p, int(m)): (c, st) for p, m, c, st in zip(live["participant_id"], live["point"], live["contact"],
                                                             live["status"], strict=True)}
@@ -245,15 +244,17 @@ def todo_list(ff: FollowupFacts) -> list[dict[str, Any]]:
     p = ff.people
     started_due = p["due"].notna()
     out = []
-    for r in p.loc[started_due & ~p["has_row"]].itertuples(index=False):
-        due = r.due
-        if r.eligible:
+    r: dict[Any, Any]
+    for r in p.loc[started_due & ~p["has_row"]].to_dict("records"):
+        due: dt.date = r["due"]
+        if r["eligible"]:
             state = TODO_OVERDUE
         elif end < due <= soon:
             state = TODO_SOON
         else:
             continue
-        out.append({"participant_id": str(r.participant_id), "group_id": str(r.group_id), "point": int(r.point),
+        out.append({"participant_id": str(r["participant_id"]), "group_id": str(r["group_id"]),
+                    "point": int(r["point"]),
                     "due": due.isoformat(), "state": state, "days_overdue": max((end - due).days, 0)})
     return sorted(out, key=lambda t: (t["due"], t["participant_id"], t["point"]))
 
@@ -267,11 +268,13 @@ def overdue_problems(ff: FollowupFacts) -> list[Problem]:
     p = ff.people
     late = p.loc[p["eligible"] & ~p["has_row"]]
     out = []
-    for r in late.sort_values(["due", "participant_id", "point"]).itertuples(index=False):
-        if (end - r.due).days > OVERDUE_DAYS:
-            out.append(Problem(FOLLOWUP.name, None, "DeltagarID", str(r.participant_id),
-                               f"Uppföljningen efter {int(r.point)} månader saknas (den skulle ha gjorts "
-                               f"{r.due.isoformat()}).", group_id=str(r.group_id), severity="varning"))
+    r: dict[Any, Any]
+    for r in late.sort_values(["due", "participant_id", "point"]).to_dict("records"):
+        due: dt.date = r["due"]
+        if (end - due).days > OVERDUE_DAYS:
+            out.append(Problem(FOLLOWUP.name, None, "DeltagarID", str(r["participant_id"]),
+                               f"Uppföljningen efter {int(r['point'])} månader saknas (den skulle ha gjorts "
+                               f"{due.isoformat()}).", group_id=str(r["group_id"]), severity="varning"))
     return out
 
 

@@ -11,9 +11,9 @@ import datetime as dt
 from typing import Any
 
 from xlpy import fmt
-from xlpy.report.context_followup import followup_context
 from xlpy.core.suppress import count_text, suppression_mask, total_hidden
 from xlpy.model import STYLES
+from xlpy.report.context_followup import followup_context, reached_note
 from xlpy.spec import OUTCOME_CATEGORIES, STATUSES
 
 # -- slug used in the template -> (section names accepted in Texter, lower case; required?) --
@@ -194,7 +194,9 @@ def _goal_result(unit: dict[str, Any], goal_id: str) -> dict[str, Any]:
 def _goal_value(unit: dict[str, Any], name: str, goal_id: str, metric: str, min_count: int = 0) -> str:
     """`Klippan 76 % (16 av 21)`: one unit's name and value for one goal."""
     basis = unit.get("basis", {}).get(metric)
-    return f"{name} {value_text(metric, _goal_result(unit, goal_id)['value'], basis, min_count)}"
+    value = _goal_result(unit, goal_id)["value"]
+    note = reached_note(unit, metric, min_count) if value is not None else ""
+    return f"{name} {value_text(metric, value, basis, min_count)}{note}"
 
 
 def _goal_part(unit: dict[str, Any], name: str, goal_id: str, metric: str, min_count: int = 0) -> str:
@@ -239,7 +241,8 @@ def _goals(results: dict[str, Any], groups: list[dict[str, Any]], omgangar: list
             res = _goal_result(g, gid)
             cells.append({"fill": STATUS_FILL.get(res["status"], "FFFFFF"),
                           "value": value_text(metric, res["value"], g.get("basis", {}).get(metric), min_count,
-                                              show_basis=False),
+                                              show_basis=False)
+                          + (reached_note(g, metric, min_count) if res["value"] is not None else ""),
                           "status": res["status"]})
         matrix.append({"label": f"{gid} {goal.get('description') or metric}", "cells": cells})
 

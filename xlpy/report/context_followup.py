@@ -19,6 +19,7 @@ from typing import Any
 
 from xlpy import fmt
 from xlpy.core.suppress import count_text, suppression_mask
+from xlpy.defaults import FOLLOWUP_METRIC
 from xlpy.spec import OUTCOME_CATEGORIES
 
 HIDDEN = "–"
@@ -118,7 +119,7 @@ def followup_context(results: dict[str, Any], table_no: int, figure_no: int) -> 
         rows = [_line(o["label"], o["followup"][key], h, min_count) for o, h in zip(shown, hidden, strict=False)]
         total_line = (_line("Hela projektet", total, hidden[-1] if show_total else hidden[0], min_count)
                       if total is not None and shown else None)
-        if shown and total_line is not None and not total_line["hidden"]:
+        if shown and total is not None and total_line is not None and not total_line["hidden"]:
             t, f = total_line, total
             text = (f"Efter {m} månader skulle {t['eligible']} deltagare följas upp och {t['reached_n']} av dem "
                     f"nåddes. {t['moved_on']} var i arbete eller studier: {fmt.percent(f['moved_on'] / f['eligible'])} "
@@ -156,3 +157,18 @@ def fmt_points(months: list[int]) -> str:
     parts = [str(m) for m in months]
     text = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " och " + parts[-1]
     return f"{text} månader"
+
+
+def reached_note(unit: dict[str, Any], metric: str, min_count: int = 0) -> str:
+    """For a follow-up goal's value in the goal matrix and goal lines: ` (9 av 12 nådda)`, since the report
+    prints how many were reached beside every follow-up share; "" for other metrics, without anyone due,
+    or when a count is below Minsta redovisade antal (the share itself is then hidden too)."""
+    m = FOLLOWUP_METRIC.fullmatch(metric)
+    if m is None:
+        return ""
+    f = unit.get("followup", {}).get(m[2])
+    if not f or not f["eligible"]:
+        return ""
+    if min_count > 1 and any(0 < n < min_count for n in (f["reached"], f["eligible"])):
+        return ""
+    return f" ({fmt.number(f['reached'])} av {fmt.number(f['eligible'])} nådda)"
