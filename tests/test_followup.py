@@ -346,3 +346,12 @@ def test_new_workbooks_have_the_followup_table_with_drop_downs_and_date_format(t
     assert "Uppföljning" in blank.sheetnames
     keys = [r[0].value for r in blank["Inställningar"].iter_rows(min_row=3)]
     assert "Uppföljning efter avslut (månader)" in keys and "Besparing räknas på" in keys
+
+
+def test_personal_data_in_the_followup_sheet_is_found() -> None:
+    from xlpy.privacy import find_personal_data
+
+    data = parse_workbook(MemoryWorkbook({**BASE, "Uppföljning": [
+        [*HEAD, "Kommentar"], ["D1", 6, D(2020, 6, 20), "Nådd", "Arbete", "Ringde Fatima Ali"]]}))
+    found = [p for p in find_personal_data(data) if p.sheet == "Uppföljning"]
+    assert [(p.row, p.column) for p in found] == [(2, "Kommentar")]

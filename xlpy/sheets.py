@@ -1,4 +1,5 @@
-"""The four output sheets (Resultat, Måluppfyllelse, Samhällskostnad, Kontroll) as plain OutputSheet data.
+"""The output sheets Resultat, Måluppfyllelse, Samhällskostnad and Kontroll as plain OutputSheet data
+(Efter avslut is built in xlpy.sheets_followup).
 
 Built only from the results dict, so the file writer, the xlwings writer and tests all show the same
 cells. Values stay numbers where a person may want to calculate with them; the Excel number formats make
