@@ -12,6 +12,7 @@ import pytest
 from tests.builders import group, make_input, person
 from xlpy.core import followup
 from xlpy.core.compute import compute
+from xlpy.core.metrics import build_facts
 from xlpy.io.memory import MemoryWorkbook
 from xlpy.model import InputData, Problem, Settings
 from xlpy.reading import parse_workbook, to_point, to_points
@@ -133,6 +134,16 @@ def test_without_a_report_date_nobody_is_due() -> None:
     assert (f["eligible"], f["not_yet_due"]) == (0, 1)
 
 
+def test_figures_as_of_another_end_date_for_the_previous_period() -> None:
+    data = make_input(settings(D(2020, 7, 1)), groups=[group()], participants=[person("A")],
+                      followup=[fu("A", 6, D(2020, 6, 25))])
+    facts = build_facts(data)
+    assert followup.unit_followup(followup.build_followup(data, facts), ["K2"])["6"]["reached"] == 1
+    earlier = followup.build_followup(data, facts, D(2020, 6, 20))
+    assert followup.unit_followup(earlier, ["K2"])["6"]["eligible"] == 1
+    assert followup.unit_followup(earlier, ["K2"])["6"]["reached"] == 0   # the row is dated after that end
+
+
 def test_several_points_each_have_their_figures() -> None:
     data = make_input(settings(D(2020, 7, 1), (3, 6, 12)), groups=[group()], participants=[person("A")],
                       followup=[fu("A", 3, D(2020, 3, 20), status="Planering"), fu("A", 6, D(2020, 6, 20))])
@@ -171,7 +182,10 @@ def test_followup_metric_keys_are_accepted_in_the_goal_sheet() -> None:
            ["U2", "svarsandel_efter_12", ">=", 0.8], ["U3", "vidare_efter_x", ">=", 0.5]]
     data = parse_workbook(MemoryWorkbook({**BASE, "Mål": mal}))
     assert list(data.goals["goal_id"]) == ["U1", "U2"]
-    assert [p.value for p in data.problems if p.sheet == "Mål"] == ["vidare_efter_x"]
+    probs = [p for p in data.problems if p.sheet == "Mål"]
+    assert [(p.row, p.value, p.severity) for p in probs] == [(3, "svarsandel_efter_12", "varning"),
+                                                             (4, "vidare_efter_x", "fel")]
+    assert "inte står i Inställningar (Uppföljning efter avslut (månader): 3; 6)" in probs[0].message
 
 
 # -- the cost switch -------------------------------------------------------------------------------

@@ -292,7 +292,8 @@ def _outcomes() -> list[Row]:
 
 
 # Follow-up after exit (made up), for the ended group K1 (exit 2019-07-26; the early leaver K1-12 earlier):
-# (DeltagarID, Kontakt, Status) at 3 and at 6 months. K1-12 has no 6-month row: it is overdue in the demo.
+# (DeltagarID, Kontakt, Status) at 3 and at 6 months; every follow-up due by the report date is done, so
+# the example stays free of Kontroll problems (K2 and P2 fall due after it).
 FOLLOWUP_POINTS = "3; 6"
 FOLLOWUP_ROWS: dict[int, tuple[D, tuple[tuple[str, str, str | None], ...]]] = {
     3: (D(2019, 10, 28), (
@@ -305,7 +306,7 @@ FOLLOWUP_ROWS: dict[int, tuple[D, tuple[tuple[str, str, str | None], ...]]] = {
         ("K1-01", "Nådd", "Arbete"), ("K1-02", "Nådd", "Planering"), ("K1-03", "Nådd", "Arbete"),
         ("K1-04", "Nådd", "Studier"), ("K1-05", "Avböjt", None), ("K1-06", "Nådd", "Studier"),
         ("K1-07", "Nådd", "Arbete"), ("K1-08", "Nådd", "Studier"), ("K1-09", "Ej nådd", None),
-        ("K1-10", "Nådd", "Planering"), ("K1-11", "Nådd", "Arbete"),
+        ("K1-10", "Nådd", "Planering"), ("K1-11", "Nådd", "Arbete"), ("K1-12", "Ej nådd", None),
     )),
 }
 FOLLOWUP_TYPES = {"Arbete": "extratjänst", "Studier": "Komvux"}

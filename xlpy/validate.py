@@ -18,7 +18,7 @@ from xlpy import spec
 from xlpy.defaults import COUNT_METRICS, is_metric_key
 from xlpy.model import Problem
 from xlpy.reading import show
-from xlpy.validate_followup import check_followup
+from xlpy.validate_followup import check_followup, check_goal_points
 
 Frames = dict[str, pd.DataFrame]
 _SHEET_ORDER = {s.name: i for i, s in enumerate(spec.INPUT_SHEETS)}
@@ -55,6 +55,7 @@ def validate(frames: Frames, problems: list[Problem],
     if "followup" in f:
         check_followup(f["followup"], f["participants"], groups, followup_points, out)
     _check_goals(f["goals"], out)
+    check_goal_points(f["goals"], followup_points, out)
     out = _with_group_ids(out, f, groups, participants)
     cleaned = {k: _kept(v) for k, v in f.items()}
     return cleaned, sorted(out, key=lambda p: (_SHEET_ORDER.get(p.sheet, 99), p.row or 0))

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from xlpy import spec
+from xlpy.defaults import FOLLOWUP_METRIC
 from xlpy.model import Problem
 
 
@@ -60,6 +61,27 @@ def check_followup(frame: pd.DataFrame, participants: pd.DataFrame, groups: pd.D
           lambda r: f"Datum {_show(r.date)} ligger före deltagarens avslut {_show(r.exit_date)}; en uppföljning "
                     "efter avslut kan inte göras före avslutet. Raden har inte räknats med.", out, drop=True)
     frame.loc[pd.Series(early, index=frame.index), "_drop"] = True
+
+
+def check_goal_points(goals: pd.DataFrame, points: Sequence[int], out: list[Problem]) -> None:
+    """A warning for each live Mål row on a follow-up metric (e.g. vidare_efter_12) whose point is not
+    one of the setting's points: the goal is kept, with no basis, until the setting names that point."""
+    from xlpy.validate import _flag, _live, _show
+
+    if goals.empty:
+        return
+    allowed = sorted(set(int(p) for p in points))
+    shown = "; ".join(str(p) for p in allowed)
+
+    def off(metric: Any) -> bool:
+        m = FOLLOWUP_METRIC.fullmatch(metric) if isinstance(metric, str) else None
+        return m is not None and int(m[2]) not in allowed
+
+    mask = _live(goals) & goals["metric"].map(off).astype(bool)
+    _flag(goals, mask, spec.GOALS, "metric",
+          lambda r: f"Måttet {_show(r.metric)} gäller ett mättillfälle som inte står i Inställningar "
+                    f"(Uppföljning efter avslut (månader): {shown}); målet får Underlag saknas tills "
+                    "mättillfället läggs till där.", out, drop=False, severity="varning")
 
 
 def exit_dates(participants: pd.DataFrame, groups: pd.DataFrame) -> dict[Any, Any]:

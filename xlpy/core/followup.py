@@ -99,10 +99,15 @@ def _usable_followup(data: InputData) -> pd.DataFrame:
     return f
 
 
-def build_followup(data: InputData, facts: Facts) -> FollowupFacts:
-    """Per-participant follow-up facts as of Rapportperiod slut (see the module docstring)."""
+_SETTINGS_END = object()
+
+
+def build_followup(data: InputData, facts: Facts, end: Any = _SETTINGS_END) -> FollowupFacts:
+    """Per-participant follow-up facts as of `end` (a date; default Rapportperiod slut, the end of P; pass
+    the previous period's end for P'), see the module docstring."""
     s = data.settings
-    end = s.report_end
+    if end is _SETTINGS_END:
+        end = s.report_end
     points = tuple(sorted(set(int(p) for p in s.followup_months)))
     groups = facts.groups
     pos = {gid: i for i, gid in enumerate(groups.index)}
