@@ -60,6 +60,12 @@ def test_a_group_ending_31_august_is_due_on_29_february_not_before() -> None:
     assert on_the_day["levels"]["group"]["K1"]["followup"]["6"]["eligible"] == 1
 
 
+def test_an_exit_at_the_end_of_the_calendar_is_never_due() -> None:
+    g = group("K1", start=D(2019, 4, 1), end=D(9999, 12, 31))
+    r = compute(make_input(settings(D(2020, 2, 1)), groups=[g], participants=[person("A", "K1")]))
+    assert r["levels"]["group"]["K1"]["followup"]["6"]["not_yet_due"] == 1
+
+
 def test_an_early_leaver_is_due_from_their_own_exit_date() -> None:
     # -- the group ends 2019-12-19 (due 2020-06-19); A left 2019-10-15, so A is due 2020-04-15 --
     data = make_input(settings(D(2020, 5, 1)), groups=[group()],

@@ -62,6 +62,16 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
+def _due(exit_date: dt.date | None, months: int) -> dt.date | None:
+    """The due date, or None without an exit date or beyond year 9999 (an exit typed as 9999-12-31)."""
+    if exit_date is None:
+        return None
+    try:
+        return add_months(exit_date, months)
+    except ValueError:
+        return None
+
+
 def is_followup_metric(key: str) -> bool:
     """Whether `key` is `svarsandel_efter_M`, `vidare_efter_M` or `vidare_bland_nadda_efter_M` (M ≥ 1)."""
     return _METRIC.fullmatch(key) is not None
@@ -138,7 +148,7 @@ def build_followup(data: InputData, facts: Facts, end: Any = _SETTINGS_END) -> F
         gi = pos[group_of[i]]
         ex = exits[i]
         for m in points:
-            due = add_months(ex, m) if ex is not None else None
+            due = _due(ex, m)
             eligible = bool(started[i] and due is not None and end is not None and due <= end)
             not_yet = bool(not eligible and (end is None or started[i]))
             contact, status = by_key.get((pid, m), (None, None))
