@@ -104,7 +104,7 @@ def test_statistics_tables_match_the_seed_with_computed_totals(text):
 def test_project_cost_analysis_covers_all_participants_so_far(results, text):
     people = results["levels"]["project"]["all"]["costs"]["people"]
     analysis = text["Resultat / Socioekonomisk analys"]
-    assert f"projektets hittills {people} deltagare" in analysis
+    assert f"projektets {people} deltagare sedan projektstart" in analysis
     assert norm(f"{people * 152_000:,} kr".replace(",", " ")) in analysis
     assert "Produktionsbortfall" in analysis and "Figur 1:" in analysis
 

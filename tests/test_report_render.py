@@ -82,13 +82,13 @@ def test_captions_number_tables_and_figures_in_order(rendered):
     tables = [int(m.group(1)) for c in caps if (m := re.match(r"Tabell (\d+):", c))]
     figures = [int(m.group(1)) for c in caps if (m := re.match(r"Figur (\d+):", c))]
     assert tables == list(range(1, len(tables) + 1)) and len(tables) == len(doc.tables)
-    assert figures == [1, 2, 3]
+    assert figures == [1, 2, 3, 4, 5]  # -- 4, 5: Resultat över tid, one chart per municipality --
 
 
 def test_charts_are_embedded_at_print_resolution(rendered):
     with zipfile.ZipFile(rendered) as z:
         pngs = [n for n in z.namelist() if n.startswith("word/media/") and n.endswith(".png")]
-        assert len(pngs) == 3
+        assert len(pngs) == 5  # -- project, groups 1 and 2, one per municipality over time --
         head = z.read(pngs[0])
     assert head[:8] == b"\x89PNG\r\n\x1a\n"
     width = int.from_bytes(head[16:20], "big")

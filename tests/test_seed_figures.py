@@ -165,7 +165,8 @@ def test_goal_matrix_shows_statuses_per_group(recalculated):
 
 def test_json_is_keyed_by_level_then_unit(recalculated):
     _, r = recalculated
-    assert set(r["levels"]) == {"group", "omgang", "municipality", "project"}
+    assert set(r["levels"]) == {"group", "omgang", "municipality", "project", "period", "previous_period"}
+    assert r["levels"]["previous_period"] is None  # P' = 2018-01-31 – 2019-01-31 has no ended group
     assert set(r["levels"]["group"]) == {"K1", "K2", "P2", "K3", "P3"}
     assert set(r["levels"]["omgang"]) == {"1", "2", "3"}
     assert set(r["levels"]["municipality"]) == {"Klippan", "Perstorp"}

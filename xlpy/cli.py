@@ -80,7 +80,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     """Beräkna om arbetsboken och skriv årsrapporten (Word, och PDF med --pdf)."""
     try:
         outcome = jobs.report_file(Path(args.path), out_docx=args.output, pdf=args.pdf,
-                                   allow_personal_data=args.tillat_personuppgifter)
+                                   allow_personal_data=args.tillat_personuppgifter,
+                                   template=Path(args.mall) if args.mall else None)
     except jobs.ReportRefused as e:
         _say(str(e))
         return EXIT_PROBLEMS
@@ -148,6 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("path", help="arbetsbok (.xlsx/.xlsm)")
     p.add_argument("-o", "--output", type=Path, help="rapportfil (.docx); standard: bredvid arbetsboken")
     p.add_argument("--pdf", action="store_true", help="konvertera också till PDF med LibreOffice")
+    p.add_argument("--mall", help="egen rapportmall (.docx), se docs/mall.md; standard: den inbyggda")
     p.add_argument("--tillat-personuppgifter", action="store_true",
                    help="skapa rapporten trots att personnummer/namn hittats (loggas i rapporten)")
     p = add("demo", cmd_demo)

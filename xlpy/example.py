@@ -14,8 +14,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-__all__ = ["GROUP_DEFS", "INTERNSHIP_WEEK_NUMBERS", "REPORT_DATE", "activity_dates", "build_example",
-           "example_data"]
+__all__ = ["GROUP_DEFS", "INTERNSHIP_WEEK_NUMBERS", "NEXT_YEAR_PERIOD", "REPORT_DATE", "activity_dates",
+           "build_example", "build_next_year", "example_data", "next_year_data"]
 
 Row = dict[str, Any]
 D = dt.date
@@ -246,10 +246,10 @@ def _participants() -> list[Row]:
     return rows
 
 
-def _attendance(participants: list[Row], rng: random.Random) -> list[Row]:
+def _attendance(participants: list[Row], rng: random.Random, until: dt.date = LAST_ATTENDANCE_DATE) -> list[Row]:
     rows: list[Row] = []
     for group_id, *_ in GROUP_DEFS:
-        dates = [d for d in activity_dates(group_id) if d <= LAST_ATTENDANCE_DATE]
+        dates = [d for d in activity_dates(group_id) if d <= until]
         group_rows: list[Row] = []
         for p in (p for p in participants if p["group_id"] == group_id):
             last = p["end"] or dates[-1]
@@ -264,12 +264,13 @@ def _attendance(participants: list[Row], rng: random.Random) -> list[Row]:
     return rows
 
 
-def _internships() -> list[Row]:
+def _internships(group_ids: tuple[str, ...] = ("K1", "K2", "P2")) -> list[Row]:
     rows: list[Row] = []
     counter = 0
-    for group_id in ("K1", "K2", "P2"):
+    for group_id in group_ids:
         places = WORKPLACES[_group(group_id)[1]]
-        missed = NOT_PARTICIPATED_K1 if group_id == "K1" else NOT_PARTICIPATED
+        missed = {"K1": NOT_PARTICIPATED_K1, "K3": NOT_PARTICIPATED_G3, "P3": NOT_PARTICIPATED_G3}.get(
+            group_id, NOT_PARTICIPATED)
         for pid in _participant_ids(group_id):
             for period in (1, 2):
                 workplace, sector = places[counter % len(places)]
@@ -375,6 +376,65 @@ def example_data() -> dict[str, list[dict[str, Any]]]:
         "texts": [{"section": s, "text": t} for s, t in TEXTS.items()],
         "followup": _followup(),
     }
+
+
+# -- the example a year later (xlpy demo's second report): Rapportperiod 2020-02-01 – 2021-02-01, group 3
+#    ended and fully entered, groups 4 planned after the period. The seed figures are untouched: groups 1-2
+#    keep every row, and the rows added are dated after 2020-02-01 --
+NEXT_YEAR_PERIOD = (D(2020, 2, 1), D(2021, 2, 1))
+NOT_PARTICIPATED_G3 = {1: {"K3-04", "P3-06", "P3-09"}, 2: {"K3-04", "K3-08", "P3-06"}}
+GROUP3_OUTCOMES = {
+    "K3": ("Arbete", "Arbete", "Arbete", "Studier", "Studier", "Studier", "Planering", "Planering", "Planering",
+           "Annat"),
+    "P3": ("Arbete", "Arbete", "Studier", "Studier", "Planering", "Planering", "Planering", "Planering",
+           "Planering", "Planering", "Annat"),
+}
+GROUP3_TYPES = {"Arbete": "extratjänst", "Studier": "Komvux", "Planering": "", "Annat": ""}
+PLANNED_GROUPS: tuple[tuple[Any, ...], ...] = (
+    ("K4", "Klippan", 4, "vår", D(2021, 2, 22), D(2021, 6, 17), 17, 4, 4, "nej", "Planerad."),
+    ("P4", "Perstorp", 4, "vår", D(2021, 2, 22), D(2021, 6, 17), 17, 4, 4, "nej", "Planerad."),
+)
+
+
+def next_year_data() -> dict[str, list[dict[str, Any]]]:
+    """The example workbook as it stands a year later: every row of example_data() for groups 1-2, group 3
+    ended with all its rows, group 4 planned, and Rapportperiod 2020-02-01 – 2021-02-01."""
+    data = example_data()
+    start, end = NEXT_YEAR_PERIOD
+    for row in data["settings"]:
+        if row.get("key") == "Rapportperiod start":
+            row["value"] = start
+        elif row.get("key") == "Rapportperiod slut":
+            row["value"] = end
+    keys = ("group_id", "municipality", "group_no", "term", "start", "end", "weeks", "internship_weeks",
+            "days_per_week", "survey_done", "comment")
+    for g in data["groups"]:
+        if g["group_id"] in ("K3", "P3"):
+            g.update(survey_done="ja", comment=None)
+    data["groups"] += [{k: (v if v != "" else None) for k, v in zip(keys, g, strict=True)} for g in PLANNED_GROUPS]
+    for p in data["participants"]:
+        if p["group_id"] in ("K3", "P3"):
+            p.update(cv="ja", letter="ja", guidance="ja", survey_answered="ja",
+                     action_plan="nej" if p["participant_id"] in ("K3-10", "P3-11") else "ja")
+    data["attendance"] = _attendance(data["participants"], random.Random(SEED), until=D(2020, 5, 15))
+    data["internships"] = _internships(("K1", "K2", "P2", "K3", "P3"))
+    later = []
+    for gid, cats in GROUP3_OUTCOMES.items():
+        for pid, cat in zip(_participant_ids(gid), cats, strict=True):
+            later.append({"participant_id": pid, "date": D(2020, 5, 15), "category": cat,
+                          "type": GROUP3_TYPES[cat] or None, "description": None})
+    data["outcomes"] = sorted(data["outcomes"] + later, key=lambda r: (r["participant_id"], r["date"]))
+    for t in data["texts"]:
+        if t["section"] == "Sammanfattning och rekommendationer":
+            t["text"] = t["text"].replace("under det första året", "under rapportperioden")
+    return data
+
+
+def build_next_year(path: str | Path) -> None:
+    """Write the example a year later (next_year_data()) to `path` (.xlsx), overwriting it."""
+    from xlpy.workbook_template import create_workbook
+
+    create_workbook(path, next_year_data())
 
 
 def build_example(path: str | Path) -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
 from xlpy.core import compute
-from xlpy.io.base import WorkbookSink, WorkbookSource
+from xlpy.io.base import WorkbookError, WorkbookSink, WorkbookSource
 from xlpy.model import InputData, OutputSheet
 from xlpy.privacy import find_personal_data
 from xlpy.reading import parse_workbook
@@ -27,6 +27,7 @@ from xlpy.spec import GENERATED_NOTE, INPUT_SHEETS, OUTPUT_SHEETS
 P = ParamSpec("P")
 R = TypeVar("R")
 EXAMPLE_WORKBOOK = Path(__file__).resolve().parent.parent / "workbook" / "forsta_steget_exempel.xlsx"
+NEXT_YEAR_WORKBOOK = "forsta_steget_exempel_2020-2021.xlsx"
 PERSONAL_DATA = "personuppgift"
 
 
@@ -112,9 +113,11 @@ def check_file(path: Path) -> Outcome:
 
 
 @gc_paused
-def recalc_file(path: Path, out: Path | None = None, json_path: Path | None = None) -> Outcome:
+def recalc_file(path: Path, out: Path | None = None, json_path: Path | None = None,
+                before_write: Callable[[dict[str, Any]], None] | None = None) -> Outcome:
     """`xlpy recalc`: write the output sheets into `path` itself (surgically, atomically, under a lock),
-    or into a copy at `out` when given. Optionally also write every figure as JSON."""
+    or into a copy at `out` when given. Optionally also write every figure as JSON. `before_write` sees the
+    results before anything is written: it may add problems for Kontroll, or raise to write nothing."""
     from xlpy.io import safety, xlsx_package
 
     path = Path(path)
@@ -124,6 +127,8 @@ def recalc_file(path: Path, out: Path | None = None, json_path: Path | None = No
     source = open_file(path)
     data = load(source)
     results = compute(data)
+    if before_write is not None:
+        before_write(results)
     sheets = adopt_renamed_outputs(source, build_output_sheets(results))
     if out is None:
         xlsx_package.XlsxPackageSink(path).write_sheets(sheets)
@@ -173,12 +178,14 @@ def write_json(results: dict[str, Any], path: Path) -> Path:
     return path
 
 
-def write_report(results: dict[str, Any], out_docx: Path, pdf: bool = False) -> list[Path]:
-    """Render the Word annual report (and a PDF with LibreOffice when `pdf`). Returns the files written."""
+def write_report(results: dict[str, Any], out_docx: Path, pdf: bool = False,
+                 template: Path | None = None) -> list[Path]:
+    """Render the Word annual report (and a PDF with LibreOffice when `pdf`) from `template` (None: the
+    built-in one). Returns the files written."""
     from xlpy.report import convert_to_pdf, render_report
 
     out_docx = Path(out_docx)
-    written = [Path(render_report(results, out_docx))]
+    written = [Path(render_report(results, out_docx, template=template))]
     if pdf:
         written.append(Path(convert_to_pdf(out_docx)))
     return written
@@ -196,20 +203,50 @@ def guard_personal_data(results: dict[str, Any], allow: bool) -> None:
         )
 
 
+def template_checks(template: Path | None) -> Callable[[dict[str, Any]], None] | None:
+    """For the evaluator's own template: before anything is written, refuse one with fields the report
+    does not know (WorkbookError listing them), and warn in Kontroll of Texter sections it does not use."""
+    if template is None:
+        return None
+    from xlpy.report.context import build_context
+    from xlpy.report.template_check import TemplateFieldError, check_fields, unused_sections
+
+    template = Path(template)
+    if not template.is_file():
+        raise WorkbookError(f"Rapportmallen {template} finns inte.")
+
+    def check(results: dict[str, Any]) -> None:
+        try:
+            check_fields(template, build_context(results))
+            found = unused_sections(template, results.get("texts", {}))
+        except TemplateFieldError as exc:
+            raise WorkbookError(str(exc)) from exc
+        except Exception as exc:  # noqa: BLE001 - a damaged .docx or broken {% %} tags: one sentence
+            raise WorkbookError(f"Rapportmallen {template.name} kunde inte läsas: {exc}.") from exc
+        results["problems"] += [{"severity": p.severity, "sheet": p.sheet, "row": p.row, "column": p.column,
+                                 "value": p.value, "message": p.message, "group_id": p.group_id, "kind": p.kind}
+                                for p in found]
+
+    return check
+
+
 def report_file(path: Path, out_docx: Path | None = None, pdf: bool = False, out_workbook: Path | None = None,
-                allow_personal_data: bool = False) -> Outcome:
-    """`xlpy report`: recalculate the workbook, then write the report beside it (or at `out_docx`).
-    Raises ReportRefused when personal data is found and `allow_personal_data` is not set."""
+                allow_personal_data: bool = False, template: Path | None = None) -> Outcome:
+    """`xlpy report`: recalculate the workbook, then write the report beside it (or at `out_docx`), from
+    `template` when given (`--mall`). Raises ReportRefused when personal data is found and
+    `allow_personal_data` is not set; WorkbookError, before anything is written, for a template with
+    unknown fields."""
     path = Path(path)
-    outcome = recalc_file(path, out=out_workbook)
+    outcome = recalc_file(path, out=out_workbook, before_write=template_checks(template))
     guard_personal_data(outcome.results, allow_personal_data)
     target = Path(out_docx) if out_docx else path.with_name(path.stem + "_arsrapport.docx")
-    outcome.written += write_report(outcome.results, target, pdf=pdf)
+    outcome.written += write_report(outcome.results, target, pdf=pdf, template=template)
     return outcome
 
 
 def demo(out_dir: Path, pdf: bool = False) -> Outcome:
-    """`xlpy demo`: recalculate a copy of the bundled example workbook into `out_dir` and write its report."""
+    """`xlpy demo`: recalculate a copy of the bundled example workbook into `out_dir` and write its report;
+    then the same example a year later (Rapportperiod 2020-02-01 – 2021-02-01) and its report."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     copy = out_dir / EXAMPLE_WORKBOOK.name
@@ -217,4 +254,13 @@ def demo(out_dir: Path, pdf: bool = False) -> Outcome:
     outcome = recalc_file(copy, json_path=out_dir / "resultat.json")
     guard_personal_data(outcome.results, allow=False)
     outcome.written += write_report(outcome.results, out_dir / "arsrapport.docx", pdf=pdf)
+    # -- the next year's report of the same example (issue #12): groups 1-2 only over time and in the
+    #    comparison, group 3 the period's groups, the 2020 januari statistics as the baseline --
+    from xlpy.example import build_next_year
+
+    later = out_dir / NEXT_YEAR_WORKBOOK
+    build_next_year(later)
+    second = recalc_file(later, json_path=out_dir / "resultat_2020-2021.json")
+    guard_personal_data(second.results, allow=False)
+    outcome.written += second.written + write_report(second.results, out_dir / "arsrapport_2020-2021.docx", pdf=pdf)
     return outcome

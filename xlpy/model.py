@@ -83,7 +83,9 @@ class InputData:
     outcomes: pd.DataFrame
     statistics: pd.DataFrame
     texts: pd.DataFrame
-    followup: pd.DataFrame = field(default_factory=pd.DataFrame)  # Uppföljning; empty frame from reading
+    # -- Uppföljning; a default with the sheet's columns, for InputData built without it --
+    followup: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=["participant_id", "point", "date", "contact", "status", "type", "comment", "row"]))
     problems: list[Problem] = field(default_factory=list)
     source_name: str = ""
 

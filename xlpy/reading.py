@@ -285,7 +285,8 @@ LENIENT_CHOICES = {("groups", "term"), ("internships", "sector")}
 # Yes/no columns where an empty cell means ja ("empty = nej unless the column says otherwise").
 EMPTY_MEANS_YES = {("goals", "active"), ("staff", "counts")}
 # Columns whose header is required but whose cells may be empty.
-OPTIONAL_VALUES = {("settings", "value"), ("texts", "text")}
+# -- a group without Slutdatum is kept as ongoing, with a warning from validate (METRICS.md) --
+OPTIONAL_VALUES = {("settings", "value"), ("texts", "text"), ("groups", "end")}
 
 _KIND_CONVERTERS: dict[str, Callable[[Any], Converted]] = {
     "text": to_text, "int": to_int, "number": to_number, "date": to_date, "yesno": to_yesno,

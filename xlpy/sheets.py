@@ -102,7 +102,7 @@ def results_sheet(results: dict[str, Any]) -> OutputSheet:
             C(LEVEL_NAMES[u["level"]], "bold" if u["level"] != "group" else "text"),
             C(u["label"], "bold" if u["level"] != "group" else "text"),
             _date(u["start"]), _date(u["end"]),
-            C("Pågår" if u["ongoing"] else "Avslutad"),
+            C(u.get("period_status") or ("Pågår" if u["ongoing"] else "Avslutad")),
             C(c["started"], "int"), C(c["completers"], "int"), C(c["early_leavers"], "int"),
             _share(m["narvaro"], "pct1"), _share(m["praktik_erbjuden"]),
             *[_share(m.get(f"praktik_deltagande_{p}")) for p in periods],
@@ -231,11 +231,15 @@ def fit_header_heights(sheet: OutputSheet, line_height: float = 15.0) -> OutputS
 
 
 def build_output_sheets(results: dict[str, Any]) -> list[OutputSheet]:
-    """The output sheets, in tab order: Resultat, Måluppfyllelse, Samhällskostnad, Kontroll, then Efter
-    avslut (xlpy.sheets_followup) when there are participants."""
+    """The output sheets, in tab order: Resultat, Måluppfyllelse, Samhällskostnad, Över tid (when there are
+    groups), Kontroll, then Efter avslut (xlpy.sheets_followup) when there are participants."""
     from xlpy.sheets_followup import followup_sheet  # -- it reuses _head from here --
+    from xlpy.sheets_overtime import overtime_sheet
 
     sheets = [results_sheet(results), goals_sheet(results), costs_sheet(results), problems_sheet(results)]
+    over_time = overtime_sheet(results)
+    if over_time is not None:
+        sheets.insert(3, over_time)
     extra = followup_sheet(results)
     if extra is not None:
         sheets.append(extra)

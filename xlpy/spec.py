@@ -259,6 +259,7 @@ OUTPUT_SHEETS = {
     "results": "Resultat",
     "goals": "Måluppfyllelse",
     "costs": "Samhällskostnad",
+    "overtime": "Över tid",
     "problems": "Kontroll",
     "followup": "Efter avslut",
 }

@@ -217,6 +217,11 @@ def _check_groups(groups: pd.DataFrame, out: list[Problem]) -> pd.DataFrame:
           lambda r: f"Slutdatum {r.end.isoformat()} ligger före Startdatum {r.start.isoformat()}. "
                     "Gruppens datumkontroller hoppas över tills det är rättat.",
           out, drop=False, severity="varning")
+    no_end = _live(groups) & groups["end"].isna()
+    _flag(groups, no_end, sheet, "end",
+          lambda r: f"Slutdatum saknas för grupp {r.group_id}. Gruppen räknas som pågående tills "
+                    "ett slutdatum fylls i.",
+          out, drop=False, severity="varning")
     usable = groups.loc[_live(groups), ["group_id", "start", "end"]].copy()
     usable["period_ok"] = ~inverted.loc[usable.index].to_numpy()
     return usable.reset_index(drop=True)

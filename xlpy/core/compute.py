@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 from typing import Any
@@ -9,7 +10,8 @@ from typing import Any
 import pandas as pd
 
 from xlpy import __version__
-from xlpy.core import costs, followup, goals
+from xlpy.core import costs, followup, goals, scope
+from xlpy.core import period as periods
 from xlpy.core.metrics import Facts, build_facts, unit_figures
 from xlpy.fmt import distinct_names, period_label
 from xlpy.model import InputData, Problem, Settings
@@ -74,7 +76,7 @@ def _group_columns(facts: Facts) -> dict[str, Any]:
 
 def _unit(facts: Facts, settings: Settings, level: str, key: str, label: str, group_ids: list[str],
           active_goals: list[dict[str, Any]], group_units: dict[str, dict[str, Any]],
-          ff: followup.FollowupFacts) -> dict[str, Any]:
+          statuses: dict[str, str], ff: followup.FollowupFacts) -> dict[str, Any]:
     cols = _group_columns(facts)
     idx = [cols["pos"][gid] for gid in group_ids]
     ends_all = [cols["end"][i] for i in idx]
@@ -102,6 +104,7 @@ def _unit(facts: Facts, settings: Settings, level: str, key: str, label: str, gr
         "end": _iso(max(ends)) if ends else None,
         "ongoing": ongoing,
         "ended_in_report_period": ended_in_period,
+        "period_status": scope.unit_status([statuses.get(g, "") for g in group_ids]),
         "term": (None if first is None or pd.isna(cols["term"][first]) else cols["term"][first]) if one else None,
         "weeks": _num(cols["weeks"][first]) if one and first is not None else None,
         "internship_weeks": _num(cols["internship_weeks"][first]) if one and first is not None else None,
@@ -132,12 +135,23 @@ def _unit(facts: Facts, settings: Settings, level: str, key: str, label: str, gr
     return unit
 
 
-def _statistics(data: InputData) -> list[dict[str, Any]]:
+def _statistics(data: InputData, report: periods.Period | None) -> list[dict[str, Any]]:
+    """Arbetsförmedlingen's tables: those whose Period lies within P (`role` "period") and the latest one
+    before P's start (`role` "baseline"); every table when there is no period."""
     st = data.statistics
     out: list[dict[str, Any]] = []
     if not len(st):
         return out
+    dates = sorted({d for d in st["period"].map(_iso) if d})
+    roles = {d: "period" for d in dates}
+    if report is not None:
+        before = [d for d in dates if d < report.start.isoformat()]
+        roles = {d: "period" for d in dates if report.contains(dt.date.fromisoformat(d))}
+        if before:
+            roles[before[-1]] = "baseline"
     for period, rows in st.groupby(st["period"].map(_iso), sort=True):
+        if period not in roles:
+            continue
         table: list[dict[str, Any]] = [
             {
                 "municipality": str(r["municipality"]),
@@ -148,7 +162,8 @@ def _statistics(data: InputData) -> list[dict[str, Any]]:
             for r in rows.sort_values("row").to_dict("records")
         ]
         total = {k: sum(int(r[k]) for r in table) for k in ("unemployed", "in_programme", "total")}
-        out.append({"period": period, "label": period_label(period), "rows": table, "total": total})
+        out.append({"period": period, "label": period_label(period), "role": roles[period], "rows": table,
+                    "total": total})
     return out
 
 
@@ -185,31 +200,31 @@ def group_labels(group_ids: list[str], municipality: list[Any], group_no: list[A
                            for gid, mun, no in zip(group_ids, municipality, group_no, strict=True)})
 
 
-def compute(data: InputData) -> dict[str, Any]:
-    """Compute every figure, goal status and cost table at group, omgång, municipality and project
-    level. Returns the results dict documented in docs/RESULTS.md (shares as fractions, SEK whole)."""
+def _levels(data: InputData, statuses: dict[str, str], active: list[dict[str, Any]]
+            ) -> tuple[dict[str, dict[str, Any]], dict[str, list[dict[str, Any]]], followup.FollowupFacts]:
+    """Every unit of `data` (its groups are the ones to count, its rows those as of the period's end):
+    group, omgång, municipality and project (`all`), and `period` (`all`: the groups Avslutad or Pågår).
+    Returns the levels, the staff per group and the follow-up facts (as of Rapportperiod slut)."""
     s = data.settings
-    problems = list(data.problems)
-    if s.report_end is None:
-        problems.append(Problem("Inställningar", None, "Värde", "", "Rapportperiod slut saknas: inga grupper "
-                                "räknas som pågående. Fyll i rapportdatumet.", severity="varning"))
     facts = build_facts(data)
     ff = followup.build_followup(data, facts)
-    problems += followup.rows_after_problem(ff) + followup.overdue_problems(ff)
     group_ids = list(facts.groups.index)
     staff = _staff(data, group_ids)
     facts.groups["staffing"] = [
         sum(float(m["percent"] or 0) for m in staff[gid] if m["counts"]) for gid in group_ids
     ]
-    all_goals = goal_list(data)
-    active = [g for g in all_goals if g["active"]]
-    levels: dict[str, dict[str, Any]] = {"group": {}, "omgang": {}, "municipality": {}, "project": {}}
+    levels: dict[str, dict[str, Any]] = {"group": {}, "omgang": {}, "municipality": {}, "project": {},
+                                         "period": {}}
     # -- plain lists, not facts.groups.loc[gid] per group: a förbund has hundreds of groups --
     municipality = facts.groups["municipality"].tolist()
     group_no = facts.groups["group_no"].tolist()
     labels = group_labels(group_ids, municipality, group_no)
+
+    def unit(level: str, key: str, label: str, gids: list[str]) -> dict[str, Any]:
+        return _unit(facts, s, level, key, label, gids, active, levels["group"], statuses, ff)
+
     for gid in group_ids:
-        levels["group"][gid] = _unit(facts, s, "group", gid, labels[gid], [gid], active, levels["group"], ff)
+        levels["group"][gid] = unit("group", gid, labels[gid], [gid])
     by_no: dict[int, list[str]] = {}
     by_mun: dict[str, list[str]] = {}
     for gid, mun, no in zip(group_ids, municipality, group_no, strict=True):
@@ -217,14 +232,72 @@ def compute(data: InputData) -> dict[str, Any]:
             by_no.setdefault(int(no), []).append(gid)
         by_mun.setdefault(str(mun), []).append(gid)
     for no in sorted(by_no):
-        levels["omgang"][str(no)] = _unit(facts, s, "omgang", str(no), f"Grupp {no}", by_no[no], active,
-                                          levels["group"], ff)
+        levels["omgang"][str(no)] = unit("omgang", str(no), f"Grupp {no}", by_no[no])
     for mun, gids in by_mun.items():
-        levels["municipality"][mun] = _unit(facts, s, "municipality", mun, mun, gids, active, levels["group"],
-                                              ff)
+        levels["municipality"][mun] = unit("municipality", mun, mun, gids)
     if group_ids:
-        levels["project"]["all"] = _unit(facts, s, "project", "all", s.project_name, group_ids, active,
-                                         levels["group"], ff)
+        levels["project"]["all"] = unit("project", "all", s.project_name, group_ids)
+    in_period = [g for g in group_ids if statuses.get(g) in (periods.STATUS_ENDED, periods.STATUS_ONGOING)]
+    if in_period:
+        levels["period"]["all"] = unit("period", "all", "Perioden", in_period)
+    return levels, staff, ff
+
+
+def _previous_period(data: InputData, period: periods.Period | None,
+                     active: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """Level `previous_period` (key `all`): P' of METRICS.md pooled over its ended groups, as of P''s end;
+    None when P' has no group that ended in it."""
+    if period is None:
+        return None
+    prev = period.previous()
+    statuses = scope.group_statuses(data.groups, prev)
+    ended = {g for g, st in statuses.items() if st == periods.STATUS_ENDED}
+    if not ended:
+        return None
+    settings = dataclasses.replace(data.settings, report_start=prev.start, report_end=prev.end)
+    prev_data, _ = scope.as_of(scope.only_groups(data, ended), prev.end)
+    levels, _, _ = _levels(dataclasses.replace(prev_data, settings=settings), statuses, active)
+    unit = levels["period"]["all"]
+    unit.update(level="previous_period", label="Föregående period", start_of_period=prev.start.isoformat(),
+                end_of_period=prev.end.isoformat())
+    return {"all": unit}
+
+
+def _planned(data: InputData, statuses: dict[str, str]) -> list[dict[str, Any]]:
+    """The groups `Ej startad` in P, in start order: in no figure, listed by the report as planned."""
+    g = data.groups.drop_duplicates("group_id")
+    g = g[g["group_id"].map(lambda x: statuses.get(str(x)) == periods.STATUS_NOT_STARTED)]
+    if not len(g):
+        return []
+    labels = group_labels(list(g["group_id"]), g["municipality"].tolist(), g["group_no"].tolist())
+    out = [{"group_id": str(r["group_id"]), "label": labels[r["group_id"]], "municipality": str(r["municipality"]),
+            "group_no": _num(r["group_no"]), "start": _iso(r["start"]), "end": _iso(r["end"]),
+            "period_status": periods.STATUS_NOT_STARTED} for r in g.to_dict("records")]
+    return sorted(out, key=lambda r: (r["start"] or "", r["municipality"], r["group_id"]))
+
+
+def compute(data: InputData) -> dict[str, Any]:
+    """Compute every figure, goal status and cost table at group, omgång, municipality, project and
+    period level, as of the report period's end. Returns the results dict documented in docs/RESULTS.md
+    (shares as fractions, SEK whole)."""
+    s = data.settings
+    problems = list(data.problems)
+    if s.report_end is None:
+        problems.append(Problem("Inställningar", None, "Värde", "", "Rapportperiod slut saknas: inga grupper "
+                                "räknas som pågående. Fyll i rapportdatumet.", severity="varning"))
+    period = periods.report_period(s.report_start, s.report_end, s.project_start,
+                                   [scope.as_date(x) for x in data.groups["start"]])
+    statuses = scope.group_statuses(data.groups, period)
+    started = {g for g, st in statuses.items() if st != periods.STATUS_NOT_STARTED}
+    used = scope.only_groups(data, started)
+    if period is not None:
+        used, left_out = scope.as_of(used, period.end)
+        problems.extend(scope.left_out_problems(left_out, period.end))
+    all_goals = goal_list(data)
+    active = [g for g in all_goals if g["active"]]
+    levels, staff, ff = _levels(used, statuses, active)
+    problems.extend(followup.overdue_problems(ff))
+    levels["previous_period"] = _previous_period(data, period, active)  # type: ignore[assignment]
     return {
         "meta": {
             "project_name": s.project_name,
@@ -235,6 +308,13 @@ def compute(data: InputData) -> dict[str, Any]:
             "report_end": _iso(s.report_end),
             "project_start": _iso(s.project_start),
             "project_end": _iso(s.project_end),
+            "period": None if period is None else {"start": _iso(period.start), "end": _iso(period.end),
+                                                   "days": period.days},
+            "previous_period": None if period is None else {"start": _iso(period.previous().start),
+                                                            "end": _iso(period.previous().end)},
+            # -- the period covers the whole Projektperiod: the report is the slutrapport --
+            "final_report": bool(period and s.project_start and s.project_end and period.start <= s.project_start
+                                 and period.end >= s.project_end),
             "source": data.source_name,
             "version": __version__,
         },
@@ -255,7 +335,8 @@ def compute(data: InputData) -> dict[str, Any]:
         },
         "goals": all_goals,
         "levels": levels,
-        "statistics": _statistics(data),
+        "planned_groups": _planned(data, statuses),
+        "statistics": _statistics(data, period),
         "staff": staff,
         "texts": _texts(data),
         # -- the staff's to-do list: written to the sheet Efter avslut, never read by the report --

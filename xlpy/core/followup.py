@@ -98,7 +98,6 @@ class FollowupFacts:
     sums: dict[int, np.ndarray]
     pos: dict[Any, int]
     exit_moved_on: np.ndarray
-    rows_after_end: int
 
 
 def _usable_followup(data: InputData) -> pd.DataFrame:
@@ -133,7 +132,6 @@ def build_followup(data: InputData, facts: Facts, end: Any = _SETTINGS_END) -> F
     live = rows[rows["participant_id"].isin(people.index)]
     days: list[dt.date | None] = [_as_date(d) for d in live["date"]]
     dated = [end is not None and d is not None and d <= end for d in days]
-    after_end = sum(1 for d in days if end is not None and d is not None and d > end)
     live = live.loc[np.asarray(dated, dtype=bool)] if len(live) else live
     by_key = {(p, int(m)): (c, st) for p, m, c, st in zip(live["participant_id"], live["point"], live["contact"],
                                                             live["status"], strict=True)}
@@ -178,7 +176,7 @@ def build_followup(data: InputData, facts: Facts, end: Any = _SETTINGS_END) -> F
     exit_moved = np.zeros(len(groups), dtype=np.int64)
     for gid, moved in zip(group_of, moved_exit, strict=True):
         exit_moved[pos[gid]] += int(moved)
-    return FollowupFacts(points, end, frame, sums, pos, exit_moved, after_end)
+    return FollowupFacts(points, end, frame, sums, pos, exit_moved)
 
 
 def unit_followup(ff: FollowupFacts, group_ids: list[str]) -> dict[str, dict[str, Any]]:
@@ -291,14 +289,3 @@ def overdue_problems(ff: FollowupFacts) -> list[Problem]:
                                f"Uppföljningen efter {int(r['point'])} månader saknas (den skulle ha gjorts "
                                f"{due.isoformat()}).", group_id=str(r["group_id"]), severity="varning"))
     return out
-
-
-def rows_after_problem(ff: FollowupFacts) -> list[Problem]:
-    """One Kontroll note when Uppföljning rows are dated after Rapportperiod slut (they do not count)."""
-    n = ff.rows_after_end
-    if not n or ff.report_end is None:
-        return []
-    what = "1 rad" if n == 1 else f"{n} rader"
-    return [Problem(FOLLOWUP.name, None, "Datum", "",
-                    f"{what} i Uppföljning är daterade efter Rapportperiod slut {ff.report_end.isoformat()} "
-                    "och har inte räknats med.", severity="varning")]

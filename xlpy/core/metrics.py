@@ -62,7 +62,8 @@ def build_facts(data: InputData) -> Facts:
         end=groups["end"].map(_as_date),
     )
     report_end = s.report_end
-    groups["ongoing"] = [bool(report_end and e and e > report_end) for e in groups["end"]]
+    # -- a group without Slutdatum is ongoing (METRICS.md, "The report period"): never dropped --
+    groups["ongoing"] = [bool(report_end and (e is None or e > report_end)) for e in groups["end"]]
 
     p = data.participants.drop_duplicates("participant_id")
     p = p[p["group_id"].isin(groups.index)].set_index("participant_id")

@@ -52,3 +52,26 @@ def count_text(n: int, hidden: bool, min_count: int) -> str:
 def total_hidden(parts: Sequence[int], min_count: int) -> bool:
     """Whether a total itself must be hidden: it is small enough to point at people."""
     return 0 < sum(int(p) for p in parts) < min_count
+
+
+def suppression_mask_lines(values: Sequence[int], lines: Sequence[Sequence[int]], min_count: int) -> list[bool]:
+    """Which of `values` to hide when they are tied together by `lines`: each line is a set of indices
+    whose members add up (a total and its parts, e.g. a subtotal row's cell and its groups' cells), so a
+    lone hidden member of a line could be worked out from the others. Same rule as suppression_mask:
+    hide 0 < n < min_count, then, while some line has exactly one hidden member, also hide its smallest
+    visible non-zero member. `min_count` 0 or 1 hides nothing."""
+    mask = [0 < int(n) < min_count for n in values]
+    if min_count <= 1:
+        return [False] * len(values)
+    changed = True
+    while changed:
+        changed = False
+        for line in lines:
+            hidden = [i for i in line if mask[i]]
+            if len(hidden) != 1:
+                continue
+            visible = [i for i in line if not mask[i] and int(values[i]) > 0]
+            if visible:
+                mask[min(visible, key=lambda i: (int(values[i]), i))] = True
+                changed = True
+    return mask

@@ -128,7 +128,8 @@ def create_report(book: Any = None, out_docx: str | Path | None = None) -> str |
     """
 
     def job(b: Any) -> str:
-        from xlpy.jobs import ReportRefused, guard_personal_data, write_report
+        from xlpy.jobs import ReportRefused, guard_personal_data, template_checks, write_report
+        from xlpy.report.template_check import TEMPLATE_BESIDE_WORKBOOK
 
         results = _recalculate(b)
         try:
@@ -136,6 +137,15 @@ def create_report(book: Any = None, out_docx: str | Path | None = None) -> str |
         except ReportRefused as exc:
             raise WorkbookError(str(exc)) from exc
         target = Path(out_docx) if out_docx else report_path(b)
+        # -- the evaluator's own template, when one lies beside the workbook (docs/mall.md) --
+        template = report_path(b).parent / TEMPLATE_BESIDE_WORKBOOK
+        if template.is_file():
+            check = template_checks(template)
+            if check is not None:
+                check(results)
+            written = write_report(results, target, template=template)
+            return (f"Årsrapporten är sparad: {written[0]} (mall: {template.name}). "
+                    f"{_problem_summary(results)}")
         written = write_report(results, target)
         return f"Årsrapporten är sparad: {written[0]}. {_problem_summary(results)}"
 

@@ -11,8 +11,10 @@ import datetime as dt
 from typing import Any
 
 from xlpy import fmt
+from xlpy.core.period import STATUS_ENDED
 from xlpy.core.suppress import count_text, suppression_mask, total_hidden
 from xlpy.model import STYLES
+from xlpy.report import context_period as cp
 from xlpy.report.context_followup import followup_context, reached_note
 from xlpy.spec import OUTCOME_CATEGORIES, STATUSES
 
@@ -202,6 +204,8 @@ def _goal_value(unit: dict[str, Any], name: str, goal_id: str, metric: str, min_
 def _goal_part(unit: dict[str, Any], name: str, goal_id: str, metric: str, min_count: int = 0) -> str:
     """`Klippan 76 % (16 av 21) – uppfyllt`: one unit's value and status for one goal."""
     status = _goal_result(unit, goal_id)["status"]
+    if _goal_result(unit, goal_id)["value"] is None:  # -- not "Klippan – – pågår" --
+        return f"{name} – {status.lower()}"
     return f"{_goal_value(unit, name, goal_id, metric, min_count)} – {status.lower()}"
 
 
@@ -260,7 +264,7 @@ def _goals(results: dict[str, Any], groups: list[dict[str, Any]], omgangar: list
             state = " (pågående)" if o.get("ongoing") else ""
             lines.append(f"{o['label']}{state}: " + "; ".join(parts) + ".")
         if len(municipalities) > 1 or not omgangar:
-            lines.append("Per kommun, alla grupper hittills: "
+            lines.append("Per kommun, sedan projektstart: "
                          + "; ".join(_goal_part(m, m["label"], gid, metric, min_count) for m in municipalities)
                          + ".")
         details.append({"title": f"{gid} {goal.get('description') or metric}",
@@ -365,8 +369,12 @@ def _omgang(results: dict[str, Any], o: dict[str, Any], numbers: dict[str, int],
         + (f" (totalt {count_text(int(oc.get('moved_on') or 0), moved_hidden(o, None), min_count)} av "
            f"{_count(oc['started'], min_count)}, {share_moved(o, None)})" if len(members) > 1 else "")
         + ".")
-    periods = sorted(oc.get("internships", {}), key=lambda p: int(p) if str(p).isdigit() else 0)
-    if periods:
+    # -- only periods with placements offered: "period 1 deltog –" said nothing --
+    periods = sorted((p for p, c in oc.get("internships", {}).items() if c.get("offered")),
+                     key=lambda p: int(p) if str(p).isdigit() else 0)
+    if not periods:
+        bullets.append("Praktik: inga praktikplatser är registrerade i bladet Praktik.")
+    else:
         bullets.append("Praktik: " + _join([
             f"period {p} deltog {value_text('praktik', o['metrics'].get(f'praktik_deltagande_{p}'), o.get('basis', {}).get(f'praktik_deltagande_{p}'))}"
             for p in periods]) + " av de erbjudna praktikplatserna.")
@@ -442,7 +450,8 @@ def _project(results: dict[str, Any], table_no: int, figure_no: int) -> dict[str
     first = lambda key: c[key][0]["annual"] if c[key] else 0  # noqa: E731
     last_total = c["total"][-1]["cumulative"] if c["total"] else 0
     wage = results["parameters"]["monthly_wage"]
-    text = (f"Om ingenting händer kostar projektets hittills {fmt.number(n)} deltagare samhället "
+    text = (f"Om ingenting händer kostar projektets {fmt.number(n)} deltagare sedan projektstart (alla grupper "
+            f"som startat senast {fmt.date_long(results['meta'].get('report_end'))}) samhället "
             f"{fmt.kr(first('om_ingenting_hander'))} per år enligt socioekonomiska beräkningar. Om de i stället "
             f"hade haft arbete med en månadslön på {fmt.kr(wage)} blir produktionsbortfallet "
             f"{fmt.kr(first('produktionsbortfall'))} per år. Tillsammans blir det {fmt.kr(first('total'))} det "
@@ -452,17 +461,25 @@ def _project(results: dict[str, Any], table_no: int, figure_no: int) -> dict[str
             for a, b, t in zip(c["om_ingenting_hander"], c["produktionsbortfall"], c["total"], strict=True)]
     return {
         "text": text, "rows": rows, "chart": "", "table_no": str(table_no), "figure_no": str(figure_no),
-        "table_title": f"Samhällskostnad för projektets {fmt.number(n)} deltagare, ackumulerat",
+        "table_title": f"Samhällskostnad för projektets {fmt.number(n)} deltagare sedan projektstart, ackumulerat",
         "figure_title": f"Om ingenting händer och produktionsbortfall för {fmt.number(n)} deltagare, "
                         f"ackumulerat per år (kr)",
     }
 
 
 def ended_omgangar(results: dict[str, Any]) -> list[dict[str, Any]]:
-    """The omgångar (all groups with one Gruppnummer) whose groups all ended within the report period,
-    in number order: each gets a "Resultat grupp N" chapter."""
+    """The omgångar (all groups with one Gruppnummer) with a group Avslutad in the report period, in number
+    order: each gets a "Resultat grupp N" chapter."""
     units = results["levels"].get("omgang", {}).values()
-    return sorted((o for o in units if o.get("ended_in_report_period")), key=_omgang_key)
+    groups = results["levels"].get("group", {})
+
+    def ended(o: dict[str, Any]) -> bool:
+        statuses = [groups[g].get("period_status") for g in o["group_ids"] if g in groups]
+        if any(st is not None for st in statuses):
+            return STATUS_ENDED in statuses
+        return bool(o.get("ended_in_report_period"))
+
+    return sorted((o for o in units if ended(o)), key=_omgang_key)
 
 
 def build_context(results: dict[str, Any]) -> dict[str, Any]:
@@ -474,8 +491,11 @@ def build_context(results: dict[str, Any]) -> dict[str, Any]:
     meta, params = results["meta"], results["parameters"]
     min_count = int(params.get("min_count") or 0)
     levels = results["levels"]
-    groups = _sorted_units(levels.get("group", {}))
-    omgangar_all = sorted(levels.get("omgang", {}).values(), key=_omgang_key)
+    # -- scope Perioden: groups Avslutad or Pågår in P (Organisation, Metod, the goal matrix) --
+    groups = [g for g in _sorted_units(levels.get("group", {})) if cp.in_period(g)]
+    period_keys = {g["key"] for g in groups}
+    omgangar_all = sorted((o for o in levels.get("omgang", {}).values() if period_keys & set(o["group_ids"])),
+                          key=_omgang_key)
     municipalities = sorted(levels.get("municipality", {}).values(), key=lambda u: u["label"])
     start, end = _date(meta.get("report_start")), _date(meta.get("report_end"))
 
@@ -486,12 +506,20 @@ def build_context(results: dict[str, Any]) -> dict[str, Any]:
     mun_names = [m["label"] for m in municipalities]
 
     columns, matrix, details = _goals(results, groups, omgangar_all, municipalities, min_count)
+    previous = cp.previous_goal_cells(results)
+    if previous:
+        columns = [*columns, "Föregående period"]
+        active_ids = [g["id"] for g in results.get("goals", []) if g.get("active", True)]
+        for row, gid in zip(matrix, active_ids, strict=True):
+            st = previous.get(gid, STATUSES[3])
+            row["cells"] = [*row["cells"], {"fill": STATUS_FILL.get(st, "FFFFFF"), "value": "", "status": st}]
     method_rows, method_summary = _method(groups)
     table_no = 4  # -- 1 staffing, 2 method, 3 goal matrix --
     statistics = []
     for s in results.get("statistics", []):
         statistics.append({
-            "table_no": str(table_no), "label": s["label"],
+            "table_no": str(table_no),
+            "label": s["label"] + (" (utgångsläge före perioden)" if s.get("role") == "baseline" else ""),
             "rows": [{k: (fmt.number(v) if isinstance(v, (int, float)) else v) for k, v in r.items()}
                      for r in s["rows"]],
             "total": {k: fmt.number(v) for k, v in s["total"].items()},
@@ -507,7 +535,13 @@ def build_context(results: dict[str, Any]) -> dict[str, Any]:
         omgangar.append(_omgang(results, o, numbers, min_count))
         table_no += 5
         figure_no += 1
-    # -- the chapter Uppföljning efter avslut comes after the results (xlpy/report/context_followup.py) --
+    comparison = cp.comparison(results, table_no, min_count)
+    table_no += 1 if comparison["show"] else 0
+    over_time = cp.over_time(results, table_no, figure_no, min_count)
+    kind = cp.words(results)
+    # -- the chapter Uppföljning efter avslut comes after Resultat över tid (xlpy/report/context_followup.py) --
+    table_no += 1 if over_time["show"] else 0
+    figure_no += len(over_time["charts"])
     followup, table_no, figure_no = followup_context(results, table_no, figure_no)
 
     problems = results.get("problems", [])
@@ -526,6 +560,7 @@ def build_context(results: dict[str, Any]) -> dict[str, Any]:
         "meta": {"project_name": meta.get("project_name") or "Första Steget",
                  "federation": meta.get("federation") or "–"},
         "cover": {
+            "kind": kind["kind"], "title": kind["title"],
             "year": str(end.year) if end else "–",
             "project": meta.get("project_name") or "Första Steget",
             "municipalities": " & ".join(mun_names) if mun_names else "–",
@@ -551,5 +586,9 @@ def build_context(results: dict[str, Any]) -> dict[str, Any]:
         "project": project,
         "omgangar": omgangar,
         "followup": followup,
+        "scope_note": cp.scope_note(results, fmt.date_long(end)),
+        "planned": cp.planned(results),
+        "comparison": comparison,
+        "over_time": over_time,
         "data_note": data_note,
     }

@@ -46,6 +46,20 @@ def _attach_charts(tpl: DocxTemplate, ctx: dict[str, Any], results: dict[str, An
         if point["any"]:
             png = charts.followup_chart(point, tmp / f"uppfoljning_{point['months']}.png")
             point["chart"] = InlineImage(tpl, str(png), width=Cm(CHART_WIDTH_CM))
+    _attach_over_time_charts(tpl, ctx, results, tmp)
+
+
+def _attach_over_time_charts(tpl: DocxTemplate, ctx: dict[str, Any], results: dict[str, Any], tmp: Path) -> None:
+    from xlpy.core.overtime import municipality_series
+    from xlpy.report.charts_overtime import municipality_chart
+
+    over_time = ctx.get("over_time") or {}
+    series = municipality_series(results)
+    # -- a group whose share the table hides is hidden in its chart too --
+    hidden = {r["key"] for r in over_time.get("hidden_shares", [])}
+    for i, c in enumerate(over_time.get("charts", [])):
+        png = municipality_chart(series[c["municipality"]], tmp / f"over_tid_{i}.png", hidden)
+        c["chart"] = InlineImage(tpl, str(png), width=Cm(CHART_WIDTH_CM))
 
 
 def _fix_goal_matrix(doc) -> None:  # noqa: ANN001 - docx.Document

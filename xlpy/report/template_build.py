@@ -113,7 +113,7 @@ def _page_setup(doc) -> None:  # noqa: ANN001
     sec.top_margin, sec.bottom_margin = Cm(2.5), Cm(2.2)
     sec.different_first_page_header_footer = True  # -- no header/footer on the cover --
     head = sec.header.paragraphs[0]
-    head.text = "{{ meta.project_name }} – Årsrapport {{ cover.year }}"
+    head.text = "{{ meta.project_name }} – {{ cover.title }} {{ cover.year }}"
     head.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     head.runs[0].font.size = Pt(8.5)
     head.runs[0].font.color.rgb = RGBColor(0x59, 0x59, 0x59)
@@ -186,7 +186,7 @@ def _cover(doc) -> None:  # noqa: ANN001
     for _ in range(3):
         _p(doc)
     _p(doc, "{{ cover.year }}", "Omslag", bold=True)
-    _p(doc, "ÅRSRAPPORT", "Title")
+    _p(doc, "{{ cover.kind }}", "Title")
     _p(doc, "{{ cover.project }}", "Subtitle")
     _p(doc, "{{ cover.municipalities }}", "Omslag")
     _p(doc, "Rapportperiod {{ cover.period }}", "Omslag")
@@ -205,6 +205,7 @@ def _cover(doc) -> None:  # noqa: ANN001
 
 def _organisation(doc) -> None:  # noqa: ANN001
     doc.add_heading("Organisation", 1)
+    _p(doc, "{{ scope_note }}")
     _prose(doc, "organisation")
     _p(doc, "Processpersonalens bemanning per grupp, enligt bladet Personal. Tjänster som budgeterats men "
             "inte använts står inom parentes och räknas inte in i summan.")
@@ -231,6 +232,12 @@ def _method(doc) -> None:  # noqa: ANN001
     _row(doc, t, ["{{ g.label }}", "{{ g.term }}", "{{ g.start }}", "{{ g.end }}", "{{ g.weeks }}",
                   "{{ g.internship_weeks }}", "{{ g.days_per_week }}"], num)
     _tag_row(t, "{%tr endfor %}")
+    _tag(doc, "{%p if planned %}")
+    _p(doc, "Planerade grupper, ej startade vid rapportperiodens slut:").paragraph_format.space_before = Pt(8)
+    _tag(doc, "{%p endif %}")
+    _tag(doc, "{%p for line in planned %}")
+    _p(doc, "{{ line }}", "List Bullet")
+    _tag(doc, "{%p endfor %}")
 
 
 def _goals(doc) -> None:  # noqa: ANN001
@@ -316,7 +323,8 @@ def _results(doc) -> None:  # noqa: ANN001
     _tag_row(t, "{%tr for y in project.rows %}")
     _row(doc, t, ["{{ y.year }}", "{{ y.nothing }}", "{{ y.loss }}", "{{ y.total }}"], num)
     _tag_row(t, "{%tr endfor %}")
-    _p(doc, "{{ project.chart }}")
+    # -- a chart stays on the page of its caption below (no caption alone atop a page) --
+    _p(doc, "{{ project.chart }}").paragraph_format.keep_with_next = True
     _caption(doc, "Figur", "{{ project.figure_no }}", "{{ project.figure_title }}", below=True)
 
     _tag(doc, "{%p for o in omgangar %}")
@@ -364,10 +372,56 @@ def _results(doc) -> None:  # noqa: ANN001
     _cost_table(doc, "o", "nothing")
     _cost_table(doc, "o", "saving")
     _cost_table(doc, "o", "remaining")
-    _p(doc, "{{ o.chart }}")
+    # -- a chart stays on the page of its caption below (no caption alone atop a page) --
+    _p(doc, "{{ o.chart }}").paragraph_format.keep_with_next = True
     _caption(doc, "Figur", "{{ o.figure_no }}", "{{ o.figure_title }}", below=True)
     _p(doc, "{{ o.saving_text }}")
     _tag(doc, "{%p endfor %}")
+    _comparison(doc)
+    _over_time(doc)
+
+
+def _comparison(doc) -> None:  # noqa: ANN001
+    _tag(doc, "{%p if comparison.show %}")
+    doc.add_heading("Jämförelse med föregående period", 2).paragraph_format.page_break_before = True
+    _p(doc, "{{ comparison.text }}")
+    _caption(doc, "Tabell", "{{ comparison.table_no }}", "{{ comparison.title }}")
+    num = [False, False, False]
+    t = _table(doc, ["", "Perioden", "Föregående period"], [7.0, 4.5, 4.5], num)
+    _tag_row(t, "{%tr for r in comparison.rows %}")
+    _row(doc, t, ["{{ r.label }}", "{{ r.current }}", "{{ r.previous }}"], num)
+    _tag_row(t, "{%tr endfor %}")
+    _tag(doc, "{%p endif %}")
+
+
+OVER_TIME_COLUMNS = 10
+
+
+def _over_time(doc) -> None:  # noqa: ANN001
+    _tag(doc, "{%p if over_time.show %}")
+    doc.add_heading("Resultat över tid", 2).paragraph_format.page_break_before = True
+    _p(doc, "Resultaten för varje grupp sedan projektstart, i startordning, med summor per omgång och per "
+            "kommun. Status inom parentes gäller rapportperioden.")
+    _caption(doc, "Tabell", "{{ over_time.table_no }}", "Resultat per grupp sedan projektstart")
+    num = [False] + [True] * (OVER_TIME_COLUMNS - 1)
+    t = _table(doc, [f"{{{{ over_time.headers[{i}] }}}}" for i in range(OVER_TIME_COLUMNS)],
+               # -- Grupp, Start., Fullf., Närv. ("82,5 %" on one line), 5 outcomes, Vidare --
+               [3.6, 1.3, 1.3, 1.7, 1.3, 1.3, 1.3, 1.3, 1.3, 1.6], num)
+    _tag_row(t, "{%tr for r in over_time.rows %}")
+    cells = ["{{ r.label }}"] + [f"{{{{ r.cells[{i}] }}}}" for i in range(OVER_TIME_COLUMNS - 1)]
+    _tag_row(t, "{%tr if r.bold %}")
+    _row(doc, t, cells, num, bold=True)
+    _tag_row(t, "{%tr else %}")
+    _row(doc, t, cells, num)
+    _tag_row(t, "{%tr endif %}")
+    _tag_row(t, "{%tr endfor %}")
+    _p(doc, "{{ over_time.note }}", "Parametrar")
+    _tag(doc, "{%p for c in over_time.charts %}")
+    # -- a chart stays on the page of its caption below (no caption alone atop a page) --
+    _p(doc, "{{ c.chart }}").paragraph_format.keep_with_next = True
+    _caption(doc, "Figur", "{{ c.figure_no }}", "{{ c.title }}", below=True)
+    _tag(doc, "{%p endfor %}")
+    _tag(doc, "{%p endif %}")
 
 
 def _followup(doc) -> None:  # noqa: ANN001

@@ -1,0 +1,121 @@
+"""The next year's report of the example (issue #12): the period's groups, the planned groups, the
+baseline statistics, the comparison with the previous period and Resultat över tid."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from xlpy import jobs
+from xlpy.core.compute import compute
+from xlpy.core.suppress import suppression_mask_lines
+from xlpy.example import build_next_year
+from xlpy.report.context import build_context, ended_omgangar
+from xlpy.sheets import build_output_sheets
+
+
+@pytest.fixture(scope="module")
+def later(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    path = tmp_path_factory.mktemp("later") / "exempel_2020.xlsx"
+    build_next_year(path)
+    return jobs.check_file(Path(path)).results
+
+
+def test_next_year_period_groups_statuses_and_planned(later: dict[str, Any]) -> None:
+    status = {k: u["period_status"] for k, u in later["levels"]["group"].items()}
+    assert status == {"K1": "Avslutad tidigare", "K2": "Avslutad tidigare", "P2": "Avslutad tidigare",
+                      "K3": "Avslutad", "P3": "Avslutad"}
+    assert later["levels"]["period"]["all"]["group_ids"] == ["K3", "P3"]
+    assert [g["group_id"] for g in later["planned_groups"]] == ["K4", "P4"]
+    assert [o["key"] for o in ended_omgangar(later)] == ["3"]
+    assert later["levels"]["project"]["all"]["counts"]["started"] == 54
+
+
+def test_next_year_context_is_about_group_3_with_groups_1_2_only_over_time(later: dict[str, Any]) -> None:
+    ctx = build_context(later)
+    assert ctx["goal_columns"] == ["Klippan grupp 3", "Perstorp grupp 3", "Föregående period"]
+    assert [s["label"] for s in ctx["method"]] == ["Klippan grupp 3", "Perstorp grupp 3"]
+    assert [o["heading"] for o in ctx["omgangar"]] == ["Resultat grupp 3"]
+    assert [s["label"] for s in ctx["statistics"]] == ["2020 januari (utgångsläge före perioden)"]
+    assert ctx["planned"][0].startswith("Klippan grupp 4: planerad start 22 februari 2021")
+    comp = {r["label"]: (r["current"], r["previous"]) for r in ctx["comparison"]["rows"]}
+    assert ctx["comparison"]["show"] and comp["Startade deltagare"] == ("21", "33")
+    assert comp["Andel vidare till arbete eller studier"][1] == "45\u00a0%"   # 15 of 33 in groups 1-2
+    labels = [r["label"] for r in ctx["over_time"]["rows"]]
+    assert labels[0] == "Klippan grupp 1 (avslutad tidigare)" and labels[-1] == "Sedan projektstart"
+    assert "Grupp 2 totalt" in labels and "Klippan, alla grupper" in labels
+    assert len(ctx["over_time"]["charts"]) == 2
+    assert ctx["cover"]["kind"] == "ÅRSRAPPORT"
+
+
+def test_the_seed_report_has_no_comparison_and_keeps_its_chapters() -> None:
+    results = jobs.check_file(jobs.EXAMPLE_WORKBOOK).results
+    ctx = build_context(results)
+    assert not ctx["comparison"]["show"] and ctx["planned"] == []
+    assert [o["heading"] for o in ctx["omgangar"]] == ["Resultat grupp 1", "Resultat grupp 2"]
+    assert len(ctx["statistics"]) == 3 and "Föregående period" not in ctx["goal_columns"]
+
+
+def test_over_time_sheet_has_every_group_and_the_project_row(later: dict[str, Any]) -> None:
+    sheet = next(s for s in build_output_sheets(later) if s.name == "Över tid")
+    labels = [r[0].value for r in sheet.rows[4:]]
+    assert labels[:3] == ["Klippan grupp 1", "Klippan grupp 2", "Perstorp grupp 2"]
+    assert labels[-1] == "Sedan projektstart" and sheet.rows[-1][4].value == 54
+
+
+def test_over_time_suppression_hides_a_lone_small_cell_behind_its_totals() -> None:
+    # -- a total (index 0) of two parts: hiding 3 alone would let 10 - 7 give it away --
+    assert suppression_mask_lines([10, 3, 7], [[0, 1, 2]], 5) == [False, True, True]
+    assert suppression_mask_lines([10, 3, 7], [[0, 1, 2]], 0) == [False, False, False]
+
+
+def test_over_time_in_the_report_prints_no_false_or_computable_count(later: dict[str, Any]) -> None:
+    later = dict(later, parameters=dict(later["parameters"], min_count=5))
+    ctx = build_context(later)
+    rows = ctx["over_time"]["rows"]
+    from xlpy.core import overtime
+    from xlpy.report.context_period import REPORT_KEYS
+
+    cols = {c.key: c for c in overtime.columns(later)}
+    for r, unit_row in zip(rows, overtime.rows(later), strict=True):
+        for key, cell in zip(REPORT_KEYS, r["cells"], strict=True):
+            if cols[key].count:
+                true = cols[key].value(unit_row.unit)
+                # -- (a) no printed number or `<5` is false --
+                assert cell == "–" or cell == ("<5" if 0 < true < 5 else str(true)), (r["label"], key, cell)
+    # -- Annat is 1 per group: hidden everywhere, and no subtotal row prints it --
+    annat = [r["cells"][6] for r in rows]
+    assert all(c in ("<5", "–", "0") for c in annat)
+
+
+def test_a_slutrapport_when_the_period_covers_the_projektperiod(later: dict[str, Any]) -> None:
+    final = dict(later, meta=dict(later["meta"], final_report=True))
+    ctx = build_context(final)
+    assert ctx["cover"]["kind"] == "SLUTRAPPORT" and "hela projektperioden" in ctx["scope_note"]
+
+
+def test_compute_is_deterministic_for_the_next_year_example(tmp_path: Path) -> None:
+    path = tmp_path / "a.xlsx"
+    build_next_year(path)
+    data = jobs.load(jobs.open_file(path))
+    assert compute(data)["levels"] == compute(data)["levels"]
+
+
+def test_small_faults_no_empty_praktik_line_and_no_double_dash() -> None:
+    import datetime as dt
+
+    from tests.builders import group, make_input, person
+    from xlpy.model import Settings
+
+    s = Settings(report_start=dt.date(2019, 2, 1), report_end=dt.date(2020, 2, 1))
+    data = make_input(s, groups=[group("K2"), group("K3", no=3, start=dt.date(2020, 1, 20), end=dt.date(2020, 5, 15))],
+                      participants=[person(f"K2-{i}") for i in range(6)] + [person(f"K3-{i}", "K3") for i in range(6)])
+    ctx = build_context(compute(data))
+    bullets = ctx["omgangar"][0]["bullets"]
+    assert "Praktik: inga praktikplatser är registrerade i bladet Praktik." in bullets
+    assert not any("deltog –" in b for b in bullets)
+    lines = [line for d in ctx["goal_details"] for line in d["lines"]]
+    assert lines and not any("– –" in line for line in lines)
+    assert any("Klippan – pågår" in line for line in lines)
