@@ -497,3 +497,57 @@ def test_the_copy_path_uses_only_calls_xlwings_itself_offers(example: dict[str, 
     copies = [a for a in source_json()["actions"] if a["func"] == "copyRange"]
     names = [s.name for s in book.sheets]
     assert [(names[a["args"][0]], a["args"][1]) for a in copies] == [(s.name, "$A$1") for s in sheets]
+
+
+def test_kontroll_row_numbers_become_internal_hyperlinks(example: dict[str, list[list[Any]]]) -> None:
+    # -- through xlwings' own API: Excel's hyperlink with "#" (within the workbook), shown as the row --
+    values = dict(example)
+    values["Deltagare"] = [list(r) for r in example["Deltagare"]]
+    header = next(i for i, r in enumerate(values["Deltagare"]) if "DeltagarID" in r)
+    values["Deltagare"][header + 1][values["Deltagare"][header].index("Startdatum")] = "inte ett datum"
+    book = _book(values)
+    actions.check_data(book)
+    links = [a for a in _actions(book) if a["func"] == "addHyperlink"]
+    row = header + 2  # the Excel row of the edited cell
+    assert [a["args"][:2] for a in links] == [[f"#'Deltagare'!A{row}", str(row)]]
+    assert links[0]["start_column"] == 2  # the Rad column (C) of Kontroll
+
+
+def test_actions_run_many_times_in_one_process_leave_no_state_behind(
+        example: dict[str, list[list[Any]]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # -- USE UDF SERVER: one Python process serves every click, so a click must leave it as it found it --
+    import gc
+    import os
+
+    import matplotlib
+    import matplotlib.pyplot as plt
+
+    def open_files() -> int:
+        return len(os.listdir("/proc/self/fd")) if Path("/proc/self/fd").is_dir() else 0
+
+    import xlpy.report.charts  # noqa: F401 -- importing pyplot picks the backend once; clicks must change nothing
+
+    rc_before = dict(matplotlib.rcParams)
+    # -- each book is made just before its click: the remote engine sends app.alert to the newest book --
+    first_book = _book(example)
+    first = actions.recalculate(first_book)
+    fds = 0
+    for i in range(3):
+        assert actions.create_report(_book(example), tmp_path / f"r{i}.docx").startswith("Årsrapporten är sparad")
+        # -- after the first report: matplotlib keeps its two font files open, once per process --
+        fds = fds or open_files()
+    second_book = _book(example)
+    second = actions.recalculate(second_book)
+    assert second == first and _actions(second_book) == _actions(first_book)
+    assert plt.get_fignums() == [] and gc.isenabled()
+    assert dict(matplotlib.rcParams) == rc_before
+    assert open_files() <= fds
+    # -- a chart that fails half-way closes its figure too --
+    from matplotlib.figure import Figure
+
+    def broken(*_: Any, **__: Any) -> None:
+        raise OSError("disken är full")
+
+    monkeypatch.setattr(Figure, "savefig", broken)
+    assert "disken är full" in actions.create_report(_book(example), tmp_path / "trasig.docx")
+    assert plt.get_fignums() == [] and gc.isenabled()

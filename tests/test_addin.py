@@ -22,7 +22,9 @@ from xlpy.excel import addin
 from xlpy.excel.package import REL_RIBBON, RIBBON_PART
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+# -- the shared folder sits beside the checkout (../shared); a worktree one level deeper finds it too --
+SHARED = next((p / "shared" for p in Path(__file__).resolve().parents[1:4] if (p / "shared" / "schemas").is_dir()),
+              Path(__file__).resolve().parents[2] / "shared")
 NS_UI = "http://schemas.microsoft.com/office/2009/07/customui"
 BUTTONS = ["Beräkna mål", "Kontrollera data", "Skapa årsrapport", "Ny arbetsbok", "Om"]
 
@@ -112,6 +114,31 @@ def test_ribbon_has_the_swedish_tab_and_buttons(built: Path) -> None:
         assert b.get("size") == "large" and b.get("imageMso") and b.get("screentip") and b.get("supertip")
 
 
+def test_every_image_mso_is_an_excel_control_id(built: Path) -> None:
+    ids_file = SHARED / "schemas" / "excel-control-ids.txt"
+    if not ids_file.exists():
+        pytest.skip(f"shared control list not found at {ids_file}")
+    excel_ids = set(ids_file.read_text(encoding="utf-8").split())
+    ui = etree.fromstring(_part(built, RIBBON_PART))
+    images = [e.get("imageMso") for e in ui.iter() if e.get("imageMso")]
+    assert len(images) == len(BUTTONS)
+    assert [i for i in images if i not in excel_ids] == []  # e.g. ExportWord is Access's, not Excel's
+
+
+def test_workbook_open_reports_a_failed_macro_options_in_the_status_bar(modules: dict[str, str]) -> None:
+    code = modules["ThisWorkbook"]
+    body = code[code.index("Private Sub Workbook_Open()"):code.index("End Sub")]
+    assert "On Error Resume Next" not in body
+    lines = [line.strip() for line in body.splitlines()]
+    assert lines[1] == "On Error GoTo Failed"
+    # -- every MacroOptions call sits before the handler; the handler writes the error to the status bar --
+    handler = lines.index("Failed:")
+    assert lines[handler - 1] == "Exit Sub"
+    assert all(i < handler for i, line in enumerate(lines) if line.startswith("Application.MacroOptions"))
+    assert lines[handler + 1].startswith(f'Application.StatusBar = "{addin.MACRO_OPTIONS_FAILED}" & Err.Number')
+    assert "Err.Description" in lines[handler + 1]
+
+
 def test_ribbon_xml_validates_against_customui14_schema(built: Path) -> None:
     xsd = SHARED / "schemas" / "customui14.xsd"
     if not xsd.exists():
@@ -141,8 +168,11 @@ def test_config_sheet_holds_the_xlwings_keys_from_a1(built: Path) -> None:
     wb = CalamineWorkbook.from_path(str(built))
     assert wb.sheet_names == ["forsta_steget.conf"]
     rows = wb.get_sheet_by_name("forsta_steget.conf").to_python()
-    assert [r[0] for r in rows] == ["Interpreter_Win", "Interpreter_Mac", "PYTHONPATH", "UDF Modules"]
+    assert [r[0] for r in rows] == ["Interpreter_Win", "Interpreter_Mac", "PYTHONPATH", "UDF Modules",
+                                    "USE UDF SERVER"]
     assert rows[3][1] == "xlpy.excel.udfs"
+    # -- xlwings' VBA reads it as a Boolean (CBool("True")): clicks run in the UDF server, no new python.exe --
+    assert rows[4][1] == "True"
     sheet_xml = _part(built, "xl/worksheets/sheet1.xml").decode()
     assert 'codeName="ConfSheet"' in sheet_xml and "hidden" not in sheet_xml
 

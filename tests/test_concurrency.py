@@ -155,19 +155,29 @@ def _titled(values: dict, output_name: str) -> list[str]:
 
 
 @pytest.mark.parametrize("new_name", ["Resultat (gammal)", "Resultat 2019", "Mina siffror"])
-def test_output_sheet_renamed_to_something_else_is_found_again(new_name: str, tmp_path: Path) -> None:
-    # -- recognised by its title row and the program's note; written in place under the user's name --
+def test_output_sheet_renamed_to_something_else_is_the_users_and_a_fresh_one_is_written(
+        new_name: str, tmp_path: Path) -> None:
+    # -- renamed to keep last year's figures: never written into; Resultat comes back beside it, and
+    #    Kontroll says why (#11 item 8) --
     path = _fresh(tmp_path)
     assert run_inprocess(["recalc", str(path)]).rc == 0
     _edit_sheets(path, _rename("Resultat", new_name))
+    kept = _values(path)[new_name]
     tabs = list(_values(path))
     run = run_inprocess(["recalc", str(path)])
     assert run.rc == 0 and run.problems() == [], run.out
     after = _values(path)
-    assert list(after) == tabs  # nothing added
-    assert _titled(after, "Resultat") == [new_name]
-    for other in ("Måluppfyllelse", "Samhällskostnad", "Kontroll"):
-        assert _titled(after, other) == [other]
+    assert after[new_name] == kept  # the user's copy, cell for cell
+    assert list(after) == tabs + ["Resultat"]
+    assert _titled(after, "Resultat") == [new_name, "Resultat"]
+    assert _output_counts(path) == dict.fromkeys(OUTPUT_NAMES, 1)
+    notes = [r for r in after["Kontroll"] if len(r) > 1 and r[1] == new_name]
+    assert len(notes) == 1 and notes[0][0] == "varning", after["Kontroll"]
+    assert "skrivs aldrig över" in str(notes[0][-1]) and "Resultat som ett nytt blad" in str(notes[0][-1])
+    # -- the next run finds Resultat by name: the copy stays untouched and is not mentioned again --
+    again = run_inprocess(["recalc", str(path)])
+    assert again.rc == 0 and _values(path)[new_name] == kept and list(_values(path)) == tabs + ["Resultat"]
+    assert not [r for r in _values(path)["Kontroll"] if len(r) > 1 and r[1] == new_name]
 
 
 def test_a_users_own_sheet_named_like_a_title_is_not_taken(tmp_path: Path) -> None:

@@ -167,7 +167,7 @@ def test_no_participant_codes_reach_the_document(tmp_path):
                                 "value": "K2-07", "message": "Dubblett.", "group_id": "K2"})
     xml = all_xml_text(render_report(results, tmp_path / "r.docx"))
     assert "K2-07" not in xml
-    assert "Kontrollen fann 1 fel och 1 varningar" in norm(re.sub(r"<[^>]+>", "", xml))
+    assert "Kontrollen fann 1 fel och 1 varning i" in norm(re.sub(r"<[^>]+>", "", xml))
 
 
 def test_pdf_conversion_says_clearly_when_libreoffice_is_missing(rendered, monkeypatch):

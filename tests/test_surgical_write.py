@@ -357,3 +357,19 @@ def test_untouched_entries_keep_their_own_compression(rich_original, tmp_path):
     kept = [n for n in before if n not in OWNED]
     assert {n: after[n] for n in kept} == {n: before[n] for n in kept}
     assert after["xl/theme/theme1.xml"][0] == zipfile.ZIP_STORED
+
+
+def test_sheets_added_to_an_openpyxl_made_workbook_use_the_r_prefix(tmp_path):
+    # -- openpyxl declares xmlns:r on each <sheet>, not on <workbook>; an added sheet must not get ns0:id.
+    #    Run as the user does, in fresh processes: inside pytest's process lxml happened to pick r anyway --
+    import subprocess
+    import sys
+
+    path = tmp_path / "ny.xlsx"
+    for args in (["new", "--exempel", str(path)], ["recalc", str(path)]):
+        done = subprocess.run([sys.executable, "-m", "xlpy.cli", *args], capture_output=True, text=True)
+        assert done.returncode == 0, done.stdout + done.stderr
+    text = zip_contents(path)["xl/workbook.xml"].decode()
+    sheets = etree.fromstring(text.encode()).findall(".//m:sheet", NS)
+    assert set(OUTPUT_NAMES) <= {s.get("name") for s in sheets}
+    assert "ns0" not in text and text.count(' r:id="rId') == len(sheets)

@@ -81,7 +81,8 @@ def test_generated_vba_wrapper_declares_every_function(meta: dict[str, dict[str,
     for name in udfs.UDF_NAMES:
         assert f'XLPy.CallUDF("xlpy.excel.udfs", "{name}", ' in vba
     assert "Function FS_NARVARO(gruppid)\r\n" in vba
-    assert "Function FS_SAMHALLSKOSTNAD(antal, Optional ar, Optional kostnad)\r\n" in vba
+    assert "Function FS_SAMHALLSKOSTNAD(antal, Optional ar, Optional kostnad, Optional scenario)\r\n" in vba
+    assert "Function FS_BESPARING(antal_vidare, Optional ar, Optional kostnad, Optional scenario)\r\n" in vba
     assert "ActiveWorkbook" in vba and "ThisWorkbook" not in vba  # an add-in serves the active workbook
 
 
@@ -123,6 +124,42 @@ def test_group_functions_look_up_the_core_results(example: dict[str, list[list[A
     assert call_like_excel("FS_MALSTATUS", "K2", goal_id.lower(), caller=caller) == goal["status"]
     assert call_like_excel("FS_NARVARO", "X9", caller=caller) == "Okänd grupp: X9"
     assert call_like_excel("FS_MALSTATUS", "K2", "M99", caller=caller).startswith("Okänt eller inaktivt mål")
+
+
+def _with_cost_items(example: dict[str, list[list[Any]]]) -> dict[str, list[list[Any]]]:
+    from tests.test_actors import ITEMS_152000
+
+    header = ["Post", "Aktör", "Slag", "Låg", "Bas", "Hög", "Källa"]
+    return {**example, "Kostnadsposter": [header, *[list(r) for r in ITEMS_152000]]}
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    (("FS_BESPARING", 10, 4, "Kommun", "låg"), 10 * (5_000 + 30_000) * 4),
+    (("FS_BESPARING", 10, 4, "kommun"), 10 * 41_000 * 4),
+    (("FS_BESPARING", 10, 4, "Region", "HÖG"), 10 * 36_000 * 4),
+    (("FS_BESPARING", 10, 4, "alla", "hög"), 10 * 177_000 * 4),
+    (("FS_BESPARING", 10, 4, None, "låg"), 10 * 122_000 * 4),
+    (("FS_SAMHALLSKOSTNAD", 21, 4, "Arbetsförmedlingen"), 21 * 48_000 * 4),
+    (("FS_SAMHALLSKOSTNAD", 21, 1, "Individen"), 0),  # -- no item of that actor: nothing to save --
+    (("FS_BESPARING", 10, 4, "Landstinget"), "Okänd aktör: Landstinget."),
+    (("FS_BESPARING", 10, 4, "Kommun", "medel"), "Fel: scenario ska vara låg, bas, hög, inte medel."),
+    (("FS_BESPARING", 10, 4, 100_000, "låg"), "Fel: ange antingen en kostnad i kronor eller en aktör"),
+])
+def test_cost_functions_take_an_actor_and_a_scenario_from_the_workbook(
+    example: dict[str, list[list[Any]]], args: tuple[Any, ...], expected: Any
+) -> None:
+    caller = _book(_with_cost_items(example)).sheets[0].range("A1")
+    got = call_like_excel(*args, caller=caller)
+    if isinstance(expected, str):
+        assert isinstance(got, str) and got.startswith(expected)
+    else:
+        assert got == expected
+
+
+def test_without_kostnadsposter_an_actor_is_ej_fordelat(example: dict[str, list[list[Any]]]) -> None:
+    caller = _book(example).sheets[0].range("A1")
+    assert call_like_excel("FS_BESPARING", 10, 4, "Ej fördelat", "hög", caller=caller) == 6_080_000
+    assert call_like_excel("FS_BESPARING", 10, 4, "Kommun", caller=caller) == 0
 
 
 def test_group_results_are_computed_once_per_distinct_input(

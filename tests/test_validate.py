@@ -296,5 +296,5 @@ def test_rows_of_a_group_left_out_for_an_error_point_at_the_group_row() -> None:
     [grp] = on(data, "Grupper")
     assert (grp.row, grp.column) == (3, "Startdatum")
     [dep] = on(data, "Deltagare")
-    assert dep.row == 3 and "har ett fel på rad 3 i bladet Grupper (2 rader" in dep.message
+    assert dep.row == 3 and "har ett fel på rad 3 i bladet Grupper (2 rader: 3 och 4)" in dep.message
     assert [p.message.split(" har ")[0] for p in on(data, "Närvaro")] == ["DeltagarID D2", "DeltagarID D3"]

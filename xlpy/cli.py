@@ -11,10 +11,11 @@ import argparse
 import inspect
 import os
 import sys
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 
-from xlpy import __version__, jobs
+from xlpy import __version__, fmt, jobs
 from xlpy.io.base import WorkbookError
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_CANNOT_RUN = 0, 1, 2
@@ -33,8 +34,8 @@ def _summary(outcome: jobs.Outcome, verb: str) -> int:
     r = outcome.results
     groups = len(r["levels"]["group"])
     people = r["levels"]["project"]["all"]["counts"]["started"] if r["levels"]["project"] else 0
-    _say(f"{verb} {outcome.data.source_name or 'arbetsboken'}: {groups} grupper, {people} deltagare, "
-         f"{outcome.errors} fel, {outcome.warnings} varningar.")
+    _say(f"{verb} {outcome.data.source_name or 'arbetsboken'}: {fmt.count(groups, 'grupp', 'grupper')}, "
+         f"{people} deltagare, {outcome.errors} fel, {fmt.count(outcome.warnings, 'varning', 'varningar')}.")
     for p in r["problems"][:20]:
         where = f"{p['sheet']}" + (f" rad {p['row']}" if p["row"] is not None else "") + \
                 (f", kolumn {p['column']}" if p["column"] else "")
@@ -78,6 +79,10 @@ def cmd_recalc(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """Beräkna om arbetsboken och skriv årsrapporten (Word, och PDF med --pdf)."""
+    if args.output is not None and args.output.suffix.lower() != ".docx":
+        # -- refused before anything is written: a Word file named r.txt would open as garbage --
+        raise WorkbookError(f"Rapporten är en Word-fil: ange ett filnamn som slutar på .docx "
+                            f"(t.ex. {args.output.with_suffix('.docx').name}), inte {args.output.name}.")
     try:
         outcome = jobs.report_file(Path(args.path), out_docx=args.output, pdf=args.pdf,
                                    allow_personal_data=args.tillat_personuppgifter,
@@ -102,7 +107,9 @@ def cmd_addin(args: argparse.Namespace) -> int:
 
     try:
         if args.action == "build":
-            _say(f"Skrev {addin.build_addin(Path(args.output))}")
+            # -- in a checkout the add-in goes where users find it; elsewhere into the current folder --
+            default = Path("workbook") if Path("workbook").is_dir() else Path()
+            _say(f"Skrev {addin.build_addin(args.output or default / addin.ADDIN_FILENAME)}")
         else:
             _say(addin.install_addin())
     except addin.AddinError as e:  # version mismatch, or the add-in file is in use by Excel
@@ -114,7 +121,14 @@ def cmd_generate(args: argparse.Namespace) -> int:
     """Skapa en syntetisk arbetsbok av valfri storlek (för prestandamätning och tester)."""
     from xlpy.generate import generate_workbook
 
-    _say(f"Skrev {generate_workbook(Path(args.path), args.deltagare, seed=args.seed)}")
+    # -- the generator's warnings (e.g. Närvaro reaching Excel's last row) are Swedish sentences; the user
+    #    gets them as such, not as Python's "path:line: AttendanceOverflowWarning: …" --
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        written = generate_workbook(Path(args.path), args.deltagare, seed=args.seed)
+    for w in caught:
+        _say(f"Obs: {w.message}")
+    _say(f"Skrev {written}")
     return EXIT_OK
 
 
@@ -161,7 +175,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=1, help="slumpfrö; samma frö ger samma arbetsbok")
     p = add("addin", cmd_addin)
     p.add_argument("action", choices=["build", "install"])
-    p.add_argument("-o", "--output", default="workbook/forsta_steget.xlam", help="var tillägget skrivs (build)")
+    p.add_argument("-o", "--output", type=Path, help="var tillägget skrivs (build); standard: "
+                   "workbook/forsta_steget.xlam om mappen workbook finns här, annars forsta_steget.xlam")
     return parser
 
 

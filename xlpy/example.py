@@ -55,7 +55,9 @@ EARLY_LEAVER_DAYS = 28  # 11 x 52 + 28 = 600 rows in K1
 ILL_HEALTH = "K1-05"
 NO_LETTER = "K1-03"
 LATE_STARTERS = ("K2-10", "K2-11")
-LATE_STARTER_DAYS = 34  # 9 x 48 + 2 x 34 = 500 rows in K2
+LATE_STARTER_DAYS = 34
+# -- the project is for women (seed: "utrikesfödda kvinnor"); one Kön left empty shows "Uppgift saknas" --
+GENDER_UNKNOWN = "K1-07"  # 9 x 48 + 2 x 34 = 500 rows in K2
 
 # G2 internship participation: period 1 16 of 21, period 2 15 of 21; K2-03 and P2-04 missed both.
 NOT_PARTICIPATED = {
@@ -222,7 +224,7 @@ def _participants() -> list[Row]:
             row: Row = {"participant_id": pid, "group_id": group_id, "start": start, "end": None,
                         "cv": "ja", "letter": "ja", "guidance": "ja", "action_plan": "ja",
                         "ill_health": "nej", "survey_answered": "ja" if survey == "ja" else "nej",
-                        "comment": None}
+                        "gender": None if pid == GENDER_UNKNOWN else "Kvinna", "comment": None}
             if pid in LATE_STARTERS:
                 row["start"] = dates[len(dates) - LATE_STARTER_DAYS]
                 row["comment"] = "Började senare i gruppen."
@@ -375,6 +377,10 @@ def example_data() -> dict[str, list[dict[str, Any]]]:
                        for p, m, u, i in STATISTICS_ROWS],
         "texts": [{"section": s, "text": t} for s, t in TEXTS.items()],
         "followup": _followup(),
+        # -- no Kostnadsposter rows: the seed's 143 500 + 8 500 kr from Inställningar, every seed table as it was;
+        #    no Budget rows: the seed gives no figure for what the insats cost --
+        "cost_items": [],
+        "budget": [],
     }
 
 
@@ -453,6 +459,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     build_example(args[0])
     print(f"Skapade {args[0]}")
+    from xlpy.resources import EXAMPLE_NAME, REPO_FILES, sync
+
+    if Path(args[0]).resolve() == REPO_FILES[EXAMPLE_NAME]:
+        print(*sync([EXAMPLE_NAME]))  # the packaged copy `xlpy demo` reads
     if len(args) == 2:
         from xlpy.workbook_template import create_workbook
 

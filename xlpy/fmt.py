@@ -7,7 +7,10 @@ Uses a narrow no-break space (U+00A0 would also do) as thousands separator, as S
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 NBSP = "\u00a0"  # no-break space: keeps "1 520 000 kr" on one line in Word
 MONTHS = (
@@ -37,6 +40,41 @@ def number(x: float | int | None, decimals: int = 0) -> str:
     groups.insert(0, whole)
     text = NBSP.join(groups)
     return sign + text + ("," + frac if frac else "")
+
+
+# -- control characters (C0 but tab, line feed, carriage return; DEL; C1) and Excel's _xHHHH_ escapes of
+#    them: a bell or form feed from a pasted cell means nothing to a reader and breaks some viewers --
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]|_x00(?:0[0-8BCEFbcef]|1[0-9A-Fa-f]|7[Ff])_")
+# -- a text starting with these becomes a formula when a user edits the cell (Excel's quote prefix stops it) --
+FORMULA_START = ("=", "+", "-", "@")
+
+
+def clean_text(text: str) -> str:
+    """`text` without control characters, raw or as Excel's `_x0007_` escapes (tab and line breaks kept)."""
+    return _CONTROL.sub("", text) if not text.isprintable() or "_x" in text else text
+
+
+def cap(text: str, limit: int) -> str:
+    """`text` cut to at most `limit` characters, ending in `…` when it was cut."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def clean_strings(value: Any, clean: Callable[[str], str] = clean_text) -> Any:
+    """`value` with `clean` applied to every str inside its dicts, lists and tuples (other values kept)."""
+    if isinstance(value, str):
+        return clean(value)
+    if isinstance(value, dict):
+        return {k: clean_strings(v, clean) for k, v in value.items()}
+    if isinstance(value, list):
+        return [clean_strings(v, clean) for v in value]
+    if isinstance(value, tuple):
+        return tuple(clean_strings(v, clean) for v in value)
+    return value
+
+
+def count(n: int, singular: str, plural: str) -> str:
+    """A count with its noun in Swedish number: `1 varning`, `0 varningar`, `2 500 varningar`."""
+    return f"{number(n)} {singular if n == 1 else plural}"
 
 
 def kr(x: float | int | None) -> str:

@@ -6,29 +6,30 @@ file, xlwings and in-memory backends are interchangeable here.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import gc
 import json
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
+from xlpy import fmt
 from xlpy.core import compute
-from xlpy.io.base import WorkbookError, WorkbookSink, WorkbookSource
-from xlpy.model import InputData, OutputSheet
-from xlpy.privacy import find_personal_data
+from xlpy.io.base import WorkbookError, WorkbookSink, WorkbookSource, sheet_key
+from xlpy.model import InputData, Problem
+from xlpy.privacy import PERSONAL_DATA
 from xlpy.reading import parse_workbook
+from xlpy.resources import EXAMPLE_NAME, data_path
 from xlpy.sheets import build_output_sheets
 from xlpy.spec import GENERATED_NOTE, INPUT_SHEETS, OUTPUT_SHEETS
 
 P = ParamSpec("P")
 R = TypeVar("R")
-EXAMPLE_WORKBOOK = Path(__file__).resolve().parent.parent / "workbook" / "forsta_steget_exempel.xlsx"
+# -- the packaged copy of workbook/forsta_steget_exempel.xlsx, so `xlpy demo` works after a plain install --
+EXAMPLE_WORKBOOK = data_path(EXAMPLE_NAME)
 NEXT_YEAR_WORKBOOK = "forsta_steget_exempel_2020-2021.xlsx"
-PERSONAL_DATA = "personuppgift"
 
 
 class ReportRefused(Exception):
@@ -61,9 +62,11 @@ def gc_paused(job: Callable[P, R]) -> Callable[P, R]:
 
 @gc_paused
 def load(source: WorkbookSource) -> InputData:
-    """Read and validate a workbook, including the search for personal identity numbers and names."""
+    """Read and validate a workbook, including the search for personal identity numbers and names
+    (xlpy.privacy, on every row of every input sheet, run by parse_workbook), and a warning for each
+    output sheet the user renamed (archived_output_copies)."""
     data = parse_workbook(source)
-    data.problems += [dataclasses.replace(p, kind=PERSONAL_DATA) for p in find_personal_data(data)]
+    data.problems += archived_output_copies(source)
     return data
 
 
@@ -114,22 +117,27 @@ def check_file(path: Path) -> Outcome:
 
 @gc_paused
 def recalc_file(path: Path, out: Path | None = None, json_path: Path | None = None,
-                before_write: Callable[[dict[str, Any]], None] | None = None) -> Outcome:
+                before_write: Callable[[dict[str, Any]], None] | None = None,
+                also_check: Sequence[Path] = ()) -> Outcome:
     """`xlpy recalc`: write the output sheets into `path` itself (surgically, atomically, under a lock),
     or into a copy at `out` when given. Optionally also write every figure as JSON. `before_write` sees the
-    results before anything is written: it may add problems for Kontroll, or raise to write nothing."""
+    results before anything is written: it may add problems for Kontroll, or raise to write nothing.
+    also_check: further files the caller will write afterwards (the report), checked before any write."""
     from xlpy.io import safety, xlsx_package
 
     path = Path(path)
     if out is None:
         # -- refuse before any work when Excel has the file open; the sink checks again under its lock --
         safety.check_not_open(path)
+    # -- every output is checked before the first write, so a bad --json path cannot fail after the
+    #    workbook was already changed --
+    check_outputs([Path(out)] if out is not None else [], json_path, *also_check)
     source = open_file(path)
     data = load(source)
     results = compute(data)
     if before_write is not None:
         before_write(results)
-    sheets = adopt_renamed_outputs(source, build_output_sheets(results))
+    sheets = build_output_sheets(results)
     if out is None:
         xlsx_package.XlsxPackageSink(path).write_sheets(sheets)
         written = [path]
@@ -142,26 +150,34 @@ def recalc_file(path: Path, out: Path | None = None, json_path: Path | None = No
     return Outcome(data, results, written)
 
 
-def adopt_renamed_outputs(source: WorkbookSource, sheets: list[OutputSheet]) -> list[OutputSheet]:
-    """`sheets`, where an output sheet the user renamed ("Resultat" -> "Resultat 2019") takes the user's
-    name, so the writer replaces it in place instead of adding a second Resultat beside it.
+def archived_output_copies(source: WorkbookSource) -> list[Problem]:
+    """A Kontroll warning for each output sheet the user renamed ("Resultat" -> "Resultat 2019"), seen
+    while the program's own name is missing, so the next write adds a fresh sheet under that name.
 
-    A renamed output sheet is recognised by its first two rows: the program's title ("Resultat – …") and
-    the GENERATED_NOTE. Only sheets that are neither input nor output sheets by name are read.
+    A renamed sheet is the user's (typically last year's figures kept): it is never written into. An
+    earlier version wrote into it under the user's name, to keep the output sheets from being duplicated
+    (#5); that protection still holds for the program's names spelled in another case or with spaces
+    ("resultat", " RESULTAT "), which the writers treat as the program's sheet. A copy is recognised by
+    its first two rows, the program's title ("Resultat – …") and GENERATED_NOTE; only sheets that are
+    neither input nor output sheets by name are read, and only when an output sheet is missing.
     """
     names = source.sheet_names()
-    taken = {n.strip().casefold() for n in names}
-    known = {s.name.casefold() for s in INPUT_SHEETS} | {n.casefold() for n in OUTPUT_SHEETS.values()}
-    missing = [s for s in sheets if s.name.strip().casefold() not in taken]
-    # -- each candidate is read once, and only when an output sheet is missing by name --
-    heads = {n: _head_cells(source, n) for n in names if missing and n.strip().casefold() not in known}
-    renamed: dict[str, str] = {}
-    for sheet in missing:
-        match = next((n for n, (a1, a2) in heads.items() if a1.startswith(f"{sheet.name} – ")
-                      and a2.startswith(GENERATED_NOTE) and n not in renamed.values()), None)
-        if match is not None:
-            renamed[sheet.name] = match
-    return [dataclasses.replace(s, name=renamed[s.name]) if s.name in renamed else s for s in sheets]
+    taken = {sheet_key(n) for n in names}
+    known = {sheet_key(s.name) for s in INPUT_SHEETS} | {sheet_key(n) for n in OUTPUT_SHEETS.values()}
+    missing = [n for n in OUTPUT_SHEETS.values() if sheet_key(n) not in taken]
+    if not missing:
+        return []
+    heads = {n: _head_cells(source, n) for n in names if sheet_key(n) not in known}
+    found = []
+    for name, (a1, a2) in heads.items():
+        program_name = next((m for m in missing if a1.startswith(f"{m} – ") and a2.startswith(GENERATED_NOTE)), None)
+        if program_name is not None:
+            found.append(Problem(
+                name, None, "", "",
+                f"Bladet ser ut som en tidigare kopia av {program_name} som har fått ett nytt namn. Det räknas "
+                f"nu som ditt eget och skrivs aldrig över; programmet skriver {program_name} som ett nytt blad.",
+                severity="varning"))
+    return found
 
 
 def _head_cells(source: WorkbookSource, name: str) -> tuple[str, str]:
@@ -170,36 +186,71 @@ def _head_cells(source: WorkbookSource, name: str) -> tuple[str, str]:
     return a1, a2
 
 
+def check_outputs(*paths: Path | list[Path] | None) -> None:
+    """Raise WorkbookError (Swedish) unless every given output path can be written (see
+    safety.check_output_path); None entries are skipped, lists are flattened."""
+    from xlpy.io import safety
+
+    for item in paths:
+        for p in item if isinstance(item, list) else [item]:
+            if p is not None:
+                safety.check_output_path(Path(p))
+
+
 def write_json(results: dict[str, Any], path: Path) -> Path:
-    """Write the results dict as UTF-8 JSON, atomically (temp file, then rename)."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(json.dumps(results, ensure_ascii=False, indent=2, sort_keys=False), encoding="utf-8")
-    tmp.replace(path)
+    """Write the results dict as UTF-8 JSON, atomically (temp file beside it, fsync, verify, rename)."""
+    from xlpy.io import safety
+
+    path = Path(path)
+    text = json.dumps(results, ensure_ascii=False, indent=2, sort_keys=False)
+
+    def verify(tmp: Path) -> None:
+        if tmp.read_text(encoding="utf-8") != text:
+            raise OSError("JSON differs after writing")
+
+    with safety.workbook_lock(path):
+        safety.atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"), verify)
     return path
+
+
+def report_paths(out_docx: Path, pdf: bool) -> list[Path]:
+    """The files a report job writes: the .docx, and the .pdf beside it when `pdf`."""
+    out_docx = Path(out_docx)
+    return [out_docx, out_docx.with_suffix(".pdf")] if pdf else [out_docx]
 
 
 def write_report(results: dict[str, Any], out_docx: Path, pdf: bool = False,
                  template: Path | None = None) -> list[Path]:
     """Render the Word annual report (and a PDF with LibreOffice when `pdf`) from `template` (None: the
-    built-in one). Returns the files written."""
-    from xlpy.report import convert_to_pdf, render_report
+    built-in one). Returns the files written.
+
+    Each file is written like the workbook: a temporary file beside it, flushed, verified, then renamed
+    over the old one, so a full disk or a kill leaves the previous report intact; a report open in Word
+    (its ~$ owner file is there) is refused; a symbolic link is replaced, not written through.
+    """
+    from xlpy.report.save import save_report
 
     out_docx = Path(out_docx)
-    written = [Path(render_report(results, out_docx, template=template))]
-    if pdf:
-        written.append(Path(convert_to_pdf(out_docx)))
-    return written
+    check_outputs(report_paths(out_docx, pdf))
+    return save_report(results, out_docx, pdf, template=template)
 
 
 def guard_personal_data(results: dict[str, Any], allow: bool) -> None:
     """Refuse the report while personal data is in the workbook, unless `allow`; an override is recorded in
     results["meta"]["personal_data_override"] so the report can say so in its properties."""
-    found = sum(1 for p in results["problems"] if p.get("kind") == PERSONAL_DATA)
+    problems = [p for p in results["problems"] if p.get("kind") == PERSONAL_DATA]
+    found = len(problems)
     results["meta"]["personal_data_override"] = bool(found and allow)
     if found and not allow:
+        # -- where, as `check` prints it, with the value masked; the first 20, the rest are in Kontroll --
+        places = [f"  {p['sheet']} rad {p['row'] if p.get('row') is not None else '–'}, kolumn {p['column']}: "
+                  f"{p['value']} – {p['message']}" for p in problems[:20]]
+        if found > 20:
+            places.append(f"  … och {found - 20} till i bladet Kontroll.")
         raise ReportRefused(
-            f"Rapporten skapas inte: arbetsboken innehåller {found} uppgifter som ser ut som personnummer "
-            "eller namn (se bladet Kontroll). Ersätt dem med koder och försök igen."
+            f"Rapporten skapas inte: arbetsboken innehåller {fmt.count(found, 'uppgift', 'uppgifter')} som ser ut "
+            "som personnummer eller namn (se bladet Kontroll). Ersätt dem med koder och försök igen.\n"
+            + "\n".join(places)
         )
 
 
@@ -237,9 +288,10 @@ def report_file(path: Path, out_docx: Path | None = None, pdf: bool = False, out
     `allow_personal_data` is not set; WorkbookError, before anything is written, for a template with
     unknown fields."""
     path = Path(path)
-    outcome = recalc_file(path, out=out_workbook, before_write=template_checks(template))
-    guard_personal_data(outcome.results, allow_personal_data)
     target = Path(out_docx) if out_docx else path.with_name(path.stem + "_arsrapport.docx")
+    outcome = recalc_file(path, out=out_workbook, before_write=template_checks(template),
+                          also_check=report_paths(target, pdf))
+    guard_personal_data(outcome.results, allow_personal_data)
     outcome.written += write_report(outcome.results, target, pdf=pdf, template=template)
     return outcome
 

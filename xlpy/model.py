@@ -54,6 +54,7 @@ class Settings:
     discount_rate: float = 0.0
     excused_absence: str = "frånvaro"
     min_count: int = 0
+    persistence: float = 1.0  # Varaktighet v: share still in work or studies each further year
     cost_source: str = "Ingvar Nilsson, socioekonomisk analys (snitt per individ, reala och finansiella kostnader)"
     followup_months: tuple[int, ...] = (6,)  # months after exit, ascending
     savings_basis: str = "avslut"  # or "uppföljning": Besparing counts those moved on at the last point
@@ -88,6 +89,11 @@ class InputData:
         columns=["participant_id", "point", "date", "contact", "status", "type", "comment", "row"]))
     problems: list[Problem] = field(default_factory=list)
     source_name: str = ""
+    # -- optional sheets (WORKBOOK.md): empty frames when the sheet is missing or has no rows --
+    cost_items: pd.DataFrame = field(default_factory=pd.DataFrame)
+    budget: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # -- the Excel row of each setting read from Inställningar (Settings attribute -> row), for messages --
+    settings_rows: dict[str, int] = field(default_factory=dict)
 
 
 # -- output sheets as plain data, so every writer (xlsx package, xlwings, memory) shows the same thing --
@@ -102,6 +108,8 @@ STYLES: dict[str, dict[str, Any]] = {
     "bold": {"bold": True},
     "int": {"num_format": "#,##0"},
     "rownum": {"num_format": "0"},  # an Excel row number: no thousands separator
+    # -- a row number that links to its cell (Kontroll): Excel's Hyperlink look --
+    "rownum_link": {"num_format": "0", "color": "0563C1", "underline": True},
     "kr": {"num_format": '#,##0" kr"'},
     "pct": {"num_format": "0%"},
     "pct1": {"num_format": "0.0 %"},  # with the space, as Swedish shows "82,5 %" (built-in 0% already does)
@@ -115,10 +123,12 @@ STYLES: dict[str, dict[str, Any]] = {
 
 @dataclass(slots=True)  # -- slots: output sheets hold ~100 000 cells at the scale of a förbund --
 class OutCell:
-    """A cell of an output sheet: a value (str, int, float, date or None) and a style key of STYLES."""
+    """A cell of an output sheet: a value (str, int, float, date or None), a style key of STYLES and, for
+    a link within the workbook, its target as Excel writes it (`'Närvaro'!A12`)."""
 
     value: Any
     style: str = "text"
+    link: str | None = None
 
 
 @dataclass

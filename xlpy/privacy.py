@@ -1,52 +1,61 @@
 """Finding personal data where only codes belong: personal identity numbers and names.
 
-Pure functions over InputData; no IO. The lead wires `find_personal_data` into the pipeline so that
+Pure functions over DataFrames; no IO. `search_frames` runs in xlpy.reading on every row of every input
+sheet before validation drops any (a name typed as an unknown DeltagarID is a dropped row), so that
 `report` refuses while any of its problems remain.
 
+Every text column of xlpy.spec is searched (Column.searched; a new sheet is covered by default), and
+the text settings of Inställningar (Projektnamn, Samordningsförbund, Insatsägare, Källa kostnader;
+Utvärderare and Källa kostnader for numbers only, since they name a person or firm on purpose).
+
 A personnummer is YYMMDD-NNNC (10 digits; `+` instead of `-` for people aged 100 or more) or
-YYYYMMDDNNNC (12 digits), with or without the separator; C is a Luhn check digit over the last ten
-digits. A samordningsnummer is the same with 60 added to the day. A name is two or more capitalised
-words of letters ("Fatima Ali", "Anna-Karin Ek"). Messages never repeat the number or the name in
-full: "19850101-****", "F*** A***".
+YYYYMMDDNNNC (12 digits); C is a Luhn check digit over the last ten digits. A samordningsnummer is the
+same with 60 added to the day. The spellings people use are recognised: no separator, `-`, `+`, an en
+or em dash, a dot, a space or no-break space before the last four, and digits in pairs
+(`19 81 12 18-98 76`). A name is (a) a known given name (xlpy.privacy_words) followed by a surname-like
+word or an initial, in any case ("FATIMA ALI", "fatima ali", "Fatima A."), or (b) two or more
+capitalised words none of which is a place, employer or ordinary word ("Hodan Warsame"). Messages never
+repeat the number or the name in full: "19850101-****", "F*** A***".
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from xlpy import spec
-from xlpy.model import InputData, Problem
+from xlpy.model import InputData, Problem, Settings
+from xlpy.privacy_words import COMMON_CAPITALISED, GIVEN_NAMES, SURNAME_SUFFIXES, SURNAMES
 
-# -- the columns where staff type free text or a participant's identity; only these are searched --
-SEARCHED_COLUMNS = ("participant_id", "comment")
-
-# -- digits not glued to other digits: a 10- or 12-digit run, optional separator before the last four --
-_PNR = re.compile(r"(?<![\d])(?P<century>\d{2})?(?P<date>\d{6})(?P<sep>[-+]?)(?P<tail>\d{4})(?![\d])")
+# -- a run of digits in groups, each separated by at most a dash, dot or plus with spaces around it;
+#    the groups are then cut into 10- or 12-digit candidates at group boundaries (_candidates) --
+_SEP_CHARS = "-+.\u2010\u2011\u2012\u2013\u2014\u2212"
+_DIGIT_RUN = re.compile(r"(?<![\d])\d+(?:[ \u00a0\u202f\t]{0,2}[" + _SEP_CHARS + r"]?[ \u00a0\u202f\t]{0,2}\d+)*")
+_GROUP = re.compile(r"\d+")
 # -- a word of letters (optionally hyphenated), or any other single visible character; tokenising with
 #    this is linear in the text, where a pattern for "run of words" backtracks quadratically on a
 #    32 000-letter cell --
 _TOKEN = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*|\S")
 
-# -- capitalised words that are ordinary in comments here (places, agencies, the contract's own terms);
-#    two of these side by side are not taken for a name --
-COMMON_WORDS = frozenset(
-    w.lower()
-    for w in (
-        "Arbetsförmedlingen", "Försäkringskassan", "Komvux", "Folkhögskola", "Folkhögskolan", "Kommun",
-        "Kommunen", "Region", "Skåne", "Klippan", "Klippans", "Perstorp", "Perstorps", "Åstorp", "Bjuv",
-        "Helsingborg", "Ängelholm", "Samordningsförbundet", "Första", "Steget", "Socialtjänsten",
-        "Vuxenutbildningen", "Arbete", "Studier", "Planering", "Annat", "Praktik", "Grupp", "Vår", "Höst",
-        "Januari", "Februari", "Mars", "April", "Maj", "Juni", "Juli", "Augusti", "September", "Oktober",
-        "November", "December", "Måndag", "Tisdag", "Onsdag", "Torsdag", "Fredag", "Ej", "Ja", "Nej",
-    )
-)
+# -- capitalised words that are ordinary here (places, employers, agencies, the contract's terms); two of
+#    these side by side are not taken for a name --
+COMMON_WORDS = COMMON_CAPITALISED
+
+# -- the text settings searched, by Settings attribute; Utvärderare and Källa kostnader name a person or
+#    firm on purpose (the evaluator, a cited author such as Ingvar Nilsson), so numbers only there --
+SEARCHED_SETTINGS = ("project_name", "federation", "owner", "cost_source", "evaluator")
+_NUMBERS_ONLY_SETTINGS = frozenset({"evaluator", "cost_source"})
+
+
+def searched_columns(sheet: spec.SheetSpec) -> list[str]:
+    """The keys of the sheet's columns searched for personal data: every text column not opted out."""
+    return [c.key for c in sheet.columns if c.kind == "text" and c.searched]
 
 
 @dataclass(frozen=True)
@@ -83,6 +92,52 @@ def _valid_date(years: Iterable[int], month: int, day: int) -> bool:
     return False
 
 
+def _candidates(text: str) -> Iterator[tuple[int, int, str, str]]:
+    """(start, end, digits, separator before the last four) of every 10- or 12-digit stretch of `text`
+    laid out like an identity number: whole digit groups, a dash, dot or plus only before the last four,
+    spaces only between pairs of digits ("19 81 12 18-98 76") or before the last four."""
+    for run in _DIGIT_RUN.finditer(text):
+        whole = run.group(0)  # -- once: group(0) copies the run, which may be a 32 000-character cell --
+        groups = list(_GROUP.finditer(whole))
+        base = run.start()
+        for i in range(len(groups)):
+            if len(groups[i].group(0)) not in (2, 6, 8, 10, 12):
+                continue  # -- no layout of _layout starts with such a group: skip it cheaply --
+            digits = ""
+            for j in range(i, len(groups)):
+                digits += groups[j].group(0)
+                if len(digits) > 12:
+                    break
+                if len(digits) not in (10, 12):
+                    continue
+                layout = _layout(whole, groups[i:j + 1], len(digits))
+                if layout is not None:
+                    yield base + groups[i].start(), base + groups[j].end(), digits, layout
+
+
+def _layout(run: str, groups: list[re.Match[str]], n: int) -> str | None:
+    """The separator before the last four digits ("" for none) when the groups' separators fit an
+    identity number, else None."""
+    lengths = [len(g.group(0)) for g in groups]
+    # -- 8112189876, 811218-9876, 19811218-9876, or pairs (19 81 12 18-98 76, 81 12 18-9876); other
+    #    groupings are dates and sums ("2019 09 02 2019 12 19") --
+    if not (len(lengths) == 1 or lengths[-1] == 4 and sum(lengths[:-1]) in (6, 8) and len(lengths) == 2
+            or all(x == 2 for x in lengths[:-1]) and lengths[-1] in (2, 4)):
+        return None
+    sep_last = ""
+    count = 0
+    for a, b in zip(groups, groups[1:], strict=False):
+        count += len(a.group(0))
+        gap = run[a.end():b.start()]
+        mark = gap.strip(" \u00a0\u202f\t")
+        if count == n - 4:
+            sep_last = mark or " "
+        elif mark or count % 2:
+            # -- a dash or dot elsewhere (2019-09-02–2019-12-19), or a space inside a pair: a date or a sum --
+            return None
+    return sep_last
+
+
 def find_identity_numbers(text: str) -> list[IdentityNumber]:
     """Every personnummer or samordningsnummer in `text` with a real birth date and a valid check digit.
 
@@ -90,8 +145,11 @@ def find_identity_numbers(text: str) -> list[IdentityNumber]:
     Codes, dates (2019-09-02), and digit runs of other lengths are not matched.
     """
     found: list[IdentityNumber] = []
-    for m in _PNR.finditer(text):
-        century, date, sep, tail = m.group("century"), m.group("date"), m.group("sep"), m.group("tail")
+    taken_until = -1
+    for start, end, digits, sep in _candidates(text):
+        if start < taken_until:
+            continue
+        century, date, tail = (digits[:2], digits[2:8], digits[8:]) if len(digits) == 12 else (None, digits[:6], digits[6:])
         if century is not None and century not in ("18", "19", "20"):
             continue
         yy, month, day = int(date[:2]), int(date[2:4]), int(date[4:6])
@@ -101,9 +159,16 @@ def find_identity_numbers(text: str) -> list[IdentityNumber]:
         years = [int(century) * 100 + yy] if century else [1900 + yy, 2000 + yy]
         if not _valid_date(years, month, day) or not luhn_ok(date + tail):
             continue
-        masked = f"{century or ''}{date}{sep or '-'}****"
-        found.append(IdentityNumber(kind, m.start(), m.end(), masked))
+        masked = f"{century or ''}{date}{'+' if sep == '+' else '-'}****"
+        found.append(IdentityNumber(kind, start, end, masked))
+        taken_until = end
     return found
+
+
+def _ordinary(word: str, known: frozenset[str]) -> bool:
+    # -- a known word, or its genitive ("Klippans", "Nilssons") --
+    w = word.lower()
+    return w in known or (len(w) > 3 and w.endswith("s") and w[:-1] in known)
 
 
 def _is_capitalised(word: str) -> bool:
@@ -111,37 +176,91 @@ def _is_capitalised(word: str) -> bool:
     return all(p[:1].isupper() and (p[1:].islower() or p[1:] == "") and len(p) >= 2 for p in parts)
 
 
-def find_names(text: str, allowed: Iterable[str] = ()) -> list[str]:
-    """Runs of two or more capitalised words in `text` that look like a person's name, as found.
+def _is_given(word: str) -> bool:
+    w = word.lower()
+    return w in GIVEN_NAMES or ("-" in w and all(p in GIVEN_NAMES for p in w.split("-")))
 
-    allowed: extra words (any case) that are not names here, e.g. municipalities and workplaces of the
-    workbook; together with COMMON_WORDS they break a run. All-capital words (SFI, AF) are not
-    capitalised words, and single words are never taken for a name.
+
+def _is_surname_like(word: str, known: frozenset[str]) -> bool:
+    # -- after a given name: a capitalised word that is not ordinary, or (in any case) a known given name,
+    #    surname or a surname ending --
+    w = word.lower()
+    if len(w) < 2 or _ordinary(word, known):
+        return False
+    if _is_capitalised(word):
+        return True
+    return (w in GIVEN_NAMES or w in SURNAMES or any(p in SURNAMES for p in w.split("-"))
+            or (len(w) >= 5 and w.endswith(SURNAME_SUFFIXES)))
+
+
+def find_names(text: str, allowed: Iterable[str] = ()) -> list[str]:
+    """Stretches of `text` that look like a person's name, as they are written there.
+
+    allowed: extra words (any case) that are not names here, e.g. workplaces of the workbook; together
+    with COMMON_WORDS they break a run of capitalised words (rule b), but not a known given name followed
+    by a surname (rule a). All-capital abbreviations (SFI, AF) and single words are never names.
     """
-    return _find_names(text, COMMON_WORDS | {w.lower() for w in allowed})
+    return [" ".join(n.split()) for n in _find_names(text, COMMON_WORDS | {w.lower() for w in allowed})]
 
 
 def _find_names(text: str, known: frozenset[str]) -> list[str]:
     # -- `known` is COMMON_WORDS plus the allowed words, lower case, built once per workbook by the caller --
-    if text.upper() == text:
-        # -- no lower-case letter, so no capitalised word: codes like KLI01A-902 end here (fast path) --
-        return []
-    names: list[str] = []
-    run: list[str] = []
+    tokens: list[tuple[str, int, int, bool]] = []  # -- word, start, end, joined to the previous by spaces only --
     end = 0
     for m in _TOKEN.finditer(text):
-        word, gap, end = m.group(0), text[end:m.start()], m.end()
-        name_word = _is_capitalised(word) and word.lower() not in known
-        # -- a name continues only across spaces on one line, never across punctuation or a line break --
-        if run and (not name_word or gap.strip(" \u00a0")):
-            if len(run) >= 2:
-                names.append(" ".join(run))
-            run = []
-        if name_word:
-            run.append(word)
-    if len(run) >= 2:
-        names.append(" ".join(run))
+        tokens.append((m.group(0), m.start(), m.end(), not text[end:m.start()].strip(" \u00a0")))
+        end = m.end()
+    names: list[str] = []
+    i = 0
+    while i < len(tokens):
+        j = _name_end(tokens, i, known)
+        if j > i + 1:
+            names.append(text[tokens[i][1]:tokens[j - 1][2]])
+            i = j
+        else:
+            i += 1
     return names
+
+
+def _name_end(tokens: list[tuple[str, int, int, bool]], i: int, known: frozenset[str]) -> int:
+    """The index after the last token of a name starting at token i (i + 1 or less: no name there)."""
+    word = tokens[i][0]
+    if not word[0].isalpha():
+        return i
+
+    def joined(k: int) -> bool:
+        return k < len(tokens) and tokens[k][3]
+
+    def initial(k: int) -> bool:
+        # -- "A." : one capital letter and a full stop right after it --
+        return (joined(k) and len(tokens[k][0]) == 1 and tokens[k][0].isupper() and k + 1 < len(tokens)
+                and tokens[k + 1][0] == "." and tokens[k + 1][1] == tokens[k][2])
+
+    capitalised_name_word = _is_capitalised(word) and not _ordinary(word, known)
+    if _is_given(word):
+        # -- rule (a): a known given name, then surname-like words or an initial, in any case --
+        k = i + 1
+        # -- only the fixed word lists break it here, not the workbook's own words: "Fatima Ali" typed as
+        #    a workplace would otherwise make itself allowed --
+        while joined(k) and tokens[k][0][0].isalpha() and _is_surname_like(tokens[k][0], COMMON_WORDS):
+            k += 1
+        if k == i + 1 and initial(k):
+            return k + 2
+        if k > i + 1:
+            return k
+    if capitalised_name_word:
+        # -- rule (b): capitalised words, none ordinary; or one followed by an initial ("Hodan W.").
+        #    A sentence's first word before a given name ("Ringde Fatima A.") is not part of the name --
+        if joined(i + 1) and _is_given(tokens[i + 1][0]) and _name_end(tokens, i + 1, known) > i + 2:
+            return i
+        k = i + 1
+        while joined(k) and _is_capitalised(tokens[k][0]) and not _ordinary(tokens[k][0], known):
+            k += 1
+        if k > i + 1:
+            return k
+        if initial(k):
+            return k + 2
+    return i
 
 
 def mask_name(name: str) -> str:
@@ -149,12 +268,22 @@ def mask_name(name: str) -> str:
     return " ".join(f"{w[0]}***" for w in name.split())
 
 
+def _shown_name(name: str, words: int = 4) -> str:
+    # -- a run of thousands of capitalised words is one "name"; the message shows its start --
+    parts = name.split()
+    return mask_name(" ".join(parts[:words])) + (" …" if len(parts) > words else "")
+
+
 def mask_text(text: str, allowed: Iterable[str] = ()) -> str:
     """`text` with every identity number and name masked, for showing in the Kontroll sheet."""
+    return _mask(text, COMMON_WORDS | {w.lower() for w in allowed})
+
+
+def _mask(text: str, known: frozenset[str]) -> str:
     out = text
     for num in reversed(find_identity_numbers(out)):
         out = out[: num.start] + num.masked + out[num.end:]
-    for name in find_names(out, allowed):
+    for name in _find_names(out, known):
         out = out.replace(name, mask_name(name))
     return out
 
@@ -167,43 +296,57 @@ def _words_of(values: Iterable[Any]) -> set[str]:
     return words
 
 
-def allowed_words(data: InputData) -> set[str]:
+def allowed_words(frames: Mapping[str, pd.DataFrame], settings: Settings) -> set[str]:
     """Words of the workbook itself that are not names: municipalities, workplaces, roles, outcome types,
-    the project's and federation's names."""
+    the evaluator's and the cost source's names. They break a run of capitalised words (rule b) only; a
+    known given name with a surname is found even in these columns."""
     words: set[str] = set()
-    for frame, col in ((data.groups, "municipality"), (data.internships, "workplace"),
-                       (data.staff, "role"), (data.outcomes, "type"), (data.statistics, "municipality")):
-        if col in frame.columns:
+    for key, col in (("groups", "municipality"), ("internships", "workplace"), ("staff", "role"),
+                     ("outcomes", "type"), ("statistics", "municipality")):
+        frame = frames.get(key)
+        if frame is not None and col in frame.columns:
             words |= _words_of(frame[col].dropna().unique())
-    s = data.settings
-    words |= _words_of([s.project_name, s.federation, s.owner, s.evaluator])
+    words |= _words_of([settings.evaluator, settings.cost_source, settings.owner, settings.federation])
     return words
 
 
-def _findings(key: str, text: str, allowed: set[str], known: frozenset[str]) -> list[tuple[str, str]]:
+def _findings(key: str, text: str, allowed: set[str], known: frozenset[str],
+              numbers_only: bool = False) -> list[tuple[str, str]]:
     """What is wrong with one value, as (masked value, message without its closing "{more}.")."""
     numbers = find_identity_numbers(text)
     if numbers:
-        return [(mask_text(text, allowed), f"Ser ut som ett {num.kind} ({num.masked}). Personuppgifter får inte "
+        return [(_mask(text, known), f"Ser ut som ett {num.kind} ({num.masked}). Personuppgifter får inte "
                  "finnas i arbetsboken: ersätt med deltagarens kod") for num in numbers]
-    names = _find_names(text, known)
+    if numbers_only:
+        return []
+    # -- each name once per value: "Fatima Ali, Fatima Ali, …" is one finding, not 2 500 --
+    names = list(dict.fromkeys(_find_names(text, known)))
     if key == "participant_id" and not names and _looks_like_single_full_name(text):
         names = [text.strip()]
-    return [(mask_text(text, allowed) if key != "participant_id" else mask_name(name),
-             f"Ser ut som ett namn ({mask_name(name)}). Skriv en kod i stället för namn"
+    return [(_mask(text, known) if key != "participant_id" else mask_name(name),
+             f"Ser ut som ett namn ({_shown_name(name)}). Skriv en kod i stället för namn"
              f"{' i DeltagarID' if key == 'participant_id' else ''}") for name in names]
 
 
-def _problems_for_value(sheet: str, column: str, key: str, text: str, row: int | None, extra_rows: int,
-                        allowed: set[str], known: frozenset[str],
-                        cache: dict[tuple[str, str], list[tuple[str, str]]]) -> Iterator[Problem]:
-    # -- cache: the same DeltagarID is searched in Deltagare, Närvaro, Praktik and Utfall; once is enough --
-    found = cache.get((key, text))
-    if found is None:
-        found = cache[(key, text)] = _findings(key, text, allowed, known)
-    more = f" (samma värde finns på {extra_rows} rader till)" if extra_rows else ""
-    for shown, message in found:
-        yield Problem(sheet, row, column, shown, f"{message}{more}.")
+def row_ranges(rows: list[int]) -> str:
+    """Excel rows as a Swedish list with ranges: [3, 4, 5, 9, 12] -> "3–5, 9 och 12"."""
+    rows = sorted(set(rows))
+    parts: list[str] = []
+    first = prev = rows[0]
+    for r in [*rows[1:], None]:
+        if r is not None and r == prev + 1:
+            prev = r
+            continue
+        parts.append(f"{first}–{prev}" if prev > first + 1 else f"{first}, {prev}" if prev > first else f"{first}")
+        if r is not None:
+            first = prev = r
+    head, _, last = ", ".join(parts).rpartition(", ")
+    return f"{head} och {last}" if head else last
+
+
+def rows_text(rows: list[int]) -> str:
+    """"rad 7" for one row, "raderna 3–5 och 9" for several."""
+    return f"rad {rows[0]}" if len(set(rows)) == 1 else f"raderna {row_ranges(rows)}"
 
 
 def _looks_like_single_full_name(text: str) -> bool:
@@ -212,46 +355,95 @@ def _looks_like_single_full_name(text: str) -> bool:
     return len(words) >= 2 and all(_is_capitalised(w) for w in words)
 
 
-def _frames(data: InputData) -> Iterator[tuple[spec.SheetSpec, pd.DataFrame]]:
-    for sheet in spec.INPUT_SHEETS:
-        frame = getattr(data, sheet.key, None)
-        if isinstance(frame, pd.DataFrame):
-            yield sheet, frame
-
-
 def find_personal_data(data: InputData) -> list[Problem]:
-    """Problems (severity "fel") for every personnummer, samordningsnummer or name in a DeltagarID or
-    Kommentar cell of any input sheet. Values and messages are masked.
+    """Problems (severity "fel") for every personnummer, samordningsnummer or name in a searched cell of
+    the (validated) input sheets of `data` and its text settings. See search_frames."""
+    frames = {s.key: getattr(data, s.key) for s in spec.INPUT_SHEETS if isinstance(getattr(data, s.key, None), pd.DataFrame)}
+    return search_frames(frames, data.settings, data.settings_rows)
+
+
+def search_frames(frames: Mapping[str, pd.DataFrame], settings: Settings,
+                  settings_rows: Mapping[str, int] | None = None,
+                  masks: dict[str, str] | None = None) -> list[Problem]:
+    """Problems (severity "fel", kind "personuppgift") for every personnummer, samordningsnummer or name
+    in a searched column of any input sheet (every row, also rows validation would leave out) and in the
+    searched text settings (settings_rows: Excel row of each setting key, for the message). Values and
+    messages are masked.
 
     A value repeated on many rows (a DeltagarID on every Närvaro row) gives one problem, at its first
-    row, saying how many more rows hold it. Rows without a row number (None) are reported with row None.
+    row, listing every row that holds it. masks, when given, receives raw text -> masked text of every
+    value found (for mask_problems).
     """
-    allowed = allowed_words(data)
+    masks = {} if masks is None else masks
+    allowed = allowed_words(frames, settings)
     known = COMMON_WORDS | {w.lower() for w in allowed}
     problems: list[Problem] = []
     cache: dict[tuple[str, str], list[tuple[str, str]]] = {}
-    for sheet, frame in _frames(data):
-        for key in SEARCHED_COLUMNS:
-            if key not in frame.columns or frame.empty:
-                continue
-            header = sheet.column(key).header
-            rows = frame["row"] if "row" in frame.columns else pd.Series([None] * len(frame))
-            # -- each distinct value is searched once, at its first row (pd.factorize keeps first-seen order);
-            # -- a Python loop over every Närvaro row cost more than the search itself (issue #6) --
-            codes, uniques = pd.factorize(frame[key].to_numpy(dtype=object), use_na_sentinel=True)
-            valid = codes >= 0
-            counts = np.bincount(codes[valid], minlength=len(uniques))
-            # -- factorize numbers values in order of appearance, so code k first appears where the running
-            #    maximum of the codes first reaches k --
-            at = np.flatnonzero(valid)
-            seen = codes[at]
-            first_of = at[seen > np.concatenate(([-1], np.maximum.accumulate(seen)[:-1]))]
-            row_values = rows.to_numpy(dtype=object)
-            for code, value in enumerate(uniques):
-                if not isinstance(value, str) or not value.strip():
-                    continue
-                first = row_values[first_of[code]]
-                row = None if first is None or pd.isna(first) else int(first)
-                problems.extend(_problems_for_value(sheet.name, header, key, value, row, int(counts[code]) - 1,
-                                                    allowed, known, cache))
+    rows_of_settings = dict(settings_rows or {})
+    for key in SEARCHED_SETTINGS:
+        value = getattr(settings, key, None)
+        if isinstance(value, str) and value.strip() and key in rows_of_settings:
+            name = next(d.name for d in spec.SETTING_DEFS if d.key == key)
+            for shown, message in _findings("setting", value, set(), COMMON_WORDS,
+                                            numbers_only=key in _NUMBERS_ONLY_SETTINGS):
+                masks.setdefault(value, shown)
+                problems.append(Problem(spec.SETTINGS.name, rows_of_settings[key], "Värde", shown,
+                                        f"{name}: {message}.", kind=PERSONAL_DATA))
+    for sheet in spec.INPUT_SHEETS:
+        frame = frames.get(sheet.key)
+        if frame is None or frame.empty or sheet.key == "settings":
+            continue
+        for key in searched_columns(sheet):
+            if key in frame.columns:
+                problems.extend(_column_problems(sheet, key, frame, allowed, known, cache, masks))
     return problems
+
+
+PERSONAL_DATA = "personuppgift"
+
+
+def _column_problems(sheet: spec.SheetSpec, key: str, frame: pd.DataFrame, allowed: set[str],
+                     known: frozenset[str], cache: dict[tuple[str, str], list[tuple[str, str]]],
+                     masks: dict[str, str]) -> Iterator[Problem]:
+    header = sheet.column(key).header
+    rows = frame["row"].to_numpy(dtype=object) if "row" in frame.columns else np.full(len(frame), None, dtype=object)
+    # -- each distinct value is searched once (pd.factorize); a Python loop over every Närvaro row cost
+    #    more than the search itself (issue #6). The cache: the same DeltagarID is in four sheets --
+    codes, uniques = pd.factorize(frame[key].to_numpy(dtype=object), use_na_sentinel=True)
+    for code, value in enumerate(uniques):
+        if not isinstance(value, str) or not value.strip():
+            continue
+        found = cache.get((key, value))
+        if found is None:
+            found = cache[(key, value)] = _findings(key, value, allowed, known)
+        if not found:
+            continue
+        masks.setdefault(value, found[0][0])
+        at = [r for r in rows[codes == code].tolist() if r is not None and not pd.isna(r)]
+        first = min(at) if at else None
+        more = f" (samma värde finns på {rows_text(at)})" if len(at) > 1 else ""
+        for shown, message in found:
+            yield Problem(sheet.name, None if first is None else int(first), header, shown, f"{message}{more}.",
+                          kind=PERSONAL_DATA)
+
+
+def mask_problems(problems: list[Problem], masks: Mapping[str, str]) -> list[Problem]:
+    """`problems` with every raw text in `masks` (raw -> masked, filled by search_frames) masked in the
+    other problems' values and messages: a name typed as a DeltagarID is also an unknown code there."""
+    if not masks:
+        return problems
+    out = []
+    for p in problems:
+        if p.kind == PERSONAL_DATA:
+            out.append(p)
+            continue
+        value, message = masks.get(p.value, p.value), p.message
+        if value == p.value and p.value and (find_identity_numbers(p.value) or _find_names(p.value, COMMON_WORDS)):
+            # -- a value validation changed on the way (a Mått is lower-cased before it is checked) --
+            value = _mask(p.value, COMMON_WORDS)
+            message = message.replace(p.value, value)
+        for text, shown in masks.items():
+            if text in message:
+                message = message.replace(text, shown)
+        out.append(replace(p, value=value, message=message) if (value, message) != (p.value, p.message) else p)
+    return out

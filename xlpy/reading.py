@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import fields
 from operator import itemgetter
@@ -25,6 +26,7 @@ from xlpy import spec
 from xlpy.defaults import DEFAULT_GOALS
 from xlpy.io.base import WorkbookError, WorkbookSource
 from xlpy.model import InputData, Problem, Settings
+from xlpy.privacy import mask_problems, search_frames
 from xlpy.spec import Column, SheetSpec
 
 Converted = tuple[Any, str | None]
@@ -34,6 +36,7 @@ EXCEL_ERRORS = frozenset(
      "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"}
 )
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
+_EPOCH_1904 = dt.date(1904, 1, 1)
 # -- serials 1..2958465 are 1900-01-01..9999-12-31; real follow-up dates are far inside this --
 _SERIAL_MIN, _SERIAL_MAX = 1, 2958465
 # -- larger whole numbers do not fit the Int64 columns (and no count in a follow-up is near this) --
@@ -167,8 +170,11 @@ def to_yesno(value: Any) -> Converted:
     return None, f"{show(value)} går inte att läsa som ja/nej. Skriv ja eller nej."
 
 
-def to_date(value: Any) -> Converted:
-    """A real date, ISO text "2019-09-02" (a time after it is ignored) or an Excel serial number -> date."""
+def to_date(value: Any, date1904: bool = False) -> Converted:
+    """A real date, ISO text "2019-09-02" (a time after it is ignored) or an Excel serial number -> date.
+
+    date1904: the workbook counts serials from 1904-01-01 (older Mac files) instead of 1899-12-30.
+    """
     err = excel_error(value)
     if err:
         return None, err
@@ -176,6 +182,12 @@ def to_date(value: Any) -> Converted:
         return value.date(), None
     if isinstance(value, dt.date):
         return value, None
+    if value == dt.time(0):
+        # -- calamine turns a date-formatted 0 or negative whole number (-1, -366) into 00:00: Excel shows
+        #    it as ##### or 1900-01-00; nobody types midnight alone into a date column --
+        return None, ("Cellen innehåller talet 0 eller ett negativt tal formaterat som datum, vilket också är "
+                      "vad ett datum före år 1900 blir (Excel visar ##### eller 1900-01-00); det är inget datum "
+                      "Excel kan lagra. Skriv datum som 2019-09-02.")
     if isinstance(value, dt.time):
         # -- calamine turns a serial below 1 into a time: a date before 1900 (Excel cannot store one)
         #    or a bare clock time typed into a date column --
@@ -186,7 +198,7 @@ def to_date(value: Any) -> Converted:
         return None, bad
     if isinstance(value, (int, float)):
         if float(value).is_integer() and _SERIAL_MIN <= value <= _SERIAL_MAX:
-            return _EXCEL_EPOCH + dt.timedelta(days=int(value)), None
+            return (_EPOCH_1904 if date1904 else _EXCEL_EPOCH) + dt.timedelta(days=int(value)), None
         return None, bad
     m = _ISO_DATE.fullmatch(str(value).strip())
     if not m:
@@ -287,6 +299,9 @@ EMPTY_MEANS_YES = {("goals", "active"), ("staff", "counts")}
 # Columns whose header is required but whose cells may be empty.
 # -- a group without Slutdatum is kept as ongoing, with a warning from validate (METRICS.md) --
 OPTIONAL_VALUES = {("settings", "value"), ("texts", "text"), ("groups", "end")}
+# Columns that may be empty, but whose unreadable value leaves the whole row out: an amount that is no
+# number must not silently become "empty" (an empty Utfall means "use Budget", an empty Låg means Bas).
+DROP_ON_ERROR = {("budget", "budget"), ("budget", "actual"), ("cost_items", "low"), ("cost_items", "high")}
 
 _KIND_CONVERTERS: dict[str, Callable[[Any], Converted]] = {
     "text": to_text, "int": to_int, "number": to_number, "date": to_date, "yesno": to_yesno,
@@ -294,9 +309,15 @@ _KIND_CONVERTERS: dict[str, Callable[[Any], Converted]] = {
 }
 
 
+def nfc(value: Any) -> Any:
+    """Text in composed form (NFC): a Mac may store "å" as "a" plus a combining ring (NFD), which looks
+    the same but compares unequal. Other values are returned as they are."""
+    return unicodedata.normalize("NFC", value) if isinstance(value, str) and not value.isascii() else value
+
+
 def norm_name(text: Any) -> str:
-    """A sheet name or header as compared: trimmed, inner spaces collapsed, lower case."""
-    return _SPACES.sub(" ", show(text)).strip().lower()
+    """A sheet name or header as compared: NFC, trimmed, inner spaces collapsed, lower case."""
+    return _SPACES.sub(" ", nfc(show(text))).strip().lower()
 
 
 class HeaderNotFound(Exception):
@@ -329,7 +350,11 @@ def find_header(rows: list[list[Any]], sheet: SheetSpec) -> tuple[int, dict[str,
     raise HeaderNotFound([by_norm[m] for m in best_missing])
 
 
-def _converter(sheet: SheetSpec, col: Column) -> Callable[[Any], Converted]:
+def _to_date_1904(value: Any) -> Converted:
+    return to_date(value, date1904=True)
+
+
+def _converter(sheet: SheetSpec, col: Column, date1904: bool = False) -> Callable[[Any], Converted]:
     if (sheet.key, col.key) == ("followup", "point"):
         return to_point
     aliases = _CHOICES.get((sheet.key, col.key))
@@ -337,6 +362,8 @@ def _converter(sheet: SheetSpec, col: Column) -> Callable[[Any], Converted]:
         return make_choice(aliases, col.header)
     if col.kind == "choice":
         return make_choice({c.lower(): c for c in col.choices}, col.header)
+    if col.kind == "date" and date1904:
+        return _to_date_1904
     return _KIND_CONVERTERS[col.kind]
 
 
@@ -356,7 +383,8 @@ def convert_column(raw: Sequence[Any] | np.ndarray, convert: Callable[[Any], Con
         if is_empty(u):
             continue
         u_empty[j] = False
-        u_val[j], u_err[j] = convert(u)
+        # -- NFC before converting, so a choice ("ho\u0308st") and a code match their composed spelling --
+        u_val[j], u_err[j] = convert(nfc(u))
     return u_val[codes], u_empty[codes], u_err[codes]
 
 
@@ -383,9 +411,11 @@ def _typed_frame(sheet: SheetSpec, values: dict[str, np.ndarray], rows: np.ndarr
     return pd.DataFrame(data)
 
 
-def read_table(rows: list[list[Any]], sheet: SheetSpec, problems: list[Problem]) -> pd.DataFrame:
+def read_table(rows: list[list[Any]], sheet: SheetSpec, problems: list[Problem],
+               date1904: bool = False) -> pd.DataFrame:
     """Read one input sheet's rows (from A1) into a typed DataFrame with `row` (Excel's row number) and
     `_drop` (True for rows that must be left out). Cell problems are appended to `problems`.
+    date1904: bare serial numbers in date columns count from 1904 (the workbook's date system).
     Raises HeaderNotFound."""
     h, index = find_header(rows, sheet)
     data = rows[h + 1:]
@@ -402,7 +432,7 @@ def read_table(rows: list[list[Any]], sheet: SheetSpec, problems: list[Problem])
             raw = np.fromiter(map(itemgetter(j), data), dtype=object, count=len(data))
         else:
             raw = [r[j] if len(r) > j else None for r in data]
-        values[col.key], empties[col.key], errors[col.key] = convert_column(raw, _converter(sheet, col))
+        values[col.key], empties[col.key], errors[col.key] = convert_column(raw, _converter(sheet, col, date1904))
     # -- a row with nothing in any contract column is blank (a note in an extra column alone is too) --
     keep = ~np.logical_and.reduce([empties[c.key] for c in sheet.columns])
     drop = np.zeros(len(data), dtype=bool)
@@ -413,13 +443,16 @@ def read_table(rows: list[list[Any]], sheet: SheetSpec, problems: list[Problem])
         for i in np.flatnonzero(bad):
             raw_value = _raw_at(data[i], index.get(col.key))
             if lenient:
-                values[col.key][i] = show(raw_value)
+                values[col.key][i] = nfc(show(raw_value))
                 problems.append(Problem(sheet.name, int(row_numbers[i]), col.header, show(raw_value),
                                         f"{errors[col.key][i]} Värdet används ändå.", severity="varning"))
                 continue
-            outcome = "Raden har inte räknats med." if must else _left_empty(sheet, col)
+            drops = must or (sheet.key, col.key) in DROP_ON_ERROR
+            outcome = "Raden har inte räknats med." if drops else _left_empty(sheet, col)
             problems.append(Problem(sheet.name, int(row_numbers[i]), col.header, show(raw_value),
                                     f"{errors[col.key][i]} {outcome}"))
+        if (sheet.key, col.key) in DROP_ON_ERROR:
+            drop |= bad
         if must:
             drop |= bad
             missing = keep & empties[col.key]
@@ -443,12 +476,14 @@ def _left_empty(sheet: SheetSpec, col: Column) -> str:
 
 
 # -- settings whose value is a share: "3 %", "0,03" and 0.03 all mean 0.03 --
-_SHARE_SETTINGS = {"payroll_tax", "discount_rate"}
+_SHARE_SETTINGS = {"payroll_tax", "discount_rate", "persistence"}
 
 
-def parse_settings(rows: list[list[Any]], problems: list[Problem]) -> Settings:
+def parse_settings(rows: list[list[Any]], problems: list[Problem], date1904: bool = False,
+                   where: dict[str, int] | None = None) -> Settings:
     """The Inställningar sheet (Nyckel/Värde) as Settings. Empty values keep the default; an unknown key
-    is a warning; a value that cannot be read is an error and keeps the default."""
+    is a warning; a value that cannot be read is an error and keeps the default. where, when given,
+    receives the Excel row of each setting whose value was used (Settings attribute -> row)."""
     settings = Settings()
     sheet = spec.SETTINGS
     frame = read_table(rows, sheet, problems)
@@ -458,7 +493,7 @@ def parse_settings(rows: list[list[Any]], problems: list[Problem]) -> Settings:
     for row_no, key_text in zip(frame["row"], frame["key"], strict=True):
         if key_text is None:
             continue
-        raw = _raw_at(rows[row_no - 1], index.get("value"))
+        raw = nfc(_raw_at(rows[row_no - 1], index.get("value")))
         definition = spec.SETTINGS_BY_NAME.get(norm_name(key_text))
         if definition is None or definition.key not in allowed:
             problems.append(Problem(sheet.name, int(row_no), "Nyckel", key_text,
@@ -472,16 +507,31 @@ def parse_settings(rows: list[list[Any]], problems: list[Problem]) -> Settings:
         # -- an Excel error cell was already reported by read_table --
         if is_empty(raw) or excel_error(raw):
             continue
-        value, err = _setting_value(definition, raw)
+        value, err = _setting_value(definition, raw, date1904)
         if err is not None:
             problems.append(Problem(sheet.name, int(row_no), "Värde", show(raw),
                                     f"{definition.name}: {err} Standardvärdet {show(definition.default)} används."))
             continue
         setattr(settings, definition.key, value)
+        if where is not None:
+            where[definition.key] = int(row_no)
     return settings
 
 
-def _setting_value(definition: spec.Setting, raw: Any) -> Converted:
+def _setting_value(definition: spec.Setting, raw: Any, date1904: bool = False) -> Converted:
+    value, err = _setting_conversion(definition, raw, date1904)
+    if err is None and definition.limits is not None and isinstance(value, int | float):
+        low, high = definition.limits
+        if not low <= value <= high:  # -- also false for NaN --
+            return None, f"{show(raw)} ligger utanför det rimliga intervallet {_limit(low)}–{_limit(high)}."
+    return value, err
+
+
+def _limit(x: float) -> str:
+    return f"{int(x):,}".replace(",", " ") if float(x).is_integer() else str(x).replace(".", ",")
+
+
+def _setting_conversion(definition: spec.Setting, raw: Any, date1904: bool = False) -> Converted:
     if definition.key in _SHARE_SETTINGS:
         return to_percent(raw)
     if definition.kind == "months":
@@ -493,7 +543,9 @@ def _setting_value(definition: spec.Setting, raw: Any) -> Converted:
         if err is None and value < 0:
             return None, f"{show(raw)} är negativt."
         return value, err
-    return {"text": to_text, "date": to_date, "int": to_int}[definition.kind](raw)
+    if definition.kind == "date":
+        return to_date(raw, date1904)
+    return {"text": to_text, "int": to_int}[definition.kind](raw)
 
 
 def goals_frame(goals: list[dict[str, Any]]) -> pd.DataFrame:
@@ -519,7 +571,10 @@ def parse_workbook(source: WorkbookSource) -> InputData:
     for name in source.sheet_names():
         by_norm.setdefault(norm_name(name), name)
     settings = Settings()
+    settings_rows: dict[str, int] = {}
     frames: dict[str, pd.DataFrame] = {}
+    # -- the workbook's date system, for bare serials in date columns (sources that cannot tell: 1900) --
+    date1904 = bool(getattr(source, "date1904", False))
     # -- Närvaro is by far the largest sheet: a source that can parse a sheet in the background
     #    (CalamineSource.prefetch) starts on it now, and it is read last, after the small sheets --
     attendance = by_norm.get(norm_name(spec.ATTENDANCE.name))
@@ -535,16 +590,17 @@ def parse_workbook(source: WorkbookSource) -> InputData:
                     f"Bladet {sheet.name} saknas i arbetsboken {source.name}; det behövs för att något ska "
                     f"kunna räknas ut (rubriker: {', '.join(sheet.required_headers)})."
                 )
-            problems.append(_missing_sheet_problem(sheet))
+            if sheet.key not in spec.OPTIONAL_SHEETS:
+                problems.append(_missing_sheet_problem(sheet))
             if sheet.key != "settings":
                 frames[sheet.key] = goals_frame(DEFAULT_GOALS) if sheet.key == "goals" else empty_frame(sheet)
             continue
         rows = source.read_values(actual)
         try:
             if sheet.key == "settings":
-                settings = parse_settings(rows, problems)
+                settings = parse_settings(rows, problems, date1904, settings_rows)
             else:
-                frames[sheet.key] = read_table(rows, sheet, problems)
+                frames[sheet.key] = read_table(rows, sheet, problems, date1904)
         except HeaderNotFound as exc:
             message = (f"Bladet {sheet.name} saknar rubrikrad: kolumnerna {', '.join(exc.missing)} finns inte "
                        f"på någon av de {HEADER_SEARCH_ROWS} första raderna.")
@@ -553,8 +609,15 @@ def parse_workbook(source: WorkbookSource) -> InputData:
             problems.append(Problem(sheet.name, None, ", ".join(exc.missing), "", message + " Bladet har inte lästs."))
             if sheet.key != "settings":
                 frames[sheet.key] = empty_frame(sheet)
-    frames, problems = validate(frames, problems, settings.followup_months)
-    return InputData(settings=settings, problems=problems, source_name=source.name, **frames)
+    # -- personal data is searched on every row, before validation leaves any out: a name typed as an
+    #    unknown DeltagarID is a dropped row, and its value must be masked in that problem too --
+    masks: dict[str, str] = {}
+    personal = search_frames(frames, settings, settings_rows, masks)
+    frames, problems = validate(frames, problems, settings.report_end, settings.followup_months)
+    order = {s.name: i for i, s in enumerate(spec.INPUT_SHEETS)}
+    problems = sorted(personal + mask_problems(problems, masks), key=lambda p: (order.get(p.sheet, 99), p.row or 0))
+    return InputData(settings=settings, problems=problems, source_name=source.name,
+                     settings_rows=settings_rows, **frames)
 
 
 def _missing_sheet_problem(sheet: SheetSpec) -> Problem:

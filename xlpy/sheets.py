@@ -1,4 +1,4 @@
-"""The output sheets Resultat, Måluppfyllelse, Samhällskostnad and Kontroll as plain OutputSheet data
+"""The output sheets (Resultat, Måluppfyllelse, Samhällskostnad, Finsam, Kontroll) as plain OutputSheet data
 (Efter avslut is built in xlpy.sheets_followup).
 
 Built only from the results dict, so the file writer, the xlwings writer and tests all show the same
@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from xlpy import fmt
+from xlpy import fmt, sheets_costs
 from xlpy.model import OutCell, OutputSheet
 from xlpy.spec import (
     GENERATED_NOTE,
@@ -167,9 +167,14 @@ def costs_sheet(results: dict[str, Any]) -> OutputSheet:
     for label, value, style in params:
         rows.append([C(label), C(value, style)])
     rows.append([C("Källa"), C(p["cost_source"])])
+    rows += sheets_costs.parameter_rows(results)
+    rows += sheets_costs.insats_rows(results)
+    rows.append([])
     rows.append([C("Beloppen är ackumulerade år för år i hela kronor. Besparing = deltagare som gått vidare till "
-                   "arbete eller studier × K. Kvarstående = övriga × K. Produktionsbortfall = antal × månadslön "
-                   "× 12 × (1 + arbetsgivaravgift).", "note")])
+                   "arbete eller studier × K (× varaktighet^(år − 1)). Kvarstående = Om ingenting händer − "
+                   "Besparing. Produktionsbortfall = antal × månadslön × 12 × (1 + arbetsgivaravgift). Per aktör: "
+                   "antal × aktörens K; raderna summerar till enhetens tabell. Varav finansiella = "
+                   "transfereringar (för samhället som helhet flyttas de, de förbrukas inte).", "note")])
     header = ["År", "Om ingenting händer", "Besparing", "Kvarstående kostnad", "Produktionsbortfall",
               "Om ingenting händer + produktionsbortfall"]
     units = [*results["levels"]["project"].values(), *results["levels"]["municipality"].values(),
@@ -183,7 +188,23 @@ def costs_sheet(results: dict[str, Any]) -> OutputSheet:
             rows.append([C(f"År {year['year']}"),
                          *[C(c[k][i]["cumulative"], "kr") for k in ("om_ingenting_hander", "besparing",
                                                                    "kvarstaende", "produktionsbortfall", "total")]])
+        rows += sheets_costs.unit_rows(u)
     return OutputSheet(OUTPUT_SHEETS["costs"], rows, [40.0, 20, 18, 20, 20, 26], freeze_rows=3)
+
+
+# -- a pasted essay or a 5 000-word run of capitalised words must not make a 28 000-character row --
+KONTROLL_VALUE_CHARS = 200
+KONTROLL_MESSAGE_CHARS = 600
+
+
+def _row_cell(problem: dict[str, Any]) -> OutCell:
+    # -- the row number links to the row's first cell, so nobody scrolls to row 1 895 (the column's letter
+    #    in the user's sheet is not known here; the row is what matters) --
+    row = problem["row"]
+    if row is None:
+        return C(NO_VALUE, "rownum")
+    sheet = str(problem["sheet"]).replace("'", "''")
+    return C(row, "rownum_link", link=f"'{sheet}'!A{row}")
 
 
 def problems_sheet(results: dict[str, Any]) -> OutputSheet:
@@ -191,15 +212,17 @@ def problems_sheet(results: dict[str, Any]) -> OutputSheet:
     errors = sum(1 for p in probs if p["severity"] == "fel")
     rows = _head("Kontroll", results)
     if probs:
-        summary = f"{len(probs)} saker att titta på: {errors} fel och {len(probs) - errors} varningar. " \
+        summary = f"{fmt.count(len(probs), 'sak', 'saker')} att titta på: {errors} fel och " \
+                  f"{fmt.count(len(probs) - errors, 'varning', 'varningar')}. " \
                   "Rader med fel har lämnats utanför beräkningen; rätta dem i bladet som anges och beräkna igen."
     else:
         summary = "Inga problem hittades i indata."
     rows.append([C(summary, "bold")])
     rows.append([C(h, "header") for h in ("Typ", "Blad", "Rad", "Kolumn", "Värde", "Vad är fel")])
     for p in probs:
-        rows.append([C(p["severity"]), C(p["sheet"]), C(p["row"] if p["row"] is not None else NO_VALUE, "rownum"),
-                     C(p["column"]), C(p["value"]), C(p["message"])])
+        rows.append([C(p["severity"]), C(p["sheet"]), _row_cell(p),
+                     C(p["column"]), C(fmt.cap(str(p["value"]), KONTROLL_VALUE_CHARS)),
+                     C(fmt.cap(str(p["message"]), KONTROLL_MESSAGE_CHARS))])
     return OutputSheet(OUTPUT_SHEETS["problems"], rows, [9.0, 14, 7, 18, 22, 90], freeze_rows=5)
 
 
@@ -232,15 +255,21 @@ def fit_header_heights(sheet: OutputSheet, line_height: float = 15.0) -> OutputS
 
 def build_output_sheets(results: dict[str, Any]) -> list[OutputSheet]:
     """The output sheets, in tab order: Resultat, Måluppfyllelse, Samhällskostnad, Över tid (when there are
-    groups), Kontroll, then Efter avslut (xlpy.sheets_followup) when there are participants."""
+    groups), Finsam, Kontroll, then Efter avslut (xlpy.sheets_followup) when there are participants."""
     from xlpy.sheets_followup import followup_sheet  # -- it reuses _head from here --
     from xlpy.sheets_overtime import overtime_sheet
 
-    sheets = [results_sheet(results), goals_sheet(results), costs_sheet(results), problems_sheet(results)]
+    finsam = sheets_costs.finsam_sheet(results, _head("Finsam", results), units_in_order(results))
+    sheets = [results_sheet(results), goals_sheet(results), costs_sheet(results), finsam, problems_sheet(results)]
     over_time = overtime_sheet(results)
     if over_time is not None:
         sheets.insert(3, over_time)
     extra = followup_sheet(results)
     if extra is not None:
         sheets.append(extra)
+    for sheet in sheets:
+        for row in sheet.rows:
+            for cell in row:
+                if type(cell.value) is str:
+                    cell.value = fmt.clean_text(cell.value)
     return [fit_header_heights(s) for s in sheets]

@@ -22,6 +22,8 @@ class Column:
     kind: how the cell is parsed.
     required: whether the header must be present for the header row to be recognised.
     choices: allowed values (lower-case comparison) for kind "choice".
+    searched: a text column searched for personal identity numbers and names (xlpy.privacy); every text
+    column is, unless it says otherwise.
     """
 
     key: str
@@ -30,6 +32,7 @@ class Column:
     required: bool = False
     choices: tuple[str, ...] = ()
     width: float = 14.0
+    searched: bool = True
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,17 @@ ATTENDANCE_STATUSES = ("N", "F", "G")
 TERMS = ("vår", "höst")
 SECTORS = ("kommunal", "privat", "ideell")
 COMPARISONS = (">=", "<=", "mellan")
+# -- Deltagare.Kön (WORKBOOK.md); empty = uppgift saknas. Used only for the national follow-up's counts --
+GENDERS = ("Kvinna", "Man", "Annat")
+GENDER_MISSING = "Uppgift saknas"
+# -- Kostnadsposter: who bears a cost item, and whether it is a real cost or a transfer --
+ACTORS = ("Kommun", "Region", "Arbetsförmedlingen", "Försäkringskassan", "Staten övrigt", "Individen",
+          "Ej fördelat")
+ACTOR_UNALLOCATED = "Ej fördelat"
+COST_KINDS = ("Real", "Finansiell")
+COST_KIND_REAL, COST_KIND_FINANCIAL = COST_KINDS
+# -- the sensitivity scenarios, in the order tables show them --
+SCENARIOS = ("låg", "bas", "hög")
 ROLES = ("processledare", "processmedarbetare", "språkstöd", "SYV")
 OUTCOME_TYPES = (
     "extratjänst",
@@ -152,6 +166,8 @@ PARTICIPANTS = SheetSpec(
         Column("ill_health", "Ohälsa", "yesno", width=8),
         Column("survey_answered", "Enkät besvarad", "yesno", width=14),
         Column("comment", "Kommentar", "text", width=40),
+        # -- last, so the columns of workbooks made before it keep their letters --
+        Column("gender", "Kön", "choice", False, GENDERS, width=10),
     ),
 )
 
@@ -236,6 +252,35 @@ FOLLOWUP = SheetSpec(
     ),
 )
 
+COST_ITEMS = SheetSpec(
+    "cost_items",
+    "Kostnadsposter",
+    "Valfritt: kostnaden per person och år fördelad på aktörer, i kronor, med källa. Tomt blad = "
+    "Inställningarnas reala och finansiella kostnader (Ej fördelat).",
+    (
+        Column("item", "Post", "text", True, width=34),
+        Column("actor", "Aktör", "choice", True, ACTORS, width=20),
+        Column("kind", "Slag", "choice", True, COST_KINDS, width=11),
+        Column("low", "Låg", "number", width=11),
+        Column("base", "Bas", "number", True, width=11),
+        Column("high", "Hög", "number", width=11),
+        Column("source", "Källa", "text", True, width=50),
+    ),
+)
+
+BUDGET = SheetSpec(
+    "budget",
+    "Budget",
+    "Valfritt: vad insatsen själv kostar, i kronor per år. Utfall räknas; tomt Utfall = Budget.",
+    (
+        Column("year", "År", "int", True, width=8),
+        Column("item", "Post", "text", width=34),
+        Column("budget", "Budget", "number", width=14),
+        Column("actual", "Utfall", "number", width=14),
+        Column("funder", "Finansiär", "text", width=30),
+    ),
+)
+
 INPUT_SHEETS: tuple[SheetSpec, ...] = (
     SETTINGS,
     GOALS,
@@ -247,12 +292,16 @@ INPUT_SHEETS: tuple[SheetSpec, ...] = (
     OUTCOMES,
     STATISTICS,
     TEXTS,
+    COST_ITEMS,
+    BUDGET,
     FOLLOWUP,
 )
 SHEETS_BY_KEY = {s.key: s for s in INPUT_SHEETS}
 
 # Sheets without which nothing can be computed (exit code 2 when missing).
 REQUIRED_SHEETS = ("groups", "participants")
+# Sheets a workbook may simply lack (older workbooks): missing, they are empty without a warning.
+OPTIONAL_SHEETS = ("cost_items", "budget")
 
 # -- output sheets, written by the program; key -> Swedish name --
 OUTPUT_SHEETS = {
@@ -260,6 +309,7 @@ OUTPUT_SHEETS = {
     "goals": "Måluppfyllelse",
     "costs": "Samhällskostnad",
     "overtime": "Över tid",
+    "finsam": "Finsam",
     "problems": "Kontroll",
     "followup": "Efter avslut",
 }
@@ -279,6 +329,10 @@ class Setting:
     default: object
     help: str
     choices: tuple[str, ...] = ()
+    # -- the sane range of a number (inclusive); outside it the value is a data error and the default is
+    #    used. Chosen far beyond any real project so that no real value is refused, yet small enough that
+    #    no computation can hang or overflow (Kalkylår 10^9, Månadslön 1e300) --
+    limits: tuple[float, float] | None = None
 
 
 SETTING_DEFS: tuple[Setting, ...] = (
@@ -291,18 +345,25 @@ SETTING_DEFS: tuple[Setting, ...] = (
     Setting("report_start", "Rapportperiod start", "date", None, "Datum."),
     Setting("report_end", "Rapportperiod slut", "date", None,
             "Rapportdatum: grupper som slutar efter detta datum är pågående."),
-    Setting("real_cost", "Reala kostnader per person och år", "number", 143500, "Kronor (Ingvar Nilsson)."),
-    Setting("financial_cost", "Finansiella kostnader per person och år", "number", 8500, "Kronor."),
-    Setting("monthly_wage", "Månadslön vid arbete", "number", 18000, "Kronor per månad."),
-    Setting("payroll_tax", "Arbetsgivaravgift", "number", 0, "Andel, t.ex. 0,3142. Läggs till produktionsbortfallet."),
+    Setting("real_cost", "Reala kostnader per person och år", "number", 143500, "Kronor (Ingvar Nilsson).",
+            limits=(0, 10_000_000)),
+    Setting("financial_cost", "Finansiella kostnader per person och år", "number", 8500, "Kronor.", limits=(0, 10_000_000)),
+    Setting("monthly_wage", "Månadslön vid arbete", "number", 18000, "Kronor per månad.",
+            limits=(0, 10_000_000)),
+    Setting("payroll_tax", "Arbetsgivaravgift", "number", 0, "Andel, t.ex. 0,3142. Läggs till produktionsbortfallet.",
+            limits=(0, 1)),
     Setting("placements_per_participant", "Praktikplatser per deltagare", "int", 2,
-            "Antal praktikplatser varje deltagare ska erbjudas."),
-    Setting("horizon_years", "Kalkylår", "int", 4, "Antal år i kostnadstabellerna."),
-    Setting("discount_rate", "Diskonteringsränta", "number", 0, "Årlig ränta, t.ex. 0,03. 0 = odiskonterat."),
+            "Antal praktikplatser varje deltagare ska erbjudas.", limits=(0, 20)),
+    Setting("horizon_years", "Kalkylår", "int", 4, "Antal år i kostnadstabellerna.", limits=(1, 50)),
+    Setting("discount_rate", "Diskonteringsränta", "number", 0, "Årlig ränta, t.ex. 0,03. 0 = odiskonterat.",
+            limits=(0, 1)),
     Setting("excused_absence", "Giltig frånvaro", "choice", "frånvaro",
             "frånvaro = G räknas som frånvaro; exkludera = G lämnas utanför nämnaren.", ("frånvaro", "exkludera")),
     Setting("min_count", "Minsta redovisade antal", "int", 0,
-            "Antal under detta visas som <N i rapporten (0 = av)."),
+            "Antal under detta visas som <N i rapporten (0 = av).", limits=(0, 1000)),
+    Setting("persistence", "Varaktighet", "number", 1,
+            "Andel av dem som gått vidare som är kvar i arbete eller studier varje följande år "
+            "(1 = alla, som i grundrapporten).", limits=(0, 1)),
     Setting("cost_source", "Källa kostnader", "text",
             "Ingvar Nilsson, socioekonomisk analys (snitt per individ, reala och finansiella kostnader)",
             "Källa som skrivs bredvid kostnadstabellerna."),

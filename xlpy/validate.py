@@ -7,6 +7,7 @@ objects are built only for bad rows. A problem in one group never touches anothe
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import replace
 from typing import Any
@@ -16,7 +17,9 @@ import pandas as pd
 
 from xlpy import spec
 from xlpy.defaults import COUNT_METRICS, is_metric_key
+from xlpy.entry_checks import check_entry
 from xlpy.model import Problem
+from xlpy.privacy import row_ranges
 from xlpy.reading import show
 from xlpy.validate_followup import check_followup, check_goal_points
 
@@ -25,10 +28,12 @@ _SHEET_ORDER = {s.name: i for i, s in enumerate(spec.INPUT_SHEETS)}
 
 
 def validate(frames: Frames, problems: list[Problem],
+             report_end: dt.date | None = None,
              followup_points: Sequence[int] = (6,)) -> tuple[Frames, list[Problem]]:
-    """Run every cross-sheet check (followup_points: the setting Uppföljning efter avslut, months), drop the rows that cannot be used, give each problem the GruppID
+    """Run every cross-sheet check, drop the rows that cannot be used, give each problem the GruppID
     its row belongs to (None when the row belongs to no known group) and sort problems by sheet and row.
 
+    report_end: Rapportperiod slut, which decides which groups have ended (xlpy.entry_checks).
     Returns new frames without `_drop`, index 0..n-1, and the full problem list.
     """
     out = list(problems)
@@ -56,6 +61,11 @@ def validate(frames: Frames, problems: list[Problem],
         check_followup(f["followup"], f["participants"], groups, followup_points, out)
     _check_goals(f["goals"], out)
     check_goal_points(f["goals"], followup_points, out)
+    if "cost_items" in f:
+        _check_cost_items(f["cost_items"], out)
+    if "budget" in f:
+        _check_budget(f["budget"], out)
+    check_entry(f, groups, report_end, out)
     out = _with_group_ids(out, f, groups, participants)
     cleaned = {k: _kept(v) for k, v in f.items()}
     return cleaned, sorted(out, key=lambda p: (_SHEET_ORDER.get(p.sheet, 99), p.row or 0))
@@ -84,9 +94,10 @@ def _flag(frame: pd.DataFrame, mask: pd.Series, sheet: spec.SheetSpec, column: s
 
 
 def _flag_grouped(frame: pd.DataFrame, mask: pd.Series, by: list[str], sheet: spec.SheetSpec, column: str,
-                  message: Callable[[tuple[Hashable, ...], int], str], out: list[Problem]) -> None:
-    """Drop the rows in `mask` and report them once per value of `by` (row = first row), so one mistyped
-    code does not fill Kontroll with a row for each of its hundred Närvaro days."""
+                  message: Callable[[tuple[Hashable, ...], list[int]], str], out: list[Problem]) -> None:
+    """Drop the rows in `mask` and report them once per value of `by` (row = first row; the message gets
+    every row, so it can list them), so one mistyped code does not fill Kontroll with a row for each of
+    its hundred Närvaro days."""
     bad = frame.loc[mask]
     if bad.empty:
         return
@@ -95,7 +106,7 @@ def _flag_grouped(frame: pd.DataFrame, mask: pd.Series, by: list[str], sheet: sp
         key_t = key if isinstance(key, tuple) else (key,)
         first = part.iloc[0]
         out.append(Problem(sheet.name, int(first["row"]), header, _show(first[column]),
-                           message(key_t, len(part))))
+                           message(key_t, [int(r) for r in part["row"]])))
     frame.loc[mask, "_drop"] = True
 
 
@@ -119,8 +130,8 @@ def _less(a: pd.Series, b: pd.Series, mask: pd.Series) -> pd.Series:
     return mask & (_dt(a) < _dt(b))
 
 
-def _rows_text(n: int) -> str:
-    return "1 rad" if n == 1 else f"{n} rader"
+def _rows(rows: list[int]) -> str:
+    return f"rad {rows[0]}" if len(rows) == 1 else f"{len(rows)} rader: {row_ranges(rows)}"
 
 
 def _spelling(codes: pd.Series) -> dict[str, str]:
@@ -148,8 +159,8 @@ def _link(frame: pd.DataFrame, column: str, spelling: dict[str, str], dropped: d
     frame[column] = pd.Series(np.where(live & known, found, values), index=frame.index, dtype=object)
     unknown = pd.Series(live & ~known, index=frame.index)
 
-    def message(key: tuple[Hashable, ...], n: int) -> str:
-        where = "" if n == 1 else f" ({_rows_text(n)}; den första visas)"
+    def message(key: tuple[Hashable, ...], rows: list[int]) -> str:
+        where = "" if len(rows) == 1 else f" ({len(rows)} rader: {row_ranges(rows)})"
         master_row = dropped.get(str(key[0]).lower())
         if master_row is not None:
             return (f"{header} {key[0]} har ett fel på rad {master_row} i bladet {master}{where}. "
@@ -289,10 +300,10 @@ def _check_attendance(frame: pd.DataFrame, participants: pd.DataFrame, groups: p
         group = np.full(len(frame), None, dtype=object)
     periods = {g: (a, b) for g, a, b in zip(groups["group_id"], groups["start"], groups["end"], strict=True)}
 
-    def message(key: tuple[Hashable, ...], n: int) -> str:
+    def message(key: tuple[Hashable, ...], rows: list[int]) -> str:
         start, end = periods[str(key[0])]
         return (f"Datum {_show(key[1])} ligger utanför grupp {key[0]}:s period {_show(start)}–"
-                f"{_show(end)} ({_rows_text(n)}). Raden har inte räknats med.")
+                f"{_show(end)} ({_rows(rows)}). Raden har inte räknats med.")
 
     outside_s = pd.Series(outside, index=frame.index)
     if outside.any():
@@ -357,6 +368,50 @@ def _check_goals(frame: pd.DataFrame, out: list[Problem]) -> None:
           out, drop=False, severity="varning")
     for col in ("target", "target_max"):
         frame.loc[share, col] = frame.loc[share, col] / 100
+
+
+def _check_cost_items(frame: pd.DataFrame, out: list[Problem]) -> None:
+    """Kostnadsposter: amounts not negative, an empty Låg or Hög is Bas, and Låg ≤ Bas ≤ Hög; a bad row is
+    left out. Unknown actors and missing sources are already left out by reading (required columns)."""
+    sheet = spec.COST_ITEMS
+    if frame.empty:
+        return
+    for col, label in (("low", "Låg"), ("base", "Bas"), ("high", "Hög")):
+        negative = _live(frame) & (frame[col] < 0)
+
+        def message(r: Any, label: str = label, col: str = col) -> str:
+            return (f"{label} {_show(getattr(r, col))} är negativt; en kostnad per person och år är 0 kr eller "
+                    "mer. Raden har inte räknats med.")
+
+        _flag(frame, negative, sheet, col, message, out, drop=True)
+    # -- an empty Låg or Hög means the item has no range: it is Bas in every scenario --
+    frame["low"] = frame["low"].where(frame["low"].notna(), frame["base"])
+    frame["high"] = frame["high"].where(frame["high"].notna(), frame["base"])
+    live = _live(frame)
+    unordered = live & ((frame["low"] > frame["base"]) | (frame["base"] > frame["high"]))
+    _flag(frame, unordered, sheet, "base",
+          lambda r: f"Låg {_show(r.low)}, Bas {_show(r.base)} och Hög {_show(r.high)} ska uppfylla Låg ≤ Bas ≤ Hög. "
+                    "Raden har inte räknats med.", out, drop=True)
+    if len(frame) and not _live(frame).any():
+        out.append(Problem(sheet.name, None, "", "", "Ingen rad i Kostnadsposter kunde användas; kostnaden per "
+                           "person och år tas i stället från Inställningar (reala och finansiella kostnader). "
+                           "Rätta raderna och beräkna igen."))
+
+
+# -- a Budget year outside these is a typing mistake (a förbund's insatser run in this century) --
+_YEAR_MIN, _YEAR_MAX = 1900, 2100
+
+
+def _check_budget(frame: pd.DataFrame, out: list[Problem]) -> None:
+    """Budget: År must be a calendar year; amounts that are no numbers were already left out by reading."""
+    sheet = spec.BUDGET
+    if frame.empty:
+        return
+    year = pd.to_numeric(frame["year"], errors="coerce")
+    bad = _live(frame) & ((year < _YEAR_MIN) | (year > _YEAR_MAX))
+    _flag(frame, bad, sheet, "year",
+          lambda r: f"År {_show(r.year)} är inget årtal. Skriv året med fyra siffror, t.ex. 2019. "
+                    "Raden har inte räknats med.", out, drop=True)
 
 
 def _with_group_ids(problems: list[Problem], frames: Frames, groups: pd.DataFrame,

@@ -56,6 +56,9 @@ YES_NO = ("ja", "nej")
 METRIC_KEYS = (*defaults.METRIC_KEYS[:3], "praktik_deltagande_1", "praktik_deltagande_2", *defaults.METRIC_KEYS[3:])
 # -- settings whose Värde is an amount of money get a thousands separator --
 MONEY_SETTINGS = ("real_cost", "financial_cost", "monthly_wage")
+# -- columns in kronor get the same thousands separator --
+MONEY_COLUMNS = {("cost_items", "low"), ("cost_items", "base"), ("cost_items", "high"), ("budget", "budget"),
+                 ("budget", "actual")}
 
 # The seed's goals (METRICS.md, kept in xlpy.defaults), as rows for the Mål sheet: Aktiv typed as "ja".
 DEFAULT_GOALS: tuple[dict[str, Any], ...] = tuple({**g, "active": "ja"} for g in defaults.DEFAULT_GOALS)
@@ -173,7 +176,7 @@ def _write_sheet(wb: Workbook, sheet: spec.SheetSpec, rows: list[dict[str, Any]]
         cell.font = Font(name=FONT, size=11, bold=True)
         dim = ws.column_dimensions[get_column_letter(i)]
         dim.width = width
-        fmt = _number_format(col)
+        fmt = _number_format(col, sheet)
         if fmt:
             # -- a column style makes values typed later into empty rows show the same way --
             dim.number_format = fmt
@@ -185,7 +188,7 @@ def _write_sheet(wb: Workbook, sheet: spec.SheetSpec, rows: list[dict[str, Any]]
             if value is None or value == "":
                 continue
             cell = ws.cell(row=r, column=i, value=value)
-            fmt = _number_format(col) or _setting_format(sheet, row, col)
+            fmt = _number_format(col, sheet) or _setting_format(sheet, row, col)
             if fmt:
                 cell.number_format = fmt
             if isinstance(value, str) and len(value) > width:
@@ -231,7 +234,9 @@ def _page_setup(ws: Worksheet) -> None:
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
 
 
-def _number_format(col: spec.Column) -> str | None:
+def _number_format(col: spec.Column, sheet: spec.SheetSpec | None = None) -> str | None:
+    if sheet is not None and (sheet.key, col.key) in MONEY_COLUMNS:
+        return "#,##0"
     if col.kind == "date":
         return "yyyy-mm-dd"
     if col.kind == "percent":

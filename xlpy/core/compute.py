@@ -10,12 +10,12 @@ from typing import Any
 import pandas as pd
 
 from xlpy import __version__
-from xlpy.core import costs, followup, goals, scope
+from xlpy.core import actors, finsam, followup, goals, scope
 from xlpy.core import period as periods
 from xlpy.core.metrics import Facts, build_facts, unit_figures
 from xlpy.fmt import distinct_names, period_label
 from xlpy.model import InputData, Problem, Settings
-from xlpy.spec import TEXT_SECTIONS
+from xlpy.spec import COST_KIND_FINANCIAL, COST_KIND_REAL, SCENARIOS, TEXT_SECTIONS
 
 
 def _iso(d: Any) -> str | None:
@@ -128,10 +128,12 @@ def _unit(facts: Facts, settings: Settings, level: str, key: str, label: str, gr
             st = goals.status(value, g, ongoing)
         unit_goals[g["id"]] = {"value": value, "status": st}
     unit["goals"] = unit_goals
-    # -- `Besparing räknas på = uppföljning`: the one input the follow-up gives the cost tables --
-    moved_for_costs = (followup.savings_moved_on(ff, group_ids) if settings.savings_basis == "uppföljning"
-                       else unit["counts"]["moved_on"])
-    unit["costs"] = costs.cost_tables(unit["counts"]["started"], moved_for_costs, settings)
+    # -- the moved-on count Besparing is computed on: at exit, or with `Besparing räknas på = uppföljning`
+    #    the follow-up's count (core/followup.py), the one input the follow-up gives the cost tables --
+    moved_on = (followup.savings_moved_on(ff, group_ids) if settings.savings_basis == "uppföljning"
+                else unit["counts"]["moved_on"])
+    unit["costs"] = actors.unit_costs(unit["counts"]["started"], moved_on, settings, facts.cache["cost_items"])
+    unit["counts"]["sus"] = finsam.sus_counts(facts.cache["sus_by_group"], group_ids)
     return unit
 
 
@@ -209,6 +211,10 @@ def _levels(data: InputData, statuses: dict[str, str], active: list[dict[str, An
     facts = build_facts(data)
     ff = followup.build_followup(data, facts)
     group_ids = list(facts.groups.index)
+    # -- the cost items and each group's SUS counts, built once for all units of this scope --
+    facts.cache["cost_items"] = actors.cost_items(data.cost_items, s)
+    facts.cache["sus_by_group"] = finsam.sus_by_group(finsam.spans(facts.people, facts.groups, data.participants),
+                                                      s.report_end)
     staff = _staff(data, group_ids)
     facts.groups["staffing"] = [
         sum(float(m["percent"] or 0) for m in staff[gid] if m["counts"]) for gid in group_ids
@@ -298,6 +304,13 @@ def compute(data: InputData) -> dict[str, Any]:
     levels, staff, ff = _levels(used, statuses, active)
     problems.extend(followup.overdue_problems(ff))
     levels["previous_period"] = _previous_period(data, period, active)  # type: ignore[assignment]
+    items = actors.cost_items(data.cost_items, s)
+    period_end = period.end if period is not None else s.report_end
+    first_start = s.project_start or min((d for d in map(scope.as_date, data.groups["start"]) if d is not None),
+                                         default=None)
+    spend = actors.insats_cost(data.budget, first_start.year if first_start else None,
+                               period_end.year if period_end else None)
+    project_costs = levels["project"].get("all", {}).get("costs")
     return {
         "meta": {
             "project_name": s.project_name,
@@ -319,9 +332,14 @@ def compute(data: InputData) -> dict[str, Any]:
             "version": __version__,
         },
         "parameters": {
-            "real_cost": _num(s.real_cost),
-            "financial_cost": _num(s.financial_cost),
-            "cost_per_person_year": _num(s.cost_per_person_year),
+            # -- from Kostnadsposter when it has rows (Σ Bas per Slag), else Inställningar --
+            "real_cost": _num(actors.k_value(items, kind=COST_KIND_REAL)),
+            "financial_cost": _num(actors.k_value(items, kind=COST_KIND_FINANCIAL)),
+            "cost_per_person_year": _num(actors.k_value(items)),
+            "cost_k": {sc: _num(actors.k_value(items, sc)) for sc in SCENARIOS},
+            "cost_items": actors.items_json(items),
+            "cost_items_from_sheet": not data.cost_items.empty,
+            "persistence": _num(s.persistence),
             "monthly_wage": _num(s.monthly_wage),
             "payroll_tax": _num(s.payroll_tax),
             "horizon_years": s.horizon_years,
@@ -335,6 +353,8 @@ def compute(data: InputData) -> dict[str, Any]:
         },
         "goals": all_goals,
         "levels": levels,
+        **actors.payback(spend, project_costs),
+        "finsam": finsam.yearly_counts(finsam.spans_of(used), period_end),
         "planned_groups": _planned(data, statuses),
         "statistics": _statistics(data, period),
         "staff": staff,

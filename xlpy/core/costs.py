@@ -31,9 +31,39 @@ def series(annual_amount: float, years: int, discount_rate: float = 0.0) -> list
     return out
 
 
-def if_nothing_happens(people: int, settings: Settings) -> list[dict[str, int]]:
-    """"Om ingenting händer": people × K per year, K = real + financial costs per person-year (SEK)."""
-    return series(people * settings.cost_per_person_year, settings.horizon_years, settings.discount_rate)
+def yearly_series(amounts: list[float], discount_rate: float = 0.0) -> list[dict[str, int]]:
+    """Like `series`, for a yearly amount that changes: amounts[t - 1] is year t's undiscounted amount (SEK)."""
+    out: list[dict[str, int]] = []
+    total = 0
+    for t, amount in enumerate(amounts, start=1):
+        annual = whole_kronor(amount / (1.0 + discount_rate) ** (t - 1))
+        total += annual
+        out.append({"year": t, "annual": annual, "cumulative": total})
+    return out
+
+
+def difference(a: list[dict[str, int]], b: list[dict[str, int]]) -> list[dict[str, int]]:
+    """Year by year a − b (annual and cumulative), so that b + (a − b) = a holds to the krona."""
+    return [{"year": x["year"], "annual": x["annual"] - y["annual"], "cumulative": x["cumulative"] - y["cumulative"]}
+            for x, y in zip(a, b, strict=True)]
+
+
+def still_moved_on(moved_on: float, years: int, persistence: float = 1.0) -> list[float]:
+    """The people of a Besparing table in years 1..years: moved_on × v^(t − 1) (Varaktighet v)."""
+    return [moved_on * persistence ** (t - 1) for t in range(1, years + 1)]
+
+
+def if_nothing_happens(people: int, settings: Settings, k: float | None = None) -> list[dict[str, int]]:
+    """"Om ingenting händer": people × K per year, K = real + financial costs per person-year (SEK), or `k`."""
+    cost = settings.cost_per_person_year if k is None else k
+    return series(people * cost, settings.horizon_years, settings.discount_rate)
+
+
+def saving(moved_on: float, settings: Settings, k: float | None = None) -> list[dict[str, int]]:
+    """Besparing: moved_on × v^(t − 1) × K in year t (Varaktighet v; v = 1 gives moved_on × K every year)."""
+    cost = settings.cost_per_person_year if k is None else k
+    people = still_moved_on(moved_on, settings.horizon_years, settings.persistence)
+    return yearly_series([n * cost for n in people], settings.discount_rate)
 
 
 def production_loss(people: int, settings: Settings) -> list[dict[str, int]]:
@@ -42,10 +72,13 @@ def production_loss(people: int, settings: Settings) -> list[dict[str, int]]:
     return series(yearly, settings.horizon_years, settings.discount_rate)
 
 
-def cost_tables(people: int, moved_on: int, settings: Settings) -> dict[str, object]:
-    """The cost tables of one unit: Om ingenting händer (all started), Besparing (moved on),
-    Kvarstående (the rest), Produktionsbortfall and their total with Om ingenting händer."""
-    nothing = if_nothing_happens(people, settings)
+def cost_tables(people: int, moved_on: int, settings: Settings, k: float | None = None) -> dict[str, object]:
+    """The cost tables of one unit: Om ingenting händer (all started), Besparing (moved on, × v^(t − 1)),
+    Kvarstående (the rest: Om ingenting händer − Besparing, year by year, so the two always add up),
+    Produktionsbortfall and their total with Om ingenting händer. `k`: K in SEK per person and year
+    (None = Inställningar's real + financial costs)."""
+    nothing = if_nothing_happens(people, settings, k)
+    saved = saving(moved_on, settings, k)
     loss = production_loss(people, settings)
     total = [
         {"year": a["year"], "annual": a["annual"] + b["annual"], "cumulative": a["cumulative"] + b["cumulative"]}
@@ -56,8 +89,8 @@ def cost_tables(people: int, moved_on: int, settings: Settings) -> dict[str, obj
         "moved_on": moved_on,
         "remaining": people - moved_on,
         "om_ingenting_hander": nothing,
-        "besparing": if_nothing_happens(moved_on, settings),
-        "kvarstaende": if_nothing_happens(people - moved_on, settings),
+        "besparing": saved,
+        "kvarstaende": difference(nothing, saved),
         "produktionsbortfall": loss,
         "total": total,
     }

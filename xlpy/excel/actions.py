@@ -19,7 +19,7 @@ from typing import Any
 
 import xlwings as xw
 
-from xlpy import spec
+from xlpy import fmt, spec
 from xlpy.io.base import WorkbookError
 from xlpy.io.xlwings_backend import XlwingsBook
 
@@ -42,7 +42,8 @@ def _problem_summary(results: dict[str, Any]) -> str:
     warnings = len(problems) - errors
     if not problems:
         return "Inga fel hittades i indata."
-    return f"{errors} fel och {warnings} varningar i indata – se bladet {spec.OUTPUT_SHEETS['problems']}."
+    return (f"{errors} fel och {fmt.count(warnings, 'varning', 'varningar')} i indata – se bladet "
+            f"{spec.OUTPUT_SHEETS['problems']}.")
 
 
 def _guarded(book: Any, job: Callable[[Any], str | None]) -> str | None:

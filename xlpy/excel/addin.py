@@ -29,6 +29,8 @@ CONF_CODE_NAME = "ConfSheet"
 SRC = Path(__file__).resolve().parent / "src"
 REPO_ADDIN = Path(__file__).resolve().parents[2] / "workbook" / ADDIN_FILENAME
 _XLWINGS_DIR = Path(xlwings.__file__).resolve().parent
+# -- the status-bar text when Workbook_Open cannot register the functions' Swedish help (error number follows) --
+MACRO_OPTIONS_FAILED = "Första Steget: hjälptexterna till FS_-funktionerna kunde inte registreras (fel "
 
 # -- config keys xlwings reads from the sheet (column A, from A1 down, values in B; C is help for people) --
 CONFIG_HELP = {
@@ -36,12 +38,16 @@ CONFIG_HELP = {
     "Interpreter_Mac": "Sökväg till python på Mac. Tomt = python i PATH. Fylls i av 'xlpy addin install'.",
     "PYTHONPATH": "Extra mappar där Python letar efter moduler (sällan behövs).",
     "UDF Modules": "Pythonmodulen med kalkylbladsfunktionerna (FS_...). Ändra inte.",
+    "USE UDF SERVER": "True = knapparna körs i samma Python-process som FS_-funktionerna (ett klick tar då "
+                      "bråkdelen av en sekund). Starta om Excel efter en uppgradering av xlpy.",
 }
 DEFAULT_CONFIG = {
     "Interpreter_Win": "",
     "Interpreter_Mac": "",
     "PYTHONPATH": "",
     "UDF Modules": UDF_MODULE,
+    # -- without it xlwings starts a new python.exe for every click and pays every import again --
+    "USE UDF SERVER": "True",
 }
 
 
@@ -104,9 +110,13 @@ def thisworkbook_source() -> str:
         "\n".join(
             [
                 "' Registers the Swedish help texts of the FS_ worksheet functions (generated at build time).",
+                "' A failure is shown in the status bar (not hidden): the functions still work without the help.",
                 "Private Sub Workbook_Open()",
-                "    On Error Resume Next",
+                "    On Error GoTo Failed",
                 macro_options_vba(),
+                "    Exit Sub",
+                "Failed:",
+                f'    Application.StatusBar = "{MACRO_OPTIONS_FAILED}" & Err.Number & ": " & Err.Description & ")."',
                 "End Sub",
             ]
         )

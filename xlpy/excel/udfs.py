@@ -21,6 +21,7 @@ from xlpy.io.memory import MemoryWorkbook
 from xlpy.io.xlwings_backend import XlwingsBook
 from xlpy.jobs import load
 from xlpy.model import Settings
+from xlpy.spec import ACTORS, SCENARIOS
 
 CATEGORY = "Första Steget"
 _DEFAULTS = Settings()
@@ -29,7 +30,9 @@ _cache: OrderedDict[str, dict[str, Any]] = OrderedDict()
 # -- argument help shown in Excel's function wizard, shared by the functions that take the argument --
 _GROUP_HELP = "GruppID (t.ex. K2), Gruppnummer, kommun eller all för hela projektet."
 _YEARS_HELP = "Antal år (kumulativt). Tomt = 1 år."
-_COST_HELP = "Kostnad per person och år i kronor. Tomt = 152 000 kr (reala + finansiella)."
+_COST_HELP = ("Kostnad per person och år i kronor, eller en aktör ur bladet Kostnadsposter (t.ex. Kommun) eller "
+              "alla. Tomt = 152 000 kr (reala + finansiella).")
+_SCENARIO_HELP = "låg, bas eller hög: vilket värde i bladet Kostnadsposter. Tomt = bas."
 
 
 def _number_or(value: Any, default: float) -> float:
@@ -38,14 +41,47 @@ def _number_or(value: Any, default: float) -> float:
     return default if value is None or value == "" else float(value)
 
 
-def _people_cost(people: Any, ar: Any, kostnad: Any) -> Any:
-    """people × K × years in whole kronor, or a Swedish message for the cell: the model behind both
-    FS_SAMHALLSKOSTNAD (all participants) and FS_BESPARING (those who moved on)."""
+def _is_empty(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _actor_cost(caller: Any, actor: Any, scenario: Any) -> float | str:
+    """K (SEK per person and year) of `actor` ("" or "alla" = every actor) in `scenario` from the calling
+    workbook's Kostnadsposter (Inställningar when it has no rows), or the message the cell shows instead."""
+    chosen = "bas" if _is_empty(scenario) else str(scenario).strip().lower()
+    if chosen not in SCENARIOS:
+        return f"Fel: scenario ska vara {', '.join(SCENARIOS)}, inte {scenario}."
+    wanted = "" if _is_empty(actor) else str(actor).strip()
+    names = {a.lower(): a for a in ACTORS}
+    if wanted and wanted.lower() != "alla" and wanted.lower() not in names:
+        return f"Okänd aktör: {actor}. Tillåtet: {', '.join(ACTORS)} eller alla."
     try:
-        return whole_kronor(float(people) * _number_or(kostnad, _DEFAULTS.cost_per_person_year)
-                            * _number_or(ar, 1.0))
+        results = results_for_book(caller.sheet.book)
+    except Exception as exc:  # noqa: BLE001 - a cell shows the reason instead of #VALUE!
+        return f"Fel: {exc}"
+    field = {"låg": "low", "bas": "base", "hög": "high"}[chosen]
+    who = names.get(wanted.lower())
+    return float(sum(i[field] for i in results["parameters"]["cost_items"] if who is None or i["actor"] == who))
+
+
+def _people_cost(people: Any, ar: Any, kostnad: Any, scenario: Any = None, caller: Any = None) -> Any:
+    """people × K × years in whole kronor, or a Swedish message for the cell: the model behind both
+    FS_SAMHALLSKOSTNAD (all participants) and FS_BESPARING (those who moved on). `kostnad` is K itself (a
+    number; empty = 152 000 kr) or an actor whose K, in `scenario`, comes from the calling workbook."""
+    by_actor = isinstance(kostnad, str) and not _is_empty(kostnad) or not _is_empty(scenario)
+    if by_actor and isinstance(kostnad, (int, float)) and not isinstance(kostnad, bool):
+        return "Fel: ange antingen en kostnad i kronor eller en aktör med scenario, inte båda."
+    try:
+        if by_actor:
+            found = _actor_cost(caller, kostnad, scenario)
+            if isinstance(found, str):
+                return found
+            k = found
+        else:
+            k = _number_or(kostnad, _DEFAULTS.cost_per_person_year)
+        return whole_kronor(float(people) * k * _number_or(ar, 1.0))
     except (TypeError, ValueError):
-        return "Fel: antal, år och kostnad måste vara tal."
+        return "Fel: antal och år måste vara tal, kostnaden ett tal eller en aktör."
 
 
 def _fingerprint(values: dict[str, list[list[Any]]]) -> str:
@@ -153,18 +189,22 @@ def FS_UPPFOLJNING(gruppid: Any, manader: Any = None, caller: Any = None) -> Any
 @xw.arg("antal", doc="Antal personer.")
 @xw.arg("ar", doc=_YEARS_HELP)
 @xw.arg("kostnad", doc=_COST_HELP)
-def FS_SAMHALLSKOSTNAD(antal: float, ar: float = 1, kostnad: Any = None) -> Any:  # noqa: N802
-    """Samhällets kostnad om ingenting händer: antal × kostnad per person och år × år, hela kronor."""
-    return _people_cost(antal, ar, kostnad)
+@xw.arg("scenario", doc=_SCENARIO_HELP)
+def FS_SAMHALLSKOSTNAD(antal: float, ar: float = 1, kostnad: Any = None, scenario: Any = None,  # noqa: N802
+                       caller: Any = None) -> Any:
+    """Samhällets kostnad om ingenting händer: antal × kostnad per person och år (ev. en aktörs) × år, hela kronor."""
+    return _people_cost(antal, ar, kostnad, scenario, caller)
 
 
 @xw.func(category=CATEGORY)
 @xw.arg("antal_vidare", doc="Antal deltagare som gått vidare till arbete eller studier.")
 @xw.arg("ar", doc=_YEARS_HELP)
 @xw.arg("kostnad", doc=_COST_HELP)
-def FS_BESPARING(antal_vidare: float, ar: float = 1, kostnad: Any = None) -> Any:  # noqa: N802
-    """Besparing för samhället: antal som gått vidare × kostnad per person och år × år, hela kronor."""
-    return _people_cost(antal_vidare, ar, kostnad)
+@xw.arg("scenario", doc=_SCENARIO_HELP)
+def FS_BESPARING(antal_vidare: float, ar: float = 1, kostnad: Any = None, scenario: Any = None,  # noqa: N802
+                 caller: Any = None) -> Any:
+    """Besparing: antal som gått vidare × kostnad per person och år (ev. en aktörs) × år, hela kronor."""
+    return _people_cost(antal_vidare, ar, kostnad, scenario, caller)
 
 
 @xw.func(category=CATEGORY)

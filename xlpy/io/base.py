@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any, Protocol, runtime_checkable
 
 from xlpy.model import OutputSheet
+
+
+def sheet_key(name: str) -> str:
+    """A sheet name as compared with another: NFC (a Mac may store `Ma\u030al` for `Mål`), trimmed, case-folded.
+
+    Excel treats names that differ only in case as one sheet; names that differ only in their Unicode
+    composition look identical to the user, so they are one sheet here too.
+    """
+    return unicodedata.normalize("NFC", name).strip().casefold()
 
 
 class WorkbookError(Exception):

@@ -11,7 +11,6 @@ reading can report them. In .xls and .ods files they still read as empty cells.
 
 from __future__ import annotations
 
-import io
 import re
 import threading
 import zipfile
@@ -23,9 +22,14 @@ from xml.etree import ElementTree as ET
 import olefile
 import python_calamine as pc
 
+from xlpy.io import isolated, xlsx_cells
 from xlpy.io.base import WorkbookError
+from xlpy.io.xlsx_tables import totals_cells
 
 SUPPORTED_SUFFIXES = (".xlsx", ".xlsm", ".xlam", ".xlsb", ".xls", ".ods")
+ZIP_XML_SUFFIXES = (".xlsx", ".xlsm", ".xlam")
+# -- one part (shared strings, styles) read whole; inflation beyond this is a crafted entry --
+MAX_PART_BYTES = 512 * 2**20
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
 # -- far above any real follow-up workbook (350 000 Närvaro rows unpack to about 60 MB) --
@@ -42,32 +46,55 @@ class CalamineSource:
         self.path = Path(path)
         self.name = self.path.name
         self._prefetched: dict[str, tuple[threading.Thread, dict[str, Any]]] = {}
+        self._zip_xml = self.path.suffix.lower() in ZIP_XML_SUFFIXES
+        self._isolated: dict[str, list[list[Any]]] | None = None
+        self._names: list[str] = []
+        self._parts: xlsx_cells.BookParts | None = None
+        self._book: Any = None
+        if not self._zip_xml:
+            # -- .xls/.xlsb/.ods: calamine parses them on open, and a damaged one can abort the process --
+            try:
+                self._names, self._isolated = isolated.read_workbook(str(self.path))
+            except isolated.ChildFailed as exc:
+                raise WorkbookError(_msg_password(self.name) if exc.args[0] == "password"
+                                    else _msg_corrupt(self.name)) from exc
+            return
         try:
             self._book = pc.CalamineWorkbook.from_path(str(self.path))
+            self._names = [m.name for m in self._book.sheets_metadata if m.typ == pc.SheetTypeEnum.WorkSheet]
         except pc.PasswordError as exc:
             raise WorkbookError(_msg_password(self.name)) from exc
-        except (pc.CalamineError, OSError, ValueError) as exc:
+        except BaseException as exc:
+            _reraise_interrupt(exc)  # -- a Rust panic is a BaseException (pyo3_runtime.PanicException) --
             raise WorkbookError(_msg_corrupt(self.name)) from exc
+
+    @property
+    def date1904(self) -> bool:
+        """Whether the workbook counts dates in the 1904 system. calamine already turns date-formatted
+        cells into the right dates; this is for bare serial numbers typed into a date column."""
+        if not hasattr(self, "_date1904"):
+            self._date1904 = _uses_1904_dates(self.path)
+        return self._date1904
 
     def sheet_names(self) -> list[str]:
         """The sheet names in tab order (worksheets only; chart sheets have no cells)."""
-        return [
-            m.name for m in self._book.sheets_metadata if m.typ == pc.SheetTypeEnum.WorkSheet
-        ]
+        return list(self._names)
 
     def prefetch(self, sheet: str) -> None:
-        """Start parsing `sheet` in a background thread, on a second handle of the file, so that a later
+        """Start reading `sheet` in a background thread, on a second handle of the file, so that a later
         read_values(sheet) only turns cells into Python values. calamine releases the GIL while it parses
         the sheet's XML (~0.8 s of 1.1 s for 350 000 Närvaro rows), so the small sheets are read meanwhile.
         """
-        if sheet in self._prefetched:
+        if sheet in self._prefetched or not self._zip_xml:
             return
         box: dict[str, Any] = {}
 
         def run() -> None:
             try:
-                book = pc.CalamineWorkbook.from_path(str(self.path))
-                box["book"], box["sheet"] = book, book.get_sheet_by_name(sheet)
+                box["plan"] = plan = self._plan(sheet)
+                if not plan[0].out_of_proportion:
+                    book = pc.CalamineWorkbook.from_path(str(self.path))
+                    box["book"], box["sheet"] = book, book.get_sheet_by_name(sheet)
             except BaseException as exc:  # -- read_values reads the sheet again and reports it properly --
                 box["error"] = exc
 
@@ -77,46 +104,71 @@ class CalamineSource:
 
     def read_values(self, sheet: str) -> list[list[Any]]:
         """All values of `sheet` from A1 (empty leading rows and columns included, so row numbers match
-        Excel's). Empty cells are "", dates are datetime.date/datetime, numbers float (int for .xls/.ods)."""
-        errors: dict[tuple[int, int], str] = {}
-        scan: threading.Thread | None = None
-        if self.path.suffix.lower() in (".xlsx", ".xlsm", ".xlam"):
-            # -- the error-cell scan mostly inflates XML (zlib releases the GIL), so it runs beside
-            #    calamine's parse instead of after it: ~0.2 s less on a 350 000-row Närvaro --
-            def run_scan() -> None:
-                errors.update(_error_cells(self.path, sheet))
-
-            scan = threading.Thread(target=run_scan, daemon=True)
-            scan.start()
-        try:
-            rows: list[list[Any]] = self._parsed(sheet).to_python(skip_empty_area=False)
-        except pc.PasswordError as exc:
-            raise WorkbookError(_msg_password(self.name)) from exc
-        except (pc.CalamineError, OSError, ValueError) as exc:
-            raise WorkbookError(f"Bladet {sheet} i {self.name} går inte att läsa; filen kan vara skadad.") from exc
-        finally:
-            if scan is not None:
-                scan.join()
-        if errors:
-            for (r, c), text in errors.items():
-                while len(rows) <= r:
-                    rows.append([])
-                row = rows[r]
-                row.extend([""] * (c + 1 - len(row)))
-                row[c] = text
-        return rows
-
-    def _parsed(self, sheet: str) -> Any:
-        """The parsed calamine sheet: the prefetched one when there is one, else parsed now."""
+        Excel's). Empty cells are "", dates are datetime.date/datetime, numbers float (int for .xls/.ods).
+        Rows may be shorter than the longest one. Raises WorkbookError (Swedish) when the sheet cannot be
+        read: damaged XML, a DTD, a panic inside calamine."""
+        if self._isolated is not None:
+            if sheet not in self._isolated:
+                raise WorkbookError(self._msg_sheet(sheet))
+            return self._isolated[sheet]
         pending = self._prefetched.pop(sheet, None)
+        box: dict[str, Any] = {}
         if pending is not None:
-            thread, box = pending
-            thread.join()
+            pending[0].join()
+            box = pending[1]
+        try:
+            scan, part = box["plan"] if "plan" in box else self._plan(sheet)
+            if scan.out_of_proportion and part is not None:
+                # -- a far-away stray cell: calamine's grid would be out of all proportion to the cells --
+                return self._read_sparse(part)
             if "sheet" in box:
                 parsed = box["sheet"]
                 box["book"].close()
-                return parsed
-        return self._book.get_sheet_by_name(sheet)
+            else:
+                parsed = self._book.get_sheet_by_name(sheet)
+            rows: list[list[Any]] = parsed.to_python(skip_empty_area=False)
+            errors = _error_cells(self.path, part) if scan.has_errors and part is not None else {}
+        except WorkbookError:
+            raise
+        except pc.PasswordError as exc:
+            raise WorkbookError(_msg_password(self.name)) from exc
+        except BaseException as exc:
+            _reraise_interrupt(exc)
+            raise WorkbookError(self._msg_sheet(sheet)) from exc
+        for (r, c), text in errors.items():
+            while len(rows) <= r:
+                rows.append([])
+            row = rows[r]
+            row.extend([""] * (c + 1 - len(row)))
+            row[c] = text
+        # -- an Excel Table's totals row is not data: its cells read as empty, so the row is skipped --
+        for r, first, last in _table_totals(self.path, sheet):
+            if r < len(rows):
+                cells = rows[r]
+                for c in range(first, min(last + 1, len(cells))):
+                    cells[c] = ""
+        return rows
+
+    def _msg_sheet(self, sheet: str) -> str:
+        return f"Bladet {sheet} i {self.name} går inte att läsa; filen kan vara skadad."
+
+    def _plan(self, sheet: str) -> tuple[xlsx_cells.SheetScan, str | None]:
+        """The sheet's scan and zip part; a scan of nothing when the part cannot be found (calamine then
+        reads it as it can). Raises SheetUnreadable for a DTD or damaged entry."""
+        with zipfile.ZipFile(self.path) as zf:
+            try:
+                part = _sheet_part(zf, sheet)
+            except (KeyError, ET.ParseError, ValueError):
+                part = None
+            if part is None or part not in zf.namelist():
+                return xlsx_cells.SheetScan(), None
+            return xlsx_cells.scan_sheet(zf, part), part
+
+    def _read_sparse(self, part: str) -> list[list[Any]]:
+        with zipfile.ZipFile(self.path) as zf:
+            if self._parts is None:
+                self._parts = xlsx_cells.book_parts(zf, _workbook_part(zf), MAX_PART_BYTES)
+            return xlsx_cells.read_sparse(zf, part, self._parts)
 
     def close(self) -> None:
         """Release the file (calamine keeps it open until then), including any background parse's handle."""
@@ -125,7 +177,8 @@ class CalamineSource:
             if "book" in box:
                 box["book"].close()
         self._prefetched.clear()
-        self._book.close()
+        if self._book is not None:
+            self._book.close()
 
     def __enter__(self) -> CalamineSource:
         return self
@@ -163,12 +216,7 @@ def open_source(path: str | Path) -> CalamineSource:
     if unpacked > MAX_UNPACKED_BYTES:
         raise WorkbookError(f"Filen {name} är orimligt stor uppackad ({unpacked // 2**20} MB); den kan vara skadad.")
     source = CalamineSource(p)
-    # -- calamine opens lazily; listing the sheets now makes a broken file fail here, not mid-read --
-    try:
-        source.sheet_names()
-    except (pc.CalamineError, OSError, ValueError) as exc:
-        raise WorkbookError(_msg_corrupt(name)) from exc
-    if not source._book.sheets_metadata:
+    if not source.sheet_names():
         # -- every real workbook has at least one sheet; none means its workbook part is missing --
         source.close()
         raise WorkbookError(_msg_corrupt(name))
@@ -208,44 +256,44 @@ _PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _CELL_REF = re.compile(r"([A-Z]+)([0-9]+)")
 
 
-def _error_cells(path: Path, sheet: str) -> dict[tuple[int, int], str]:
-    """Error cells of one sheet of an .xlsx/.xlsm as {(row, col) 0-based: "#REF!"}; {} when unreadable."""
-    try:
-        with zipfile.ZipFile(path) as zf:
-            part = _sheet_part(zf, sheet)
-            # -- streamed first: a 20 000-participant Närvaro inflates to ~180 MB, and almost no sheet
-            #    holds an error cell; only one that does is read whole and parsed --
-            if not part or not _has_error_mark(zf, part):
-                return {}
-            data = zf.read(part)
-    except (OSError, KeyError, zipfile.BadZipFile, ET.ParseError, zlib.error):
-        return {}
+def _reraise_interrupt(exc: BaseException) -> None:
+    # -- Ctrl-C and exit pass through; everything else calamine raises (a Rust panic included) is a
+    #    damaged file --
+    if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+        raise exc
+
+
+def _error_cells(path: Path, part: str) -> dict[tuple[int, int], str]:
+    """Error cells of one sheet part of an .xlsx/.xlsm as {(row, col) 0-based: "#REF!"}; only called for a
+    sheet whose scan saw an error-cell mark. Raises SheetUnreadable when its XML cannot be parsed."""
     found: dict[tuple[int, int], str] = {}
-    for _, el in ET.iterparse(io.BytesIO(data)):
-        if el.tag == _MAIN + "c":
-            if el.get("t") == "e":
-                m = _CELL_REF.fullmatch(el.get("r", ""))
-                v = el.find(_MAIN + "v")
-                if m and v is not None and v.text:
-                    found[(int(m[2]) - 1, _column_index(m[1]))] = v.text
-            el.clear()
+    try:
+        with zipfile.ZipFile(path) as zf, zf.open(part) as fh:
+            for _, el in ET.iterparse(fh):
+                if el.tag == _MAIN + "c":
+                    if el.get("t") == "e":
+                        m = _CELL_REF.fullmatch(el.get("r", ""))
+                        v = el.find(_MAIN + "v")
+                        if m and v is not None and v.text:
+                            found[(int(m[2]) - 1, _column_index(m[1]))] = v.text
+                    el.clear()
+    except (OSError, KeyError, zipfile.BadZipFile, ET.ParseError, zlib.error, EOFError) as exc:
+        raise xlsx_cells.SheetUnreadable(str(exc)) from exc
     return found
 
 
-_ERROR_MARKS = (b't="e"', b"t='e'")
+def _workbook_part(zf: zipfile.ZipFile) -> str:
+    return "xl/workbook.xml"
 
 
-def _has_error_mark(zf: zipfile.ZipFile, part: str, chunk_size: int = 1 << 20) -> bool:
-    """Whether the part's XML contains an error-cell type attribute, inflated a megabyte at a time."""
-    keep = max(len(m) for m in _ERROR_MARKS) - 1  # -- a mark split across two chunks is still found --
-    tail = b""
-    with zf.open(part) as fh:
-        while chunk := fh.read(chunk_size):
-            buf = tail + chunk
-            if any(m in buf for m in _ERROR_MARKS):
-                return True
-            tail = buf[-keep:]
-    return False
+def _table_totals(path: Path, sheet: str) -> list[tuple[int, int, int]]:
+    """The totals rows of the sheet's Excel Tables (xlsx_tables.totals_cells); [] when unreadable."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            part = _sheet_part(zf, sheet)
+            return totals_cells(zf, part) if part else []
+    except (OSError, KeyError, zipfile.BadZipFile, ET.ParseError, zlib.error):
+        return []
 
 
 def _sheet_part(zf: zipfile.ZipFile, sheet: str) -> str | None:
@@ -257,6 +305,26 @@ def _sheet_part(zf: zipfile.ZipFile, sheet: str) -> str | None:
         return None
     # -- targets are relative to xl/ unless absolute within the package --
     return target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
+
+
+_WORKBOOK_PR = re.compile(rb"<(?:\w+:)?workbookPr\b[^>]*?\bdate1904\s*=\s*[\"'](?:1|true)[\"']")
+
+
+def _uses_1904_dates(path: Path) -> bool:
+    """`<workbookPr date1904="1">` in an .xlsx/.xlsm/.xlam's workbook part (found through the package's
+    root relationships); False for other formats and for anything unreadable."""
+    if path.suffix.lower() not in (".xlsx", ".xlsm", ".xlam"):
+        return False
+    try:
+        with zipfile.ZipFile(path) as zf:
+            rels = ET.fromstring(zf.read("_rels/.rels"))
+            target = next((r.get("Target", "") for r in rels.iter(_PKG_REL + "Relationship")
+                           if r.get("Type", "").endswith("/officeDocument")), "xl/workbook.xml")
+            with zf.open(target.lstrip("/")) as fh:
+                head = fh.read(1 << 16)  # -- workbookPr comes before the sheet list, near the start --
+    except (OSError, KeyError, zipfile.BadZipFile, ET.ParseError, zlib.error):
+        return False
+    return bool(_WORKBOOK_PR.search(head))
 
 
 def _column_index(letters: str) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from xlpy.io.base import sheet_key
 from xlpy.model import OutputSheet
 
 
@@ -32,7 +33,7 @@ class MemoryWorkbook:
         """Replace each sheet whole; an existing sheet keeps its tab position, a new one goes last."""
         for out in sheets:
             values = [[cell.value for cell in row] for row in out.rows]
-            existing = next((n for n in self.sheets if n.strip().lower() == out.name.strip().lower()), None)
+            existing = next((n for n in self.sheets if sheet_key(n) == sheet_key(out.name)), None)
             if existing is not None and existing != out.name:
                 # -- keep the tab position but take the program's spelling of the name --
                 self.sheets = {(out.name if n == existing else n): v for n, v in self.sheets.items()}

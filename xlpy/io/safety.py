@@ -4,12 +4,14 @@ and replace the file atomically so it is never left half-written."""
 from __future__ import annotations
 
 import contextlib
+import errno
 import glob
 import os
 import secrets
 import socket
 import stat
 import sys
+import unicodedata
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -36,11 +38,32 @@ def owner_files(path: Path) -> list[Path]:
     return [path.with_name(c) for c in dict.fromkeys(candidates) if c != name]
 
 
+def _nfc(name: str) -> str:
+    return unicodedata.normalize("NFC", name)
+
+
+def _present_owner_files(path: Path) -> list[Path]:
+    """The owner files of `path` that exist, also when the owner file's name is stored in another Unicode
+    composition than the one given (a Mac writes "~$Na\u0308rvaro.xlsx" where the path says "Närvaro")."""
+    owners = owner_files(path)
+    present = [o for o in owners if o.exists()]
+    if present or path.name.isascii():
+        return present
+    wanted = {_nfc(o.name) for o in owners} - {_nfc(path.name)}
+    try:
+        entries = os.listdir(path.parent)
+    except OSError:
+        return []
+    return [path.with_name(e) for e in sorted(entries)
+            if e.startswith(("~$", ".~lock.")) and _nfc(e) in wanted]
+
+
 def check_not_open(path: Path) -> None:
-    """Raise WorkbookError when Excel or LibreOffice has `path` open (its owner file exists)."""
-    for owner in owner_files(path):
+    """Raise WorkbookError when Excel, Word or LibreOffice has `path` open (its owner file exists)."""
+    for owner in _present_owner_files(path):
         if owner.exists():
-            program = "LibreOffice" if owner.name.startswith(".~lock.") else "Excel"
+            office = "Word" if path.suffix.lower() in (".docx", ".docm", ".doc") else "Excel"
+            program = "LibreOffice" if owner.name.startswith(".~lock.") else office
             raise WorkbookError(
                 f"{path.name} är öppen i {program}: stäng filen och försök igen "
                 f"(om {program} inte är igång kan du ta bort filen {owner.name})."
@@ -58,6 +81,49 @@ def check_writable(path: Path) -> None:
         raise WorkbookError(f"{path.name} är skrivskyddad: ta bort skrivskyddet eller välj en annan fil.")
     if not os.access(path.parent, os.W_OK | os.X_OK):
         raise WorkbookError(f"Mappen där {path.name} ligger går inte att skriva i.")
+
+
+def check_output_path(path: Path) -> None:
+    """Raise WorkbookError (Swedish) unless a file can be written at `path`: its folder exists and can be
+    written in, the path is not a folder, and an existing file there is neither read-only nor open in
+    Excel, Word or LibreOffice. Every job calls it for every output before its first write."""
+    path = Path(path)
+    name = path.name or str(path)
+    if path.is_dir():
+        raise WorkbookError(f"{name} är en mapp; ange ett filnamn att skriva till.")
+    folder = path.parent
+    if not folder.exists():
+        raise WorkbookError(f"Mappen {folder} finns inte; skapa den eller välj en annan plats för {name}.")
+    if not folder.is_dir():
+        raise WorkbookError(f"{folder.name} är ingen mapp, så {name} kan inte skrivas där.")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise WorkbookError(f"Mappen där {name} ska ligga går inte att skriva i.")
+    if path.is_symlink() and not path.exists():
+        return  # -- a dangling link is replaced by the new file --
+    if path.exists():
+        check_not_open(path)
+        if path.is_file():
+            check_writable(path)
+
+
+def os_error_sentence(exc: OSError, name: str) -> str:
+    """A Swedish sentence for an OSError met while writing `name` (disk full, no permission, …)."""
+    code = exc.errno
+    if code in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        return f"{name} kunde inte skrivas: disken är full. Frigör utrymme och försök igen; den tidigare filen är orörd."
+    if code in (errno.EACCES, errno.EPERM):
+        return f"{name} kunde inte skrivas: behörighet saknas för filen eller mappen."
+    if code == errno.EROFS:
+        return f"{name} kunde inte skrivas: disken är skrivskyddad."
+    if code == errno.ENAMETOOLONG:
+        return f"{name} kunde inte skrivas: namnet eller sökvägen är för lång."
+    if code in (errno.ENOENT, errno.ENOTDIR):
+        return f"{name} kunde inte skrivas: mappen finns inte längre."
+    if code == errno.EISDIR:
+        return f"{name} är en mapp; ange ett filnamn att skriva till."
+    if code is None:
+        return f"{name} kunde inte skrivas: kontrollen av den nya filen misslyckades; den tidigare filen är orörd."
+    return f"{name} kunde inte skrivas (felkod {code} från filsystemet); den tidigare filen är orörd."
 
 
 def pid_alive(pid: int) -> bool:
@@ -167,14 +233,24 @@ def temp_path(path: Path) -> Path:
     return path.with_name(f".{path.name}{TEMP_INFIX}{secrets.token_hex(6)}")
 
 
-def atomic_write(path: Path, write: Callable[[Path], None], verify: Callable[[Path], None],
+def atomic_write(path: Path, write: Callable[[Path], object], verify: Callable[[Path], None],
                  mode_from: Path | None = None) -> None:
     """Create `path` (or replace it) only once a complete, verified new version exists.
 
     write(tmp) fills the temporary file; verify(tmp) raises if it is not right. The temporary file is
     flushed to disk before it replaces `path`, and removed on any failure, leaving `path` as it was.
+    A symbolic link at `path` is itself replaced, never written through.
     mode_from: a file whose permission bits the result gets (the original workbook), None for defaults.
+    An OSError (disk full, no permission) becomes WorkbookError with a Swedish sentence.
     """
+    try:
+        _atomic_write(path, write, verify, mode_from)
+    except OSError as exc:
+        raise WorkbookError(os_error_sentence(exc, path.name)) from exc
+
+
+def _atomic_write(path: Path, write: Callable[[Path], object], verify: Callable[[Path], None],
+                  mode_from: Path | None) -> None:
     tmp = temp_path(path)
     try:
         write(tmp)

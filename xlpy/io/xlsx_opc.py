@@ -28,6 +28,11 @@ class NotAPackage(Exception):
     """The bytes are not a zip archive holding an OPC package."""
 
 
+class DamagedPart(NotAPackage):
+    """The package is a zip, but one of its parts is damaged: not well-formed, a bad CRC, or an entry that
+    inflates beyond the size it declares."""
+
+
 def _parse(data: bytes) -> etree._Element:
     # -- no network, no entity expansion: the file comes from a user and may be anything --
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
@@ -115,7 +120,10 @@ class Package:
         self._index = {e.name.lower(): i for i, e in enumerate(self.entries)}
         if CONTENT_TYPES.lower() not in self._index:
             raise NotAPackage("no [Content_Types].xml")
-        self.content_types = _parse(self.read(CONTENT_TYPES))
+        try:
+            self.content_types = _parse(self.read(CONTENT_TYPES))
+        except etree.XMLSyntaxError as exc:
+            raise DamagedPart("[Content_Types].xml is not well-formed") from exc
         self.content_types_changed = False
         self._rels: dict[str, Relationships] = {}
         self.touched: set[str] = set()  # lower-cased names of parts whose bytes this run produced
@@ -140,11 +148,19 @@ class Package:
         if e.method == ZIP_STORED:
             data = e.data
         elif e.method == ZIP_DEFLATED:
-            data = zlib.decompress(e.data, -15)
+            # -- inflate no further than the declared size: an entry lying about it would otherwise
+            #    inflate until memory runs out (a few KB can hold gigabytes) --
+            inflater = zlib.decompressobj(-15)
+            try:
+                data = inflater.decompress(e.data, e.file_size + 1)
+            except zlib.error as exc:
+                raise DamagedPart(f"damaged entry {e.name}") from exc
+            if len(data) > e.file_size or inflater.unconsumed_tail:
+                raise DamagedPart(f"entry {e.name} inflates beyond its declared size")
         else:
             raise NotAPackage(f"unsupported compression {e.method} in {e.name}")
-        if zlib.crc32(data) != e.crc:
-            raise NotAPackage(f"bad CRC in {e.name}")
+        if len(data) != e.file_size or zlib.crc32(data) != e.crc:
+            raise DamagedPart(f"bad CRC in {e.name}")
         return data
 
     def write(self, part: str, content: bytes) -> None:

@@ -19,8 +19,10 @@ Choices worth knowing:
 
 from __future__ import annotations
 
+import contextlib
 import posixpath
-from collections.abc import Callable, Sequence
+import zlib
+from collections.abc import Callable, Iterator, Sequence
 from io import BytesIO
 from pathlib import Path
 from xml.parsers import expat
@@ -29,8 +31,8 @@ from zipfile import ZipFile
 from lxml import etree
 
 from xlpy.io import safety
-from xlpy.io.base import WorkbookError
-from xlpy.io.xlsx_opc import NotAPackage, Package, parse_xml, rels_name, resolve, serialize
+from xlpy.io.base import WorkbookError, sheet_key
+from xlpy.io.xlsx_opc import DamagedPart, NotAPackage, Package, parse_xml, rels_name, resolve, serialize
 from xlpy.io.xlsx_sheetxml import worksheet_xml
 from xlpy.io.xlsx_styles import MINIMAL_STYLES, StyleBook
 from xlpy.io.xlsx_zip import RawEntry, ZipTooLarge, new_entry, raw_entry_from, write_zip
@@ -73,24 +75,38 @@ class XlsxPackageSink:
             raise WorkbookError(f"Filen {path.name} finns inte.")
         safety.check_not_open(path)
         safety.check_writable(path)
-        with safety.workbook_lock(path):
+        with safety.workbook_lock(path), _damaged_parts_explained(path.name):
             package = _load(path.read_bytes(), path.name)
             _write_package(path, package, sheets, mode_from=path)
 
 
-def write_copy(src: Path | str | None, dst: Path | str, sheets: list[OutputSheet]) -> None:
+def uses_1904_dates(workbook: etree._Element) -> bool:
+    """Whether the parsed workbook part counts dates in the 1904 system (`<workbookPr date1904="1"/>`,
+    xsd:boolean, so also "true")."""
+    pr = workbook.find(_Q + "workbookPr")
+    return pr is not None and pr.get("date1904", "").strip().lower() in ("1", "true")
+
+
+def write_copy(src: Path | str | None, dst: Path | str, sheets: list[OutputSheet], date1904: bool = False) -> None:
     """Write a new workbook `dst`: the package of `src` with `sheets` written into it, `src` untouched.
 
     src None, or a file that is not .xlsx/.xlsm (.xls, .ods, .csv), gives a new workbook holding only
-    `sheets`. dst must end in .xlsx or .xlsm, matching whether `src` holds macros; an existing dst is
+    `sheets`, in the 1904 date system when `date1904` (so its cells copy into such a workbook
+    unshifted). dst must end in .xlsx or .xlsm, matching whether `src` holds macros; an existing dst is
     replaced atomically under the same checks as XlsxPackageSink.
     """
     dst = Path(dst)
     _check_suffix(dst)
+    label = Path(src).name if src is not None else dst.name
+    with _damaged_parts_explained(label):
+        _write_copy(src, dst, sheets, date1904)
+
+
+def _write_copy(src: Path | str | None, dst: Path, sheets: list[OutputSheet], date1904: bool) -> None:
     if src is not None and Path(src).suffix.lower() in SUFFIXES:
         package = _load(Path(src).read_bytes(), Path(src).name)
     else:
-        package = _load(new_workbook_bytes(), dst.name)
+        package = _load(new_workbook_bytes(date1904), dst.name)
     main_type = package.content_type(_workbook_part(package, dst.name)) or CT_XLSX
     wanted_suffix = SUFFIX_FOR_CONTENT_TYPE.get(main_type, ".xlsx")
     if dst.suffix.lower() != wanted_suffix:
@@ -102,9 +118,11 @@ def write_copy(src: Path | str | None, dst: Path | str, sheets: list[OutputSheet
         _write_package(dst, package, sheets, mode_from=dst if dst.exists() else None)
 
 
-def new_workbook_bytes() -> bytes:
+def new_workbook_bytes(date1904: bool = False) -> bytes:
     """A minimal .xlsx package without sheets, to which output sheets are added (an empty <sheets/>
-    is only valid once a sheet is there; write_copy always adds at least one)."""
+    is only valid once a sheet is there; write_copy always adds at least one); `date1904` gives it the
+    1904 date system."""
+    workbook_pr = '<workbookPr date1904="1"/>' if date1904 else ""
     parts = {
         "[Content_Types].xml": (
             '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -123,7 +141,7 @@ def new_workbook_bytes() -> bytes:
         ).encode(),
         "xl/workbook.xml": (
             '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-            f'<workbook xmlns="{NS}" xmlns:r="{NS_R}">'
+            f'<workbook xmlns="{NS}" xmlns:r="{NS_R}">{workbook_pr}'
             '<bookViews><workbookView/></bookViews><sheets/></workbook>'
         ).encode(),
         "xl/_rels/workbook.xml.rels": (
@@ -147,7 +165,7 @@ def apply_sheets(package: Package, sheets: Sequence[OutputSheet], label: str = "
     soon as it is made (the writer checks it parses meanwhile). Raises WorkbookError when the package is
     not a workbook.
     """
-    keys = [s.name.strip().casefold() for s in sheets]
+    keys = [sheet_key(s.name) for s in sheets]
     if len(set(keys)) != len(keys):
         raise ValueError(f"duplicate output sheet names: {[s.name for s in sheets]}")
     for s in sheets:
@@ -162,12 +180,13 @@ def apply_sheets(package: Package, sheets: Sequence[OutputSheet], label: str = "
     sheets_el = workbook.find(_Q + "sheets")
     if sheets_el is None:
         raise WorkbookError(f"{NOT_OOXML}; {label} saknar bladlista.")
-    existing = {el.get("name", "").strip().casefold(): el for el in sheets_el.iterchildren(_Q + "sheet")}
+    date1904 = uses_1904_dates(workbook)
+    existing = {sheet_key(el.get("name", "")): el for el in sheets_el.iterchildren(_Q + "sheet")}
     replaced_ids: set[str] = set()
     orphan_candidates: set[str] = set()
     written: list[str] = []
     for sheet in sheets:
-        el = existing.get(sheet.name.strip().casefold())
+        el = existing.get(sheet_key(sheet.name))
         rel = wb_rels.by_id(el.get(f"{{{NS_R}}}id", "")) if el is not None else None
         if el is not None and rel is not None and rel.get("TargetMode") != "External":
             part = _resolve_rel(wb_part, rel)
@@ -186,12 +205,14 @@ def apply_sheets(package: Package, sheets: Sequence[OutputSheet], label: str = "
             part = _new_sheet_part(package)
             rid = wb_rels.add(REL_WORKSHEET, part)
             ids = [int(s.get("sheetId", "0")) for s in sheets_el.iterchildren(_Q + "sheet")]
+            # -- nsmap: where the prefix is not declared above (openpyxl declares it on each <sheet>), lxml
+            #    would invent ns0:id; some readers look for the literal r:id. Not redeclared when in scope --
             etree.SubElement(sheets_el, _Q + "sheet", {"name": sheet.name, "sheetId": str(max(ids, default=0) + 1),
-                                                       f"{{{NS_R}}}id": rid})
+                                                       f"{{{NS_R}}}id": rid}, nsmap={"r": NS_R})
             workbook_changed = True
             package.set_override(part, CT_WORKSHEET)
             code_name, tab_color = None, ""
-        xml = worksheet_xml(sheet, styles.xf_index, code_name, tab_color)
+        xml = worksheet_xml(sheet, styles.xf_index, code_name, tab_color, date1904=date1904)
         if on_sheet_xml is not None:
             on_sheet_xml(part, xml)
         package.write(part, xml)
@@ -228,6 +249,19 @@ def verify_package(path: Path, expected: list[RawEntry]) -> None:
 # -- internals ----------------------------------------------------------------------------------------
 
 
+@contextlib.contextmanager
+def _damaged_parts_explained(label: str) -> Iterator[None]:
+    """A part of the package that does not parse or inflate (styles, workbook, relationships, content
+    types; an entry lying about its size) becomes one Swedish sentence; the file is unchanged."""
+    try:
+        yield
+    except (etree.XMLSyntaxError, NotAPackage, zlib.error) as exc:  # -- not ExpatError: that is our own XML --
+        raise WorkbookError(
+            f"{label} är skadad: en del av filen (t.ex. formatmallar, bladlista eller relationer) går inte att "
+            "läsa, så resultatbladen kan inte skrivas. Öppna filen i Excel, spara den och försök igen."
+        ) from exc
+
+
 def _check_suffix(path: Path) -> None:
     if path.suffix.lower() not in SUFFIXES:
         raise WorkbookError(f"{NOT_OOXML}; {path.name} är ingen sådan fil.")
@@ -236,6 +270,8 @@ def _check_suffix(path: Path) -> None:
 def _load(data: bytes, label: str) -> Package:
     try:
         return Package(data)
+    except DamagedPart:
+        raise  # -- explained by _damaged_parts_explained: the file is a workbook, one part is damaged --
     except NotAPackage:
         raise WorkbookError(f"{NOT_OOXML}; {label} är ingen giltig sådan fil.") from None
 

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
+from xlpy.fmt import FORMULA_START
 from xlpy.model import STYLES, OutputSheet
 
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -23,6 +24,9 @@ MAX_CELL_CHARS = 32767  # Excel's limit for the text of one cell
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 _EXCEL_EPOCH = dt.datetime(1899, 12, 30)
+# -- the 1904 date system (older Mac workbooks, <workbookPr date1904="1">) counts from 1904-01-01:
+#    the same date's serial is 1 462 days smaller --
+DAYS_1904 = 1462
 # -- characters XML 1.0 cannot hold; Excel stores them as _xHHHH_, and a literal "_xHHHH_" must be escaped --
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _LITERAL_ESCAPE = re.compile("_(x[0-9A-Fa-f]{4}_)")
@@ -39,21 +43,26 @@ def column_letter(index: int) -> str:
     return letters
 
 
-def excel_serial(value: dt.date | dt.datetime) -> float:
-    """Days since 1899-12-30 (Excel's 1900 date system), with the time of day as a fraction."""
+def excel_serial(value: dt.date | dt.datetime, date1904: bool = False) -> float:
+    """Days since 1899-12-30 (Excel's 1900 date system), or since 1904-01-01 when `date1904`, with the
+    time of day as a fraction."""
+    offset = DAYS_1904 if date1904 else 0
     if isinstance(value, dt.datetime):
         naive = value.replace(tzinfo=None)
         delta = naive - _EXCEL_EPOCH
-        return delta.days + delta.seconds / 86400 + delta.microseconds / 86_400_000_000
-    return float((value - _EXCEL_EPOCH.date()).days)
+        return delta.days - offset + delta.seconds / 86400 + delta.microseconds / 86_400_000_000
+    return float((value - _EXCEL_EPOCH.date()).days - offset)
 
 
 def cell_style(style_key: str, value: Any) -> dict[str, Any]:
-    """The STYLES entry for `style_key`, with a date format added for a date value that has none."""
+    """The STYLES entry for `style_key`, with a date format added for a date value that has none, and
+    Excel's quote prefix for a text that would turn into a formula when the user edits the cell."""
     try:
         style = dict(STYLES[style_key])
     except KeyError:
         raise ValueError(f"unknown output style {style_key!r}; known: {sorted(STYLES)}") from None
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        style["quote_prefix"] = True
     if isinstance(value, dt.date) and not style.get("num_format"):
         has_time = isinstance(value, dt.datetime) and value.time() != dt.time(0)
         style["num_format"] = DATETIME_FORMAT if has_time else DATE_FORMAT
@@ -61,12 +70,13 @@ def cell_style(style_key: str, value: Any) -> dict[str, Any]:
 
 
 def worksheet_xml(sheet: OutputSheet, xf_index: Callable[[dict[str, Any]], int],
-                  code_name: str | None = None, tab_color_xml: str = "") -> bytes:
+                  code_name: str | None = None, tab_color_xml: str = "", date1904: bool = False) -> bytes:
     """The worksheet part for `sheet`.
 
     xf_index maps a resolved style dict to a cellXfs index of the workbook's styles part.
     code_name: the VBA codeName of a replaced sheet, kept so the VBA project's document module still
     matches (None for a new sheet). tab_color_xml: a replaced sheet's <tabColor .../> element, or "".
+    date1904: the workbook counts dates in the 1904 system, so date serials are written in it.
     """
     n_rows = len(sheet.rows)
     n_cols = max((len(r) for r in sheet.rows), default=0)
@@ -86,8 +96,10 @@ def worksheet_xml(sheet: OutputSheet, xf_index: Callable[[dict[str, Any]], int],
     xf_cache: dict[tuple[str, int], int] = {}
 
     def xf(style_key: str, value: Any) -> int:
-        # -- cell_style depends on the value only through this: not a date, a date, a date with a time --
-        kind = (0 if not isinstance(value, dt.date)
+        # -- cell_style depends on the value only through this: not a date, a date, a date with a time,
+        #    a formula-like text (quote prefix) --
+        kind = (3 if isinstance(value, str) and value.startswith(FORMULA_START)
+                else 0 if not isinstance(value, dt.date)
                 else 2 if isinstance(value, dt.datetime) and value.time() != dt.time(0) else 1)
         key = (style_key, kind)
         if key not in xf_cache:
@@ -96,16 +108,22 @@ def worksheet_xml(sheet: OutputSheet, xf_index: Callable[[dict[str, Any]], int],
 
     # -- the same texts recur thousands of times (statuses, levels, goal ids): escape each once --
     inline: dict[str, str] = {}
+    links: list[str] = []
     for r, row in enumerate(sheet.rows, start=1):
         cells = []
         for ci, cell in enumerate(row):
             value = cell.value
+            if cell.link is not None:
+                # -- an internal hyperlink needs no relationship: location names the sheet and cell --
+                links.append(f'<hyperlink ref="{letters[ci]}{r}" location={quoteattr(cell.link)}'
+                             f' display={quoteattr(str(value))}/>')
             # -- exact types first (the common str/float/int cells skip the isinstance chain) --
             kind = type(value)
-            s = xf_cache.get((cell.style, 0)) if kind in _PLAIN_TYPES else None
+            s = (xf_cache.get((cell.style, 0)) if kind in _PLAIN_TYPES
+                 and not (kind is str and value.startswith(FORMULA_START)) else None)
             if s is None:
                 s = xf(cell.style, value)
-            text = _cell(f"{letters[ci]}{r}", value, s, inline)
+            text = _cell(f"{letters[ci]}{r}", value, s, inline, date1904)
             if text:
                 cells.append(text)
         height = sheet.row_heights.get(r - 1)
@@ -113,6 +131,8 @@ def worksheet_xml(sheet: OutputSheet, xf_index: Callable[[dict[str, Any]], int],
         ht = f' ht="{_number_text(float(height))}" customHeight="1"' if height else ""
         parts.append(f'<row r="{r}"{ht}>' + "".join(cells) + "</row>" if cells else "")
     parts.append("</sheetData>")
+    if links:  # -- after sheetData and before pageMargins, as CT_Worksheet orders them --
+        parts.append("<hyperlinks>" + "".join(links) + "</hyperlinks>")
     parts.append('<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>')
     # -- A4 landscape, one page wide: the tables are wide and users print them for meetings --
     orientation = "landscape" if sheet.landscape else "portrait"
@@ -121,7 +141,7 @@ def worksheet_xml(sheet: OutputSheet, xf_index: Callable[[dict[str, Any]], int],
     return "".join(parts).encode("utf-8")
 
 
-def _cell(ref: str, value: Any, s: int, inline: dict[str, str]) -> str:
+def _cell(ref: str, value: Any, s: int, inline: dict[str, str], date1904: bool = False) -> str:
     """One cell's XML ("" for an empty unstyled cell); `inline` caches the text part of each distinct text."""
     s_attr = f' s="{s}"' if s else ""
     kind = type(value)
@@ -140,7 +160,11 @@ def _cell(ref: str, value: Any, s: int, inline: dict[str, str]) -> str:
     if isinstance(value, bool):
         return f'<c r="{ref}"{s_attr} t="b"><v>{int(value)}</v></c>'
     if isinstance(value, dt.date):
-        return f'<c r="{ref}"{s_attr}><v>{_number_text(excel_serial(value))}</v></c>'
+        serial = excel_serial(value, date1904)
+        if serial < 0:
+            # -- a date before 1904 has no serial in the 1904 system: shown as text, never as a wrong date --
+            return f'<c r="{ref}"{s_attr}{_inline_text(value.isoformat())}'
+        return f'<c r="{ref}"{s_attr}><v>{_number_text(serial)}</v></c>'
     if isinstance(value, numbers.Number) and not isinstance(value, complex):
         number = float(value)  # type: ignore[arg-type]
         if not math.isfinite(number):

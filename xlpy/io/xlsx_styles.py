@@ -84,6 +84,9 @@ class StyleBook:
                            ("applyBorder", border_id), ("applyAlignment", style.get("wrap"))):
             if used:
                 xf.set(attr, "1")
+        if style.get("quote_prefix"):
+            # -- Excel's "'" before a text: editing the cell keeps it text instead of making a formula --
+            xf.set("quotePrefix", "1")
         if style.get("wrap"):
             etree.SubElement(xf, _Q + "alignment", vertical="top", wrapText="1")
         return self._find_or_append("cellXfs", xf)
@@ -93,7 +96,7 @@ class StyleBook:
         base = fonts[0] if len(fonts) else etree.fromstring(MINIMAL_STYLES).find(f"{_Q}fonts/{_Q}font")
         font = copy.deepcopy(base)
         for child in list(font):
-            if etree.QName(child).localname in ("b", "i") or (
+            if etree.QName(child).localname in ("b", "i", "u") or (
                     etree.QName(child).localname in ("sz", "color") and _wants(style, child)):
                 font.remove(child)
         head: list[etree._Element] = []
@@ -101,6 +104,8 @@ class StyleBook:
             head.append(etree.Element(_Q + "b"))
         if style.get("italic"):
             head.append(etree.Element(_Q + "i"))
+        if style.get("underline"):
+            head.append(etree.Element(_Q + "u"))
         for i, el in enumerate(head):
             font.insert(i, el)
         tail: list[etree._Element] = []

@@ -24,6 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from xlpy import spec
+from xlpy.fmt import FORMULA_START
+from xlpy.io.base import sheet_key
 from xlpy.io.xlsx_sheetxml import column_letter
 from xlpy.model import STYLES, OutputSheet
 
@@ -111,9 +113,12 @@ def _chunked_addresses(rects: Iterable[Rect]) -> list[str]:
 
 
 def _cell_value(value: Any) -> Any:
-    # -- Excel takes datetime, not date; everything else passes through as is --
+    # -- Excel takes datetime, not date; a text Excel would take for a formula gets its quote prefix ("'",
+    #    not shown, the same as quotePrefix in the file writer); everything else passes through as is --
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return dt.datetime(value.year, value.month, value.day)
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
     return value
 
 
@@ -140,8 +145,8 @@ class XlwingsBook:
         return [s.name for s in self.book.sheets]
 
     def _sheet(self, name: str) -> Any | None:
-        wanted = name.strip().lower()
-        return next((s for s in self.book.sheets if s.name.strip().lower() == wanted), None)
+        wanted = sheet_key(name)
+        return next((s for s in self.book.sheets if sheet_key(s.name) == wanted), None)
 
     def read_values(self, sheet: str) -> list[list[Any]]:
         """Values from A1 to the last used cell of `sheet`, read with one range read (empty sheet: [])."""
@@ -156,8 +161,8 @@ class XlwingsBook:
 
     def read_input_values(self) -> dict[str, list[list[Any]]]:
         """The values of every input sheet of the contract that the book has, keyed by its sheet name."""
-        wanted = {s.name.lower() for s in spec.INPUT_SHEETS}
-        return {n: self.read_values(n) for n in self.sheet_names() if n.strip().lower() in wanted}
+        wanted = {sheet_key(s.name) for s in spec.INPUT_SHEETS}
+        return {n: self.read_values(n) for n in self.sheet_names() if sheet_key(n) in wanted}
 
     def write_sheets(self, sheets: list[OutputSheet]) -> None:
         """Replace each output sheet whole; a missing one is added after the last tab."""
@@ -176,7 +181,9 @@ class XlwingsBook:
         with tempfile.TemporaryDirectory(prefix="xlpy-") as tmp:
             # -- a name no open workbook has: Excel refuses to open two workbooks of the same name --
             path = Path(tmp) / f"forsta_steget_utdata_{secrets.token_hex(4)}.xlsx"
-            write_copy(None, path, sheets)
+            # -- Excel copies cells between workbooks as serials: the temporary workbook must count dates
+            #    in the user's workbook's system, or a 1904 workbook gets every date 1 462 days late --
+            write_copy(None, path, sheets, date1904=self._date1904())
             app = self.book.app
             try:
                 updating = app.screen_updating
@@ -200,6 +207,18 @@ class XlwingsBook:
             finally:
                 app.screen_updating = updating
 
+    @property
+    def date1904(self) -> bool:
+        """Whether the book uses the 1904 date system, for bare serial numbers in date columns."""
+        return self._date1904()
+
+    def _date1904(self) -> bool:
+        """Whether the book uses the 1904 date system (Workbook.Date1904 in Excel; False where unknown)."""
+        try:
+            return bool(self.book.api.Date1904)
+        except Exception:  # -- engines without the COM/AppleScript object model --
+            return False
+
     def _write_sheet(self, out: OutputSheet) -> None:
         sh = self._sheet(out.name)
         if sh is None:
@@ -213,6 +232,12 @@ class XlwingsBook:
             targets = _chunked_addresses(rects) if self.multi_area else [address(r) for r in rects]
             for target in targets:
                 _apply(sh.range(target), prop, value)
+        # -- internal links (Kontroll's row numbers) as Excel's own hyperlinks ("#" = within the workbook),
+        #    shown as the row number; the desktop path gets them from the file writer with the copied cells --
+        for r, row in enumerate(out.rows, start=1):
+            for c, cell in enumerate(row, start=1):
+                if cell.link is not None:
+                    sh.range((r, c)).add_hyperlink(f"#{cell.link}", str(cell.value), f"Gå till {cell.link}")
         self._widths(sh, out.col_widths)
         # -- wrapped header rows: one call per distinct height, over all rows that share it --
         by_height: dict[float, list[int]] = {}

@@ -27,9 +27,19 @@ def _kr_axis(x: float, _pos: int) -> str:
 
 
 def _bars(path: Path, years: list[int], series: list[tuple[str, list[float]]], stacked: bool) -> Path:
-    plt.rcParams.update({"font.family": "DejaVu Sans", "font.size": 8.5, "svg.hashsalt": "xlpy",
-                         "axes.spines.top": False, "axes.spines.right": False})
-    fig, ax = plt.subplots(figsize=(WIDTH_CM / 2.54, HEIGHT_CM / 2.54), dpi=DPI)
+    # -- the settings apply to this chart only and the figure is closed whatever happens: with the add-in's
+    #    UDF server one Python process serves every click, and global state would pile up in it --
+    with plt.rc_context({"font.family": "DejaVu Sans", "font.size": 8.5, "svg.hashsalt": "xlpy",
+                         "axes.spines.top": False, "axes.spines.right": False}):
+        fig, ax = plt.subplots(figsize=(WIDTH_CM / 2.54, HEIGHT_CM / 2.54), dpi=DPI)
+        try:
+            return _draw(fig, ax, path, years, series, stacked)
+        finally:
+            plt.close(fig)
+
+
+def _draw(fig: Any, ax: Any, path: Path, years: list[int], series: list[tuple[str, list[float]]],
+          stacked: bool) -> Path:
     n = len(series)
     width = 0.7 if stacked else 0.8 / max(n, 1)
     bottom: list[float] = [0.0] * len(years)
@@ -59,7 +69,6 @@ def _bars(path: Path, years: list[int], series: list[tuple[str, list[float]]], s
     fig.set_layout_engine(None)
     # -- fixed metadata keeps the PNG bytes identical from run to run --
     fig.savefig(path, dpi=DPI, metadata={"Software": None})
-    plt.close(fig)
     return path
 
 
@@ -112,5 +121,38 @@ def followup_chart(point: dict[str, Any], path: Path | str) -> Path:
     fig.tight_layout()
     fig.set_layout_engine(None)
     fig.savefig(path, dpi=DPI, metadata={"Software": None})
+    plt.close(fig)
+    return Path(path)
+
+
+ACTOR_TICKS = {"Arbetsförmedlingen": "Arbets-\nförmedlingen", "Försäkringskassan": "Försäkrings-\nkassan",
+               "Staten övrigt": "Staten\növrigt", "Ej fördelat": "Ej\nfördelat"}
+
+
+def actor_chart(unit: dict[str, Any], path: Path | str) -> Path:
+    """Grouped bars per actor: the unit's Besparing split by actor, one bar per Kalkylår (cumulative, SEK)."""
+    plt.rcParams.update({"font.family": "DejaVu Sans", "font.size": 8.5, "svg.hashsalt": "xlpy",
+                         "axes.spines.top": False, "axes.spines.right": False})
+    split = unit["costs"]["per_actor"]["besparing"]
+    actors = list(split)
+    years = [r["year"] for r in unit["costs"]["besparing"]]
+    fig, ax = plt.subplots(figsize=(WIDTH_CM / 2.54, HEIGHT_CM / 2.54), dpi=DPI)
+    width = 0.8 / max(len(years), 1)
+    # -- one hue, light (year 1) to dark (last year): the bars of an actor read as growth over time --
+    shades = plt.get_cmap("Blues")([0.35 + 0.6 * i / max(len(years) - 1, 1) for i in range(len(years))])
+    for i, year in enumerate(years):
+        xs = [j - 0.4 + width * (i + 0.5) for j in range(len(actors))]
+        ax.bar(xs, [split[a][i]["cumulative"] for a in actors], width, label=f"År {year}", color=shades[i])
+    # -- long names on two lines so seven actors fit 16 cm --
+    ax.set_xticks(range(len(actors)), [ACTOR_TICKS.get(a, a) for a in actors])
+    ax.yaxis.set_major_formatter(FuncFormatter(_kr_axis))
+    ax.set_ylabel("Besparing, ackumulerat")
+    ax.margins(y=0.12)
+    ax.grid(axis="y", color="#D9D9D9", linewidth=0.6)
+    ax.set_axisbelow(True)
+    ax.legend(frameon=False, loc="upper right", ncols=min(len(years), 5))
+    fig.tight_layout()
+    fig.set_layout_engine(None)
+    fig.savefig(Path(path), dpi=DPI, metadata={"Software": None})
     plt.close(fig)
     return Path(path)

@@ -15,6 +15,8 @@ from xlpy.core.period import STATUS_ENDED
 from xlpy.core.suppress import count_text, suppression_mask, total_hidden
 from xlpy.model import STYLES
 from xlpy.report import context_period as cp
+from xlpy.report.context_costs import TABLES as ACTOR_TABLES
+from xlpy.report.context_costs import actors_context
 from xlpy.report.context_followup import followup_context, reached_note
 from xlpy.spec import OUTCOME_CATEGORIES, STATUSES
 
@@ -171,14 +173,15 @@ def _method(groups: list[dict[str, Any]]) -> tuple[list[dict[str, str]], str]:
     if not by_term:
         return rows, "Gruppernas omfattning är inte angiven i bladet Grupper."
     names = {"vår": "under våren", "höst": "under hösten", "": "utan angiven termin"}
-    parts = [f"{' eller '.join(str(w) for w in sorted(ws))} veckor {names.get(t, t)}"
+    parts = [f"{' eller '.join(str(w) for w in sorted(ws))} {'vecka' if ws == {1} else 'veckor'} {names.get(t, t)}"
              for t, ws in sorted(by_term.items(), key=lambda kv: ("vår", "höst", "").index(kv[0])
                                  if kv[0] in ("vår", "höst", "") else 3)]
     text = f"Processens metod bygger på ett program om {_join(parts)}"
     if iweeks:
         text += f", varav {' eller '.join(str(w) for w in sorted(iweeks))} veckors praktik"
     if days:
-        text += f", med gruppverksamhet {' eller '.join(str(d) for d in sorted(days))} dagar per vecka"
+        text += (f", med gruppverksamhet {' eller '.join(str(d) for d in sorted(days))} "
+                 f"{'dag' if days == {1} else 'dagar'} per vecka")
     return rows, text + "."
 
 
@@ -229,7 +232,7 @@ def _goal_tally(members: list[dict[str, Any]], names: dict[str, str], goal_id: s
             shown = [_goal_value(m, names[m["key"]], goal_id, metric, min_count) for m in units]
             text += " (" + ", ".join(shown) + ")"
         counts.append(text)
-    return f"{fmt.number(len(members))} grupper: " + ", ".join(counts)
+    return f"{fmt.count(len(members), 'grupp', 'grupper')}: " + ", ".join(counts)
 
 
 def _goals(results: dict[str, Any], groups: list[dict[str, Any]], omgangar: list[dict[str, Any]],
@@ -347,7 +350,7 @@ def _omgang(results: dict[str, Any], o: dict[str, Any], numbers: dict[str, int],
     intro = f"{name.capitalize()} startade den {fmt.date_long(o.get('start'))} med {intake}"
     if len(weeks) == 1:
         w, term = next(iter(weeks))
-        intro += f" och omfattade {fmt.number(w)} veckor" + (f" ({term})" if term else "")
+        intro += f" och omfattade {fmt.count(w, 'vecka', 'veckor')}" + (f" ({term})" if term else "")
     intro += f". Slutdatum var den {fmt.date_long(o.get('end'))}."
 
     bullets = ["Närvaro: " + _join([f"{mun(m)} {fmt.percent(m['metrics'].get('narvaro'), 1)}" for m in members])
@@ -502,7 +505,7 @@ def build_context(results: dict[str, Any]) -> dict[str, Any]:
     cover_period = f"{fmt.date_long(start)} – {fmt.date_long(end)}"
     if start and end:
         months = (end.year - start.year) * 12 + end.month - start.month
-        cover_period = f"{months} månader, {cover_period}"
+        cover_period = f"{fmt.count(months, 'månad', 'månader')}, {cover_period}"
     mun_names = [m["label"] for m in municipalities]
 
     columns, matrix, details = _goals(results, groups, omgangar_all, municipalities, min_count)
@@ -527,7 +530,9 @@ def build_context(results: dict[str, Any]) -> dict[str, Any]:
         table_no += 1
     project = _project(results, table_no, 1)
     table_no += 1
-    figure_no = 2
+    actors = actors_context(results, table_no, 2)
+    table_no += len(ACTOR_TABLES) if actors["show"] else 0
+    figure_no = 3 if actors["show_chart"] else 2
     omgangar = []
     for o in ended_omgangar(results):
         numbers = {"participation": table_no, "outcome": table_no + 1, "nothing": table_no + 2,
@@ -548,7 +553,7 @@ def build_context(results: dict[str, Any]) -> dict[str, Any]:
     errors = sum(1 for p in problems if p.get("severity") == "fel")
     warnings = len(problems) - errors
     found = ("Kontrollen fann inga problem i underlaget." if not problems else
-             f"Kontrollen fann {fmt.number(errors)} fel och {fmt.number(warnings)} varningar i underlaget; "
+             f"Kontrollen fann {fmt.number(errors)} fel och {fmt.count(warnings, 'varning', 'varningar')} i underlaget; "
              "de finns i bladet Kontroll.")
     data_note = (f"Rapporten är skapad från arbetsboken {meta.get('source') or '–'} med xlpy "
                  f"{meta.get('version') or '–'}. Alla siffror räknas fram ur arbetsbokens blad; rapportdatum är "
@@ -556,7 +561,7 @@ def build_context(results: dict[str, Any]) -> dict[str, Any]:
     if meta.get("personal_data_override"):
         data_note += (" Observera: rapporten skapades trots att arbetsboken innehöll uppgifter som liknar "
                       "personnummer eller namn.")
-    return {
+    return fmt.clean_strings({
         "meta": {"project_name": meta.get("project_name") or "Första Steget",
                  "federation": meta.get("federation") or "–"},
         "cover": {
@@ -584,6 +589,7 @@ def build_context(results: dict[str, Any]) -> dict[str, Any]:
         "statistics": statistics,
         "params": _params(params),
         "project": project,
+        "actors": actors,
         "omgangar": omgangar,
         "followup": followup,
         "scope_note": cp.scope_note(results, fmt.date_long(end)),
@@ -591,4 +597,4 @@ def build_context(results: dict[str, Any]) -> dict[str, Any]:
         "comparison": comparison,
         "over_time": over_time,
         "data_note": data_note,
-    }
+    })

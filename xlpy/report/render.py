@@ -23,10 +23,13 @@ from xlpy.report.docx_xml import (
     table_alt_text,
     toc_entries,
 )
-from xlpy.report.template_build import GOAL_MATRIX_ALT, TEMPLATE_PATH, TEXT_WIDTH_CM, build_template
+from xlpy.report.template_build import GOAL_MATRIX_ALT, TEXT_WIDTH_CM, build_template
+from xlpy.report.template_costs import ACTOR_TABLE_ALT
+from xlpy.resources import TEMPLATE_NAME, data_path
 
 CHART_WIDTH_CM = 15.5
 GOAL_LABEL_WIDTH_CM = 5.5
+ACTOR_LABEL_WIDTH_CM = 4.0
 
 
 class ReportError(Exception):
@@ -39,6 +42,9 @@ def _attach_charts(tpl: DocxTemplate, ctx: dict[str, Any], results: dict[str, An
     if project is not None:
         png = charts.project_chart(project, tmp / "projekt.png")
         ctx["project"]["chart"] = InlineImage(tpl, str(png), width=Cm(CHART_WIDTH_CM))
+        if ctx.get("actors", {}).get("show_chart"):
+            png = charts.actor_chart(project, tmp / "aktorer.png")
+            ctx["actors"]["chart"] = InlineImage(tpl, str(png), width=Cm(CHART_WIDTH_CM))
     for o_ctx, unit in zip(ctx["omgangar"], ended_omgangar(results), strict=True):
         png = charts.omgang_chart(unit, tmp / f"grupp_{unit['key']}.png")
         o_ctx["chart"] = InlineImage(tpl, str(png), width=Cm(CHART_WIDTH_CM))
@@ -63,14 +69,16 @@ def _attach_over_time_charts(tpl: DocxTemplate, ctx: dict[str, Any], results: di
 
 
 def _fix_goal_matrix(doc) -> None:  # noqa: ANN001 - docx.Document
-    # -- docxtpl spreads a {%tc for %} table evenly; give the goal text a wide column again --
+    # -- docxtpl spreads a {%tc for %} table evenly; give the goal text (and the actor names) a wide column --
+    label_width = {GOAL_MATRIX_ALT: GOAL_LABEL_WIDTH_CM, ACTOR_TABLE_ALT: ACTOR_LABEL_WIDTH_CM}
     for table in doc.tables:
-        if table_alt_text(table) != GOAL_MATRIX_ALT:
+        first = label_width.get(table_alt_text(table) or "")
+        if first is None:
             continue
         n = len(table.columns)
         if n > 1:
-            rest = (TEXT_WIDTH_CM - GOAL_LABEL_WIDTH_CM) / (n - 1)
-            set_column_widths(table, [GOAL_LABEL_WIDTH_CM] + [rest] * (n - 1))
+            rest = (TEXT_WIDTH_CM - first) / (n - 1)
+            set_column_widths(table, [first] + [rest] * (n - 1))
 
 
 def _set_properties(doc, results: dict[str, Any]) -> None:  # noqa: ANN001
@@ -92,12 +100,12 @@ def _set_properties(doc, results: dict[str, Any]) -> None:  # noqa: ANN001
 def render_report(results: dict[str, Any], out_path: Path | str, template: Path | str | None = None) -> Path:
     """Write the annual report for `results` (the dict of xlpy.core.compute) to `out_path` (.docx).
 
-    template: a .docx made by xlpy.report.template_build, possibly edited in Word; None = the
-    project's word_templates/arsrapport.docx (built on the fly if it is missing).
+    template: a .docx made by xlpy.report.template_build, possibly edited in Word; None = the packaged
+    copy of word_templates/arsrapport.docx (xlpy.resources; built on the fly if it is missing).
     Returns the written path. Raises ReportError with a Swedish message if the template is unusable.
     """
     out = Path(out_path)
-    tpl_path = Path(template) if template is not None else TEMPLATE_PATH
+    tpl_path = Path(template) if template is not None else data_path(TEMPLATE_NAME)
     with tempfile.TemporaryDirectory(prefix="xlpy-rapport-") as tmpdir:
         tmp = Path(tmpdir)
         if not tpl_path.exists():
@@ -194,5 +202,11 @@ def convert_to_pdf(docx_path: Path | str, out_dir: Path | str | None = None, tim
             doc.save(str(work))
         pdf = _soffice_pdf(soffice, work, Path(tmpdir), timeout)
         final = target / (src.stem + ".pdf")
-        shutil.move(str(pdf), final)
+        # -- like the .docx: temp beside it, verified, renamed; never through a link, never half --
+        from xlpy.io import safety
+        from xlpy.report.save import verify_pdf
+
+        with safety.workbook_lock(final):
+            safety.check_output_path(final)
+            safety.atomic_write(final, lambda tmp: shutil.copyfile(pdf, tmp), verify_pdf)
     return final

@@ -326,6 +326,10 @@ def _results(doc) -> None:  # noqa: ANN001
     # -- a chart stays on the page of its caption below (no caption alone atop a page) --
     _p(doc, "{{ project.chart }}").paragraph_format.keep_with_next = True
     _caption(doc, "Figur", "{{ project.figure_no }}", "{{ project.figure_title }}", below=True)
+    # -- imported here: template_costs builds on this module's helpers --
+    from xlpy.report.template_costs import actor_section
+
+    actor_section(doc)
 
     _tag(doc, "{%p for o in omgangar %}")
     doc.add_heading("{{ o.heading }}", 2).paragraph_format.page_break_before = True
@@ -525,3 +529,7 @@ def build_template(out_path: Path | str = TEMPLATE_PATH) -> Path:
 
 if __name__ == "__main__":
     print(build_template(sys.argv[1] if len(sys.argv) > 1 else TEMPLATE_PATH))
+    if len(sys.argv) == 1:
+        from xlpy.resources import TEMPLATE_NAME, sync
+
+        print(*sync([TEMPLATE_NAME]))  # the packaged copy the report reads
