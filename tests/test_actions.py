@@ -551,3 +551,48 @@ def test_actions_run_many_times_in_one_process_leave_no_state_behind(
     monkeypatch.setattr(Figure, "savefig", broken)
     assert "disken är full" in actions.create_report(_book(example), tmp_path / "trasig.docx")
     assert plt.get_fignums() == [] and gc.isenabled()
+
+
+def test_consolidate_writes_beside_the_workbook_and_reads_the_chosen_files_only(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import hashlib
+
+    from tests.test_consolidate import split_by_municipality
+    from xlpy.example import example_data
+    from xlpy.workbook_template import create_workbook
+
+    monkeypatch.setattr(Path, "home", lambda: tmp_path)  # -- the remote book has no folder: home it is --
+    chosen = []
+    for mun, part in split_by_municipality(example_data()).items():
+        chosen.append(tmp_path / f"{mun}.xlsx")
+        create_workbook(chosen[-1], part)
+    before = [hashlib.sha256(p.read_bytes()).hexdigest() for p in chosen]
+    message = actions.consolidate(_book({"Blad1": [[None]]}), ask=lambda b: chosen)
+    target = tmp_path / "Sammanställning.xlsx"
+    assert message is not None and str(target) in message and target.exists()
+    assert [hashlib.sha256(p.read_bytes()).hexdigest() for p in chosen] == before
+    assert "Källa" in CalamineWorkbook.from_path(str(target)).get_sheet_by_name("Deltagare").to_python()[1]
+    # -- a second run does not overwrite the first consolidation --
+    actions.consolidate(_book({"Blad1": [[None]]}), ask=lambda b: chosen)
+    assert (tmp_path / "Sammanställning (2).xlsx").exists()
+
+
+def test_consolidate_says_why_nothing_was_written_and_is_quiet_when_cancelled(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from xlpy.example import example_data
+    from xlpy.workbook_template import create_workbook
+
+    monkeypatch.setattr(Path, "home", lambda: tmp_path)
+    a, b = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
+    create_workbook(a, example_data())
+    create_workbook(b, example_data())
+    message = actions.consolidate(_book({"Blad1": [[None]]}), ask=lambda book: [a, b])
+    assert message is not None and message.startswith("Ingen sammanställning skrevs") and "finns både i a.xlsx" in message
+    assert not (tmp_path / "Sammanställning.xlsx").exists()
+    assert actions.consolidate(_book({"Blad1": [[None]]}), ask=lambda book: []) is None
+
+
+def test_the_file_dialog_is_windows_only_and_says_what_to_do_elsewhere(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(actions.platform, "system", lambda: "Darwin")
+    with pytest.raises(actions.WorkbookError, match="xlpy sammanstall"):
+        actions.ask_workbooks(object())

@@ -26,7 +26,7 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = next((p / "shared" for p in Path(__file__).resolve().parents[1:4] if (p / "shared" / "schemas").is_dir()),
               Path(__file__).resolve().parents[2] / "shared")
 NS_UI = "http://schemas.microsoft.com/office/2009/07/customui"
-BUTTONS = ["Beräkna mål", "Kontrollera data", "Skapa årsrapport", "Ny arbetsbok", "Om"]
+BUTTONS = ["Beräkna mål", "Kontrollera data", "Skapa årsrapport", "Ny arbetsbok", "Sammanställ", "Om"]
 
 
 @pytest.fixture(scope="module")
@@ -88,7 +88,7 @@ def test_build_refuses_another_xlwings_version() -> None:
 def test_every_ribbon_action_has_a_matching_callback_sub(built: Path, modules: dict[str, str]) -> None:
     ui = etree.fromstring(_part(built, RIBBON_PART))
     actions = [b.get("onAction") for b in ui.iter(f"{{{NS_UI}}}button")]
-    assert len(actions) == 5
+    assert len(actions) == 6  # -- Beräkna mål, Kontrollera data, Skapa årsrapport, Ny arbetsbok, Sammanställ, Om --
     for action in actions:
         module, _, sub = action.rpartition(".")
         source = modules[module or "FS_Ribbon"]
@@ -99,7 +99,7 @@ def test_callbacks_run_the_matching_python_action(modules: dict[str, str]) -> No
     from xlpy.excel import actions
 
     calls = re.findall(r'RunPython "import xlpy\.excel\.actions as a; a\.(\w+)\(\)"', modules["FS_Ribbon"])
-    assert calls == ["recalculate", "check_data", "create_report", "new_workbook", "about"]
+    assert calls == ["recalculate", "check_data", "create_report", "consolidate", "new_workbook", "about"]
     assert all(callable(getattr(actions, c)) for c in calls)
 
 

@@ -16,7 +16,13 @@ from xlpy import jobs, spec
 from xlpy.cli import main
 from xlpy.core import compute
 from xlpy.io.memory import MemoryWorkbook
-from xlpy.privacy import PERSONAL_DATA, find_identity_numbers, find_names, searched_columns
+from xlpy.privacy import (
+    NUMBERS_ONLY_COLUMNS,
+    PERSONAL_DATA,
+    find_identity_numbers,
+    find_names,
+    searched_columns,
+)
 
 D = dt.date
 POISON = "Fatima Ali 19121212-1212"
@@ -35,6 +41,11 @@ VALID: dict[str, dict[str, object]] = {
                  "description": "lokalvård"},
     "statistics": {"period": D(2019, 9, 1), "municipality": "Klippan", "unemployed": 100, "in_programme": 10},
     "texts": {"section": "Utmaningar", "text": "Det är svårt att rekrytera."},
+    "cost_items": {"item": "Försörjningsstöd", "actor": "Kommun", "kind": "Finansiell", "base": 8500,
+                   "source": "Nilsson & Wadeskog"},
+    "budget": {"year": 2019, "item": "Personal", "budget": 1000000, "funder": "Samordningsförbundet"},
+    "followup": {"participant_id": "K2-01", "point": 6, "date": D(2020, 6, 1), "contact": "Nådd",
+                 "status": "Arbete", "type": "timanställning", "comment": "Nådd per telefon"},
 }
 TEXT_SETTINGS = ("Projektnamn", "Samordningsförbund", "Insatsägare")
 
@@ -72,7 +83,10 @@ def test_personal_data_in_any_text_column_is_found_masked_and_refuses_the_report
     assert {(p.sheet, p.row, p.column) for p in found} == {(sheet.name, 2, sheet.column(column).header)}
     assert any("personnummer" in p.message for p in found)
     for p in data.problems:
-        assert "Fatima" not in p.value + p.message and "1212-1212" not in p.value + p.message, p
+        # -- a column that names authors on purpose is searched for numbers only (the name stays) --
+        if (sheet_key, column) not in NUMBERS_ONLY_COLUMNS:
+            assert "Fatima" not in p.value + p.message, p
+        assert "1212-1212" not in p.value + p.message, p
     with pytest.raises(jobs.ReportRefused):
         jobs.guard_personal_data(compute(data), allow=False)
 

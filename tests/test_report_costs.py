@@ -64,9 +64,13 @@ def test_counts_in_the_section_go_through_suppression() -> None:
     settings = [r if r["key"] != "Minsta redovisade antal" else {**r, "value": 20} for r in example_data()["settings"]]
     res = compute(load(example_book(settings=settings, cost_items=items(ITEMS_152000))))
     a = build_context(res)["actors"]
-    # -- 15 moved on is below 20: shown as <20, in the text and in the table title --
-    assert "har <20 gått vidare" in a["text"] and "för de <20 som" in a["table_title"]
+    # -- 15 moved on is below 20: "färre än 20" in the text, not in the title, and every saving amount
+    #    (moved on × K, which would give the 15 away) printed as – --
+    assert "har färre än 20 gått vidare" in a["text"] and "för dem som gått vidare" in a["table_title"]
     assert "15" not in re.sub(r"\d[\d\s\u00a0]*kr", "", a["text"])
+    assert not re.search(r"\d[\s\u00a0]kr", a["text"]) and not a["show_chart"]
+    assert {c for r in [*a["rows"], a["total"], a["financial"]] for c in r["cells"]} == {"–"}
+    assert {s["saving"] for s in a["sensitivity"]} == {"–"} and "återbetald" not in a["insats_text"]
 
 
 def test_without_kostnadsposter_the_section_says_so_and_shows_no_chart() -> None:

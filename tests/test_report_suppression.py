@@ -44,16 +44,17 @@ def test_threshold_hides_small_counts_and_a_second_cell(results, tmp_path):
     body = {row[0]: dict(zip(header, row, strict=False)) for row in rows[1:]}
     klippan, perstorp = body["Klippan grupp 2"], body["Perstorp grupp 2"]
     assert klippan["Annat"] == "<5" and klippan["Studier"] == "<5"  # primary: 1 and 2 people
-    # secondary: Perstorp's 1 in Arbete would follow from the column total, so Klippan's 5 hides too
-    assert perstorp["Arbete"] == "<5" and klippan["Arbete"] == "<5"
+    # secondary: Perstorp's 1 in Arbete would follow from the column total, so Klippan's 5 hides too,
+    # as `–` (hidden to protect another), never `<5`: its true value is 5 (issue #10)
+    assert perstorp["Arbete"] == "<5" and klippan["Arbete"] == "–"
     cats = ("Arbete", "Studier", "Planering", "Annat", "Ej registrerat")
     # every row and column shows either no hidden cell or at least two, so no total reveals one
     for row in (klippan, perstorp):
-        assert sum(row[k] == "<5" for k in cats) != 1
+        assert sum(row[k] in ("<5", "–") for k in cats) != 1
     total = body["Totalt grupp 2"]
     for k in cats:
         # a lone hidden cell is allowed only where the column's total is hidden too (Annat: 1 and 0)
-        assert sum(row[k] == "<5" for row in (klippan, perstorp)) != 1 or total[k] == "<5"
+        assert sum(row[k] in ("<5", "–") for row in (klippan, perstorp)) != 1 or total[k] in ("<5", "–")
     text = norm(" ".join(p.text for p in Document(str(path)).paragraphs))
     # a share built on a hidden count is hidden: Perstorp moved on = 3 people
     assert "30 %" not in text
@@ -64,6 +65,6 @@ def test_threshold_hides_small_goal_shares(results, tmp_path):
     r = copy.deepcopy(results)
     r["parameters"]["min_count"] = 12
     text = norm(" ".join(p.text for p in Document(str(render_report(r, tmp_path / "r.docx"))).paragraphs))
-    assert "dolt (färre än 12)" in text
+    assert "(dolt för att skydda små tal)" in text
     assert "(16 av 21)" in text  # 16 and 21 people are both at or above the threshold
     assert "(7 av 10)" not in text  # Perstorp's action plan is built on 7 of 10 people

@@ -5,7 +5,15 @@ from __future__ import annotations
 
 import pytest
 
-from xlpy.core.suppress import count_text, suppression_mask, total_hidden
+from xlpy.core.suppress import (
+    SMALL,
+    computable,
+    count_text,
+    decide,
+    suppression_mask,
+    table_ledger,
+    total_hidden,
+)
 
 
 def hidden_cells(mask):
@@ -19,16 +27,17 @@ def test_threshold_zero_hides_nothing():
 def test_small_count_is_hidden_and_a_second_cell_in_its_row_and_column():
     # Klippan: Studier 2, Arbete 5, Planering 3, Annat 1; Perstorp: 2, 1, 7, 0
     table = [[2, 5, 3, 1], [2, 1, 7, 0]]
-    mask = suppression_mask(table, 5)
-    hidden = hidden_cells(mask)
+    led = table_ledger(table)
+    d = decide(led, 5)
+    hidden = {k for k in led.printed if d.hidden(k)}
     assert {(0, 0), (0, 2), (0, 3), (1, 0), (1, 1)} <= hidden
-    # no shown row or column total can reveal a hidden cell: each line hides none or at least two
-    for row in mask:
-        assert sum(row) != 1
-    for j in range(4):
-        column = [table[i][j] for i in range(2)]
-        # Annat (1 and 0): the lone hidden 1 cannot be covered by a zero, so the total itself is hidden
-        assert sum(mask[i][j] for i in range(2)) != 1 or total_hidden(column, 5)
+    # -- no sum (row, column, with its printed total) has exactly one unknown entry --
+    for total, parts in led.lines:
+        assert sum(1 for k in (total, *parts) if k in hidden or k not in led.printed) != 1
+    assert computable(led, hidden, 5) == []
+    # -- a secondary cell is never printed `<5` when its true value is 5 or more --
+    for k in hidden:
+        assert (d.state(k) == SMALL) == (0 < led.values[k] < 5)
 
 
 def test_lone_small_cell_forces_the_smallest_other_nonzero_cell():
@@ -52,3 +61,25 @@ def test_small_total_is_itself_hidden():
 
 def test_a_shown_count_is_in_swedish_form():
     assert count_text(1204, False, 5).replace("\u00a0", " ") == "1 204"
+
+
+def test_hide_in_equations_protects_a_lone_small_count_through_its_total() -> None:
+    from xlpy.core.suppress import computable_cells, hide_in_equations
+
+    # -- completers 10 + leavers 0 = started 10, and outcomes 2 + 8 = started: the 2 is primary --
+    values = {"started": 10, "completers": 10, "leavers": 0, "a": 2, "b": 8}
+    eqs = [("started", ["completers", "leavers"]), ("started", ["a", "b"])]
+    hidden, primary = hide_in_equations(values, eqs, 5)
+    assert primary == {"a"} and "b" in hidden
+    assert not computable_cells(values, eqs, hidden)
+
+
+def test_computable_cells_finds_a_count_revealed_by_combining_equations() -> None:
+    from xlpy.core.suppress import computable_cells
+
+    # -- x + y = 5, x + z = 6, y + z = 7 (totals printed): every one is determined, though each equation
+    #    holds two hidden cells --
+    values = {"x": 2, "y": 3, "z": 4, "t1": 5, "t2": 6, "t3": 7}
+    eqs = [("t1", ["x", "y"]), ("t2", ["x", "z"]), ("t3", ["y", "z"])]
+    assert computable_cells(values, eqs, {"x", "y", "z"}) == {"x", "y", "z"}
+    assert computable_cells(values, eqs[:2], {"x", "y", "z"}) == set()

@@ -65,28 +65,33 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    """Kontrollera indata utan att skriva något. Exit 1 om det finns fel."""
-    return _summary(jobs.check_file(Path(args.path)), "Kontrollerade")
+    """Kontrollera indata utan att skriva något. Exit 1 om det finns fel.
+
+    Med flera arbetsböcker kontrolleras de tillsammans, som en sammanställning."""
+    return _summary(jobs.check_files([Path(p) for p in args.paths]), "Kontrollerade")
 
 
 def cmd_recalc(args: argparse.Namespace) -> int:
     """Beräkna mål och kostnader och skriv bladen Resultat, Måluppfyllelse, Samhällskostnad, Kontroll och Efter avslut.
 
-    Inget annat i filen ändras. Med -o skrivs resultatet till en ny fil i stället."""
-    outcome = jobs.recalc_file(Path(args.path), out=args.output, json_path=args.json)
+    Inget annat i filen ändras. Med -o skrivs resultatet till en ny fil i stället. Med flera arbetsböcker
+    ändras ingen av dem: ange -o (en sammanställd arbetsbok med resultatbladen) och/eller --json."""
+    outcome = jobs.recalc_files([Path(p) for p in args.paths], out=args.output, json_path=args.json)
     return _summary(outcome, "Beräknade")
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    """Beräkna om arbetsboken och skriv årsrapporten (Word, och PDF med --pdf)."""
+    """Beräkna om arbetsboken och skriv årsrapporten (Word, och PDF med --pdf).
+
+    Med flera arbetsböcker (t.ex. en per kommun) blir det en gemensam rapport; arbetsböckerna ändras inte."""
     if args.output is not None and args.output.suffix.lower() != ".docx":
         # -- refused before anything is written: a Word file named r.txt would open as garbage --
         raise WorkbookError(f"Rapporten är en Word-fil: ange ett filnamn som slutar på .docx "
                             f"(t.ex. {args.output.with_suffix('.docx').name}), inte {args.output.name}.")
     try:
-        outcome = jobs.report_file(Path(args.path), out_docx=args.output, pdf=args.pdf,
-                                   allow_personal_data=args.tillat_personuppgifter,
-                                   template=Path(args.mall) if args.mall else None)
+        outcome = jobs.report_files([Path(p) for p in args.paths], out_docx=args.output, pdf=args.pdf,
+                                    allow_personal_data=args.tillat_personuppgifter,
+                                    template=Path(args.mall) if args.mall else None)
     except jobs.ReportRefused as e:
         _say(str(e))
         return EXIT_PROBLEMS
@@ -94,6 +99,47 @@ def cmd_report(args: argparse.Namespace) -> int:
         _say("Obs: rapporten skapades trots personuppgifter i arbetsboken (--tillat-personuppgifter); "
              "det står i rapportens egenskaper.")
     return _summary(outcome, "Rapport för")
+
+
+def cmd_sammanstall(args: argparse.Namespace) -> int:
+    """Sammanställ flera arbetsböcker (t.ex. en per kommun) till en arbetsbok enligt samma mall.
+
+    Varje indatablad får alla arbetsböckers rader och kolumnen Källa. Inställningar, Mål och Texter tas
+    från den första; skillnader visas som varningar. Samma GruppID eller DeltagarID i två arbetsböcker,
+    eller Statistik som inte stämmer överens, är fel: då skrivs ingenting. Källfilerna ändras aldrig."""
+    problems, written = jobs.consolidate_files([Path(p) for p in args.paths], Path(args.output))
+    errors = sum(1 for p in problems if p.severity == "fel")
+    warnings = len(problems) - errors
+    _say(f"Sammanställde {len(args.paths)} arbetsböcker: {fmt.count(errors, 'fel', 'fel')}, "
+         f"{fmt.count(warnings, 'varning', 'varningar')}.")
+    for p in problems[:40]:
+        where = p.sheet + (f" rad {p.row}" if p.row is not None else "") + (f", kolumn {p.column}" if p.column else "")
+        _say(f"  [{p.severity}] {where}: {p.message}")
+    if len(problems) > 40:
+        _say(f"  … och {len(problems) - 40} till.")
+    if errors:
+        _say(f"Ingen sammanställning skrevs: rätta felen ovan först ({Path(args.output).name} är orörd).")
+        return EXIT_PROBLEMS
+    for path in written:
+        _say(f"Skrev {path}")
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Exportera bara sammanräknade tal (inga rader, inga DeltagarID) till en arbetsbok för förbundet.
+
+    Per grupp, omgång, kommun och hela projektet, och per kalenderår: antal och andelar, med
+    Minsta redovisade antal tillämpat. Ett eget blad säger vad filen innehåller."""
+    from xlpy import aggregate
+
+    outcome = jobs.check_files([Path(p) for p in args.paths])
+    try:
+        written = aggregate.write_aggregate(outcome.results, Path(args.output), args.minsta)
+    except aggregate.ThresholdMissing as e:
+        _say(str(e))
+        return EXIT_PROBLEMS
+    outcome.written.append(written)
+    return _summary(outcome, "Exporterade sammanräknade tal för")
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -154,18 +200,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--exempel", action="store_true", help="fyll i exempeldata")
     p.add_argument("--force", action="store_true", help="skriv över en befintlig fil")
     p = add("check", cmd_check)
-    p.add_argument("path", help="arbetsbok (.xlsx/.xlsm)")
+    p.add_argument("paths", nargs="+", metavar="path", help="arbetsbok (.xlsx/.xlsm); flera går bra")
     p = add("recalc", cmd_recalc)
-    p.add_argument("path", help="arbetsbok (.xlsx/.xlsm)")
+    p.add_argument("paths", nargs="+", metavar="path", help="arbetsbok (.xlsx/.xlsm); flera går bra")
     p.add_argument("-o", "--output", type=Path, help="skriv till en ny fil i stället för att ändra arbetsboken")
     p.add_argument("--json", type=Path, help="skriv också alla tal som JSON till denna fil")
     p = add("report", cmd_report)
-    p.add_argument("path", help="arbetsbok (.xlsx/.xlsm)")
+    p.add_argument("paths", nargs="+", metavar="path", help="arbetsbok (.xlsx/.xlsm); flera ger en gemensam rapport")
     p.add_argument("-o", "--output", type=Path, help="rapportfil (.docx); standard: bredvid arbetsboken")
     p.add_argument("--pdf", action="store_true", help="konvertera också till PDF med LibreOffice")
     p.add_argument("--mall", help="egen rapportmall (.docx), se docs/mall.md; standard: den inbyggda")
     p.add_argument("--tillat-personuppgifter", action="store_true",
                    help="skapa rapporten trots att personnummer/namn hittats (loggas i rapporten)")
+    p = add("sammanstall", cmd_sammanstall)
+    p.add_argument("paths", nargs="+", metavar="path", help="arbetsböcker att sammanställa (minst två)")
+    p.add_argument("-o", "--output", type=Path, required=True, help="den sammanställda arbetsboken (.xlsx)")
+    p = add("export", cmd_export)
+    p.add_argument("paths", nargs="+", metavar="path", help="arbetsbok eller arbetsböcker")
+    p.add_argument("--aggregat", action="store_true", required=True,
+                   help="bara sammanräknade tal, med Minsta redovisade antal tillämpat (krävs)")
+    p.add_argument("-o", "--output", type=Path, required=True, help="exportfilen (.xlsx)")
+    p.add_argument("--minsta", type=int, help="Minsta redovisade antal för exporten (annars Inställningar)")
     p = add("demo", cmd_demo)
     p.add_argument("outdir", nargs="?", default="demo_utdata", help="utdatamapp (standard: demo_utdata)")
     p.add_argument("--pdf", action="store_true", help="konvertera också rapporten till PDF")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Any
 
 NBSP = "\u00a0"  # no-break space: keeps "1 520 000 kr" on one line in Word
@@ -21,8 +21,15 @@ MONTHS = (
 
 def _round_half_up(x: float, decimals: int = 0) -> Decimal:
     # -- Python's round() is banker's rounding; people expect 0,5 to round up --
+    # -- the default context holds 28 digits: 1e41 rounded to one decimal needs 43, so size the context to
+    #    the number (a float has at most 309 integer digits) rather than fail on a large, finite value --
+    d = Decimal(repr(x))
+    if not d.is_finite():
+        raise ValueError(f"cannot format {x!r}: not a finite number")
     q = Decimal(1).scaleb(-decimals)
-    return Decimal(repr(x)).quantize(q, rounding=ROUND_HALF_UP)
+    with localcontext() as ctx:
+        ctx.prec = max(28, d.adjusted() + decimals + 2)
+        return d.quantize(q, rounding=ROUND_HALF_UP)
 
 
 def number(x: float | int | None, decimals: int = 0) -> str:

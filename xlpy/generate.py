@@ -109,11 +109,12 @@ def _term_start(index: int) -> tuple[str, dt.date]:
     return term, monday + dt.timedelta(weeks=1)
 
 
-def plan_groups(participants: int, rng: np.random.Generator) -> list[GroupPlan]:
+def plan_groups(participants: int, rng: np.random.Generator, prefix: str = "") -> list[GroupPlan]:
     """Split `participants` into groups of 5–12 and spread them over municipalities and terms.
 
     The number of terms grows with the data (at most 20, i.e. ten years), and a municipality runs
-    parallel groups in a term once there are more groups than municipality-terms.
+    parallel groups in a term once there are more groups than municipality-terms. `prefix` goes before
+    every GruppID (and so every DeltagarID), so that several generated workbooks can be consolidated.
     """
     if participants < GROUP_SIZE_MIN:
         raise ValueError(f"at least {GROUP_SIZE_MIN} participants are needed for one group")
@@ -139,7 +140,7 @@ def plan_groups(participants: int, rng: np.random.Generator) -> list[GroupPlan]:
                 weeks = int(rng.choice(WEEKS_CHOICES))
                 end = start + dt.timedelta(weeks=weeks - 1, days=4)
                 suffix = chr(ord("A") + k) if parallel > 1 else ""
-                plans.append(GroupPlan(f"{code}{t + 1:02d}{suffix}", name, t + 1, term, start, end, weeks,
+                plans.append(GroupPlan(f"{prefix}{code}{t + 1:02d}{suffix}", name, t + 1, term, start, end, weeks,
                                        sizes[slot]))
                 slot += 1
     return plans
@@ -255,7 +256,7 @@ def _people(g: GroupPlan, dates: list[dt.date], report_end: dt.date, rng: np.ran
         yield p
 
 
-def generate_workbook(path: str | Path, participants: int, seed: int = 1) -> Path:
+def generate_workbook(path: str | Path, participants: int, seed: int = 1, prefix: str = "") -> Path:
     """Write a synthetic input workbook with `participants` participants (at least 5) to `path` (.xlsx).
 
     Deterministic for a given `seed`. Time grows linearly and memory stays small (rows are streamed to
@@ -266,7 +267,7 @@ def generate_workbook(path: str | Path, participants: int, seed: int = 1) -> Pat
     path = Path(path)
     rng = np.random.default_rng(seed)
     mess = _Messer(seed)
-    plans = plan_groups(participants, rng)
+    plans = plan_groups(participants, rng, prefix)
     # -- the report date falls three weeks into the last term, so its groups are ongoing (as in the seed) --
     report_end = plans[-1].start + dt.timedelta(weeks=3)
     book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_numbers": False})

@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
 from xlpy import fmt
+from xlpy.consolidate import ConsolidatedSource, consolidated_sheets
 from xlpy.core import compute
 from xlpy.io.base import WorkbookError, WorkbookSink, WorkbookSource, sheet_key
-from xlpy.model import InputData, Problem
+from xlpy.model import InputData, OutputSheet, Problem
 from xlpy.privacy import PERSONAL_DATA
 from xlpy.reading import parse_workbook
 from xlpy.resources import EXAMPLE_NAME, data_path
@@ -64,9 +65,15 @@ def gc_paused(job: Callable[P, R]) -> Callable[P, R]:
 def load(source: WorkbookSource) -> InputData:
     """Read and validate a workbook, including the search for personal identity numbers and names
     (xlpy.privacy, on every row of every input sheet, run by parse_workbook), and a warning for each
-    output sheet the user renamed (archived_output_copies)."""
+    output sheet the user renamed (archived_output_copies).
+
+    A ConsolidatedSource (several workbooks) adds what the consolidation found, and every row-level
+    problem points at the workbook and row it came from ("Deltagare i perstorp.xlsx", rad 7)."""
     data = parse_workbook(source)
     data.problems += archived_output_copies(source)
+    if isinstance(source, ConsolidatedSource):
+        data.problems = source.problems + source.located(data.problems)
+        data.sources = [s.name for s in source.sources]
     return data
 
 
@@ -108,6 +115,74 @@ def open_file(path: Path) -> WorkbookSource:
     from xlpy.io.calamine_backend import open_source
 
     return open_source(path)
+
+
+def open_files(paths: Sequence[Path]) -> WorkbookSource:
+    """One workbook file, or several consolidated in memory (xlpy.consolidate); the files are only read."""
+    if len(paths) == 1:
+        return open_file(Path(paths[0]))
+    return ConsolidatedSource([open_file(Path(p)) for p in paths])
+
+
+def check_files(paths: Sequence[Path]) -> Outcome:
+    """`xlpy check` on one workbook or on several together."""
+    return check_source(open_files(paths))
+
+
+def recalc_files(paths: Sequence[Path], out: Path | None = None, json_path: Path | None = None) -> Outcome:
+    """`xlpy recalc` on several workbooks: their consolidation's figures to `--json` and/or a new workbook
+    `out` holding every input row (with Källa) and the output sheets. The source files are not changed."""
+    if len(paths) == 1:
+        return recalc_file(Path(paths[0]), out, json_path)
+    if out is None and json_path is None:
+        raise WorkbookError("Med flera arbetsböcker ändras ingen av dem: ange -o SAMLAD.xlsx och/eller "
+                            "--json FIL för var resultatet ska skrivas.")
+    _check_outputs([p for p in (out, json_path) if p is not None], paths)
+    source = open_files(paths)
+    data = load(source)
+    results = compute(data)
+    written: list[Path] = []
+    if out is not None:
+        assert isinstance(source, ConsolidatedSource)
+        xlsx_package_write(out, consolidated_sheets(source) + build_output_sheets(results))
+        written.append(Path(out))
+    if json_path is not None:
+        write_json(results, Path(json_path))
+        written.append(Path(json_path))
+    return Outcome(data, results, written)
+
+
+def consolidate_files(paths: Sequence[Path], out: Path) -> tuple[list[Problem], list[Path]]:
+    """`xlpy sammanstall`: write one workbook `out` holding every input row of `paths` (column Källa).
+
+    Returns the consolidation's problems and the files written. Nothing is written when a problem is an
+    error (the same GruppID or DeltagarID in two workbooks, Statistik that disagree): refuse rather than
+    guess. The source files are only read."""
+    if len(paths) < 2:
+        raise WorkbookError("Ange minst två arbetsböcker att sammanställa.")
+    _check_outputs([Path(out)], paths)
+    source = open_files(paths)
+    assert isinstance(source, ConsolidatedSource)
+    if any(p.severity == "fel" for p in source.problems):
+        return source.problems, []
+    xlsx_package_write(Path(out), consolidated_sheets(source))
+    return source.problems, [Path(out)]
+
+
+def _check_outputs(outputs: Sequence[Path], sources: Sequence[Path]) -> None:
+    # -- a source is only ever read: an output that is one of them would overwrite a municipality's data --
+    resolved = {Path(p).resolve() for p in sources}
+    for out in outputs:
+        if Path(out).resolve() in resolved:
+            raise WorkbookError(f"{Path(out).name} är en av arbetsböckerna som läses; välj ett annat namn "
+                                "för resultatet.")
+
+
+def xlsx_package_write(out: Path, sheets: list[OutputSheet]) -> None:
+    """A new workbook file `out` holding `sheets` (atomic, like every workbook the program writes)."""
+    from xlpy.io import xlsx_package
+
+    xlsx_package.write_copy(None, Path(out), sheets)
 
 
 def check_file(path: Path) -> Outcome:
@@ -243,8 +318,8 @@ def guard_personal_data(results: dict[str, Any], allow: bool) -> None:
     results["meta"]["personal_data_override"] = bool(found and allow)
     if found and not allow:
         # -- where, as `check` prints it, with the value masked; the first 20, the rest are in Kontroll --
-        places = [f"  {p['sheet']} rad {p['row'] if p.get('row') is not None else '–'}, kolumn {p['column']}: "
-                  f"{p['value']} – {p['message']}" for p in problems[:20]]
+        places = [f"  {p.get('sheet', '–')} rad {p['row'] if p.get('row') is not None else '–'}, kolumn "
+                  f"{p.get('column') or '–'}: {p.get('value', '')} – {p.get('message', '')}" for p in problems[:20]]
         if found > 20:
             places.append(f"  … och {found - 20} till i bladet Kontroll.")
         raise ReportRefused(
@@ -294,6 +369,29 @@ def report_file(path: Path, out_docx: Path | None = None, pdf: bool = False, out
     guard_personal_data(outcome.results, allow_personal_data)
     outcome.written += write_report(outcome.results, target, pdf=pdf, template=template)
     return outcome
+
+
+def report_files(paths: Sequence[Path], out_docx: Path | None = None, pdf: bool = False,
+                 out_workbook: Path | None = None, allow_personal_data: bool = False,
+                 template: Path | None = None) -> Outcome:
+    """`xlpy report` on one workbook, or on several together: their consolidation in memory, straight
+    to one report (default name beside the first: sammanstallning_arsrapport.docx). The sources are
+    not changed; `out_workbook` also writes the consolidated workbook with its output sheets."""
+    if len(paths) == 1:
+        return report_file(Path(paths[0]), out_docx, pdf, out_workbook, allow_personal_data, template)
+    target = Path(out_docx) if out_docx else Path(paths[0]).with_name("sammanstallning_arsrapport.docx")
+    _check_outputs([target] + ([Path(out_workbook)] if out_workbook else []), paths)
+    source = open_files(paths)
+    data = load(source)
+    results = compute(data)
+    guard_personal_data(results, allow_personal_data)
+    written: list[Path] = []
+    if out_workbook is not None:
+        assert isinstance(source, ConsolidatedSource)
+        xlsx_package_write(Path(out_workbook), consolidated_sheets(source) + build_output_sheets(results))
+        written.append(Path(out_workbook))
+    written += write_report(results, target, pdf=pdf)
+    return Outcome(data, results, written)
 
 
 def demo(out_dir: Path, pdf: bool = False) -> Outcome:

@@ -94,6 +94,8 @@ class InputData:
     budget: pd.DataFrame = field(default_factory=pd.DataFrame)
     # -- the Excel row of each setting read from Inställningar (Settings attribute -> row), for messages --
     settings_rows: dict[str, int] = field(default_factory=dict)
+    # -- the workbooks' file names when several were consolidated (xlpy.consolidate), else empty --
+    sources: list[str] = field(default_factory=list)
 
 
 # -- output sheets as plain data, so every writer (xlsx package, xlwings, memory) shows the same thing --
@@ -142,3 +144,15 @@ class OutputSheet:
     # -- rows (0-based) whose cells wrap, e.g. long headers: the writer gives them this height in points --
     row_heights: dict[int, float] = field(default_factory=dict)
     landscape: bool = True  # printed across the page, fitted to one page wide
+    # -- many rows of plain values after `rows`, one style key per column (e.g. a consolidated Närvaro of
+    #    300 000 rows): the file writer turns them into XML column by column instead of cell by cell --
+    bulk_rows: list[list[Any]] = field(default_factory=list)
+    bulk_styles: list[str] = field(default_factory=list)
+
+    def cell_rows(self) -> list[list[OutCell]]:
+        """Every row as cells, `bulk_rows` included (for writers without a fast path)."""
+        if not self.bulk_rows:
+            return self.rows
+        styles = self.bulk_styles
+        return self.rows + [[OutCell(v, styles[j] if j < len(styles) else "text") for j, v in enumerate(r)]
+                            for r in self.bulk_rows]

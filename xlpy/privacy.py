@@ -51,6 +51,9 @@ COMMON_WORDS = COMMON_CAPITALISED
 #    firm on purpose (the evaluator, a cited author such as Ingvar Nilsson), so numbers only there --
 SEARCHED_SETTINGS = ("project_name", "federation", "owner", "cost_source", "evaluator")
 _NUMBERS_ONLY_SETTINGS = frozenset({"evaluator", "cost_source"})
+# -- columns that name people on purpose (Kostnadsposter's Källa cites authors: "Nilsson & Wadeskog"):
+#    searched for identity numbers only --
+NUMBERS_ONLY_COLUMNS = frozenset({("cost_items", "source")})
 
 
 def searched_columns(sheet: spec.SheetSpec) -> list[str]:
@@ -413,9 +416,11 @@ def _column_problems(sheet: spec.SheetSpec, key: str, frame: pd.DataFrame, allow
     for code, value in enumerate(uniques):
         if not isinstance(value, str) or not value.strip():
             continue
-        found = cache.get((key, value))
+        numbers_only = (sheet.key, key) in NUMBERS_ONLY_COLUMNS
+        found = cache.get((key, value) if not numbers_only else (f"{sheet.key}.{key}", value))
         if found is None:
-            found = cache[(key, value)] = _findings(key, value, allowed, known)
+            found = _findings(key, value, allowed, known, numbers_only=numbers_only)
+            cache[(key, value) if not numbers_only else (f"{sheet.key}.{key}", value)] = found
         if not found:
             continue
         masks.setdefault(value, found[0][0])

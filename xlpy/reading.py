@@ -107,6 +107,9 @@ def to_number(value: Any) -> Converted:
     if isinstance(value, bool) or isinstance(value, dt.date):
         return None, f"{show(value)} är inget tal."
     if isinstance(value, (int, float)):
+        # -- a numeric cell can hold 1e999 (read as infinity): no figure can come of it --
+        if not math.isfinite(value):
+            return None, f"{show(value)} är inget tal som går att räkna med. Skriv till exempel 1 234,5."
         return float(value), None
     text = str(value).strip()
     pct = text.endswith("%")
@@ -617,7 +620,7 @@ def parse_workbook(source: WorkbookSource) -> InputData:
     order = {s.name: i for i, s in enumerate(spec.INPUT_SHEETS)}
     problems = sorted(personal + mask_problems(problems, masks), key=lambda p: (order.get(p.sheet, 99), p.row or 0))
     return InputData(settings=settings, problems=problems, source_name=source.name,
-                     settings_rows=settings_rows, **frames)
+                     settings_rows=settings_rows, sources=[], **frames)
 
 
 def _missing_sheet_problem(sheet: SheetSpec) -> Problem:

@@ -62,6 +62,14 @@ def _share(value: float | None, style: str = "pct") -> OutCell:
     return C(NO_VALUE) if value is None else C(value, style)
 
 
+def goal_value_text(metric: str, result: dict[str, Any], level: str = "group") -> str:
+    """A goal result's value as a person reads it; a per-group goal above group level reads
+    `2 av 3 grupper` (how many of the unit's groups meet it), never a pooled count."""
+    if "groups" in result:
+        return f"{fmt.number(result['value'] or 0)} av {fmt.number(result['groups'])} grupper"
+    return metric_text(metric, result["value"], level)
+
+
 def metric_text(metric: str, value: Any, level: str = "group") -> str:
     """A metric value as a person reads it: `81 %`, `11`, `ja`."""
     if value is None:
@@ -94,7 +102,9 @@ def results_sheet(results: dict[str, Any]) -> OutputSheet:
     rows = _head("Resultat", results)
     rows.append([C("Startade = deltagare i bladet Deltagare. Fullföljt = inget Slutdatum före gruppens. "
                    "Andelar räknas på alla rader i enheten (inte medelvärde av gruppernas procent). "
-                   "Vidare = senaste utfall Arbete eller Studier.", "note")])
+                   "Vidare = senaste utfall Arbete eller Studier. Erbjudits praktik, CV + brev, Vägledning, Handlingsplan "
+                   "och Referenser räknas bara på avslutade grupper. Bemanning = summa för grupp och omgång, "
+                   "medel per grupp för kommun och projekt.", "note")])
     rows.append([C(h, "header") for h in header])
     for u in units_in_order(results):
         m, c = u["metrics"], u["counts"]
@@ -130,7 +140,7 @@ def goals_sheet(results: dict[str, Any]) -> OutputSheet:
         line = [C(g["id"], "bold"), C(g["description"]), C(targets[g["id"]])]
         for u in units:
             res = u["goals"][g["id"]]
-            text = f"{res['status']} ({metric_text(g['metric'], res['value'], u['level'])})"
+            text = f"{res['status']} ({goal_value_text(g['metric'], res, u['level'])})"
             line.append(C(text, STATUS_STYLE[res["status"]]))
         rows.append(line)
     rows += [[], [C("Alla värden", "section")]]
@@ -139,7 +149,9 @@ def goals_sheet(results: dict[str, Any]) -> OutputSheet:
         for g in active:
             res = u["goals"][g["id"]]
             value = res["value"]
-            if value is None:
+            if "groups" in res:
+                vcell = C(goal_value_text(g["metric"], res, u["level"]))
+            elif value is None:
                 vcell = C(NO_VALUE)
             elif g["metric"] in ("gruppstorlek",):
                 vcell = C(value, "int")

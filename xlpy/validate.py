@@ -359,8 +359,18 @@ def _check_goals(frame: pd.DataFrame, out: list[Problem]) -> None:
           lambda r: f"Målvärde max {_show(r.target_max)} är mindre än Målvärde {_show(r.target)}. "
                     "Målet har inte räknats med.", out, drop=True)
     _duplicates(frame, ["goal_id"], sheet, "goal_id", "MålID", out)
-    # -- a share typed as percent (80 for 80 %) is read as a share, with a note --
+    # -- a share above 100 % (typed as percent: above 100) can never be met and means a typo; refuse it --
     live = _live(frame)
+    for col, label in (("target", "Målvärde"), ("target_max", "Målvärde max")):
+        too_big = live & ~frame["metric"].isin(COUNT_METRICS) & (frame[col] > 100)
+
+        def message(r: Any, col: str = col, label: str = label) -> str:
+            return (f"{label} {_show(getattr(r, col))} är en andel över 100 %; skriv t.ex. 0,8 eller 80 för "
+                    "80 %. Målet har inte räknats med.")
+
+        _flag(frame, too_big, sheet, col, message, out, drop=True)
+        live = _live(frame)
+    # -- a share typed as percent (80 for 80 %) is read as a share, with a note --
     share = live & ~frame["metric"].isin(COUNT_METRICS) & (frame["target"] > 1)
     _flag(frame, share, sheet, "target",
           lambda r: f"Målvärdet {_show(r.target)} tolkas som {_show(r.target)} % "

@@ -111,7 +111,12 @@ def _unit(facts: Facts, settings: Settings, level: str, key: str, label: str, gr
         "days_per_week": _num(cols["days_per_week"][first]) if one and first is not None else None,
         **figures,
     }
-    unit["counts"]["staffing_percent"] = _num(round(float(cols["staffing"][idx].sum()), 1))
+    # -- staffing: a group's and an omgång's groups run at the same time, so their staff add up; a
+    #    municipality's or the project's groups ran at different times: the mean per group (METRICS.md) --
+    staffing = cols["staffing"][idx]
+    per_level = staffing.sum() if level in ("group", "omgang") else (staffing.mean() if len(idx) else 0.0)
+    unit["counts"]["staffing_percent"] = _num(round(float(per_level), 1))
+    unit["counts"]["staffing_basis"] = "sum" if level in ("group", "omgang") else "mean_per_group"
     # -- follow-up after exit: its own figures, metric keys and goal rule (core/followup.py) --
     unit["followup"] = followup.unit_followup(ff, group_ids)
     fu_metrics, fu_basis = followup.unit_metrics(unit["followup"])
@@ -123,7 +128,12 @@ def _unit(facts: Facts, settings: Settings, level: str, key: str, label: str, gr
         if followup.is_followup_metric(g["metric"]):
             st = followup.goal_status(value, g, unit["followup"])
         elif not one and g["metric"] in goals.PER_GROUP_METRICS:
-            st = goals.combine([group_units[gid]["goals"][g["id"]]["status"] for gid in group_ids])
+            # -- "k av n grupper": a pooled count of 33 says nothing about "groups of 5-10" --
+            per_group = [group_units[gid]["goals"][g["id"]]["status"] for gid in group_ids]
+            st = goals.combine(per_group)
+            unit_goals[g["id"]] = {"value": goals.groups_met(per_group), "status": st,
+                                   "groups": len(per_group)}
+            continue
         else:
             st = goals.status(value, g, ongoing)
         unit_goals[g["id"]] = {"value": value, "status": st}
@@ -329,6 +339,7 @@ def compute(data: InputData) -> dict[str, Any]:
             "final_report": bool(period and s.project_start and s.project_end and period.start <= s.project_start
                                  and period.end >= s.project_end),
             "source": data.source_name,
+            "sources": list(data.sources) or ([data.source_name] if data.source_name else []),
             "version": __version__,
         },
         "parameters": {

@@ -49,3 +49,8 @@ def combine(statuses: list[str]) -> str:
     if all(s == STATUS_MET for s in statuses):
         return STATUS_MET
     return STATUS_NO_BASIS
+
+
+def groups_met(statuses: list[str]) -> int:
+    """How many of a unit's groups meet a per-group goal (the k of "k av n grupper")."""
+    return sum(1 for s in statuses if s == STATUS_MET)

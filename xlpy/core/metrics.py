@@ -7,7 +7,6 @@ levels pool rows and never average percentages.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from xlpy.core.scope import as_date as _as_date
 from xlpy.model import InputData
 from xlpy.spec import MOVED_ON_CATEGORIES, NO_OUTCOME, OUTCOME_CATEGORIES
 
@@ -39,18 +39,6 @@ class Facts:
 
 def _bool(s: pd.Series) -> pd.Series:
     return s.fillna(False).astype(bool)
-
-
-def _as_date(x: Any) -> dt.date | None:
-    if x is None or (isinstance(x, float) and pd.isna(x)) or x is pd.NaT:
-        return None
-    if isinstance(x, pd.Timestamp):
-        return x.date()
-    if isinstance(x, dt.datetime):
-        return x.date()
-    if isinstance(x, dt.date):
-        return x
-    return None
 
 
 def build_facts(data: InputData) -> Facts:
@@ -145,12 +133,18 @@ class _GroupSums:
     planned: list[int | None]  # None where the plan (weeks, days per week) cannot be read
     days: np.ndarray
     survey: list[bool]
+    ongoing: list[bool]
+    no_outcome_yet: list[bool]
     offered: dict[int, np.ndarray]  # period -> per group
     participated: dict[int, np.ndarray]
     outcome_types: list[Counter[tuple[str, str]]]
 
 
-PERSON_SUMS = ("started", "completers", "att_N", "att_F", "att_G", "offered_ok", "cv_brev", "guidance",
+# -- the metrics counted over completers take only groups that have ended (METRICS.md "Terms"): an ongoing
+#    group's completers have not finished yet, so its empty rows must not drag a municipality down --
+COMPLETION_SUMS = ("completers_ended", "offered_ok", "cv_brev", "guidance", "no_ill", "plan", "referenser")
+
+PERSON_SUMS = ("started", "completers", "completers_ended", "att_N", "att_F", "att_G", "offered_ok", "cv_brev", "guidance",
                "no_ill", "plan", "referenser", "moved_on", "ill_health",
                *(f"out_{c}" for c in (*OUTCOME_CATEGORIES, NO_OUTCOME)))
 
@@ -167,6 +161,7 @@ def _group_sums(facts: Facts, placements_per_participant: int) -> _GroupSums:
     cols: dict[str, Any] = {
         "started": np.ones(len(people), dtype=np.int64),
         "completers": comp,
+        "completers_ended": comp,
         "att_N": people["att_N"].to_numpy(),
         "att_F": people["att_F"].to_numpy(),
         "att_G": people["att_G"].to_numpy(),
@@ -183,6 +178,10 @@ def _group_sums(facts: Facts, placements_per_participant: int) -> _GroupSums:
         cols[f"out_{c}"] = outcome == c
     frame = pd.DataFrame({k: np.asarray(v, dtype=np.int64) for k, v in cols.items()}, index=people.index)
     sums = frame.groupby(people["group_id"].to_numpy()).sum().reindex(groups.index, fill_value=0)
+    ongoing = groups["ongoing"].to_numpy(dtype=bool)
+    sums.loc[ongoing, list(COMPLETION_SUMS)] = 0
+    # -- an ongoing group none of whose participants has an Utfall row yet has no basis for sysselsättning --
+    no_outcome_yet = ongoing & (sums[f"out_{NO_OUTCOME}"].to_numpy() == sums["started"].to_numpy())
 
     planned: list[int | None] = []
     for per_week, weeks, internship_weeks in zip(groups["days_per_week"].tolist(), groups["weeks"].tolist(),
@@ -212,6 +211,8 @@ def _group_sums(facts: Facts, placements_per_participant: int) -> _GroupSums:
         planned=planned,
         days=groups["distinct_days"].to_numpy(dtype=np.int64),
         survey=[bool(x) for x in groups["survey_done"].fillna(False)],
+        ongoing=[bool(x) for x in ongoing],
+        no_outcome_yet=[bool(x) for x in no_outcome_yet],
         offered=offered,
         participated=participated,
         outcome_types=types,
@@ -231,7 +232,7 @@ def unit_figures(facts: Facts, group_ids: list[str], excused_absence: str,
     gs = _group_sums(facts, placements_per_participant)
     idx = [gs.pos[g] for g in group_ids]
     tot = dict(zip(PERSON_SUMS, (int(x) for x in gs.people[idx].sum(axis=0)), strict=True))
-    started, n_comp = tot["started"], tot["completers"]
+    started, n_comp = tot["started"], tot["completers_ended"]
     n, f, g = tot["att_N"], tot["att_F"], tot["att_G"]
     att_den = n + f if excused_absence == "exkludera" else n + f + g
 
@@ -245,7 +246,10 @@ def unit_figures(facts: Facts, group_ids: list[str], excused_absence: str,
             continue
         planned += per_group
         days += int(gs.days[i])
-    survey = [gs.survey[i] for i in idx]
+    # -- a survey not yet done in an ongoing group is not yet due: no basis, not "nej" --
+    survey = [gs.survey[i] for i in idx if gs.survey[i] or not gs.ongoing[i]]
+    # -- sysselsättning of units made only of ongoing groups without any Utfall row yet has no basis --
+    moved_den = 0 if all(gs.no_outcome_yet[i] for i in idx) else started
 
     basis: dict[str, tuple[int, int]] = {
         "narvaro": (n, att_den),
@@ -257,7 +261,7 @@ def unit_figures(facts: Facts, group_ids: list[str], excused_absence: str,
         # -- no attendance rows at all means the activity days are unknown, not zero --
         "gruppdagar": (days, planned if (plan_known and days > 0) else 0),
         "enkat": (sum(survey), len(survey)),
-        "sysselsattning": (tot["moved_on"], started),
+        "sysselsattning": (tot["moved_on"], moved_den),
     }
     internships: dict[str, dict[str, int]] = {}
     for period in facts.periods:
@@ -278,8 +282,8 @@ def unit_figures(facts: Facts, group_ids: list[str], excused_absence: str,
     moved_on = tot["moved_on"]
     counts = {
         "started": started,
-        "completers": n_comp,
-        "early_leavers": started - n_comp,
+        "completers": tot["completers"],
+        "early_leavers": started - tot["completers"],
         "moved_on": moved_on,
         "remaining": started - moved_on,
         "ill_health": tot["ill_health"],

@@ -1,51 +1,429 @@
-"""Small-number suppression for tables a steering group reads (Inställningar: Minsta redovisade antal).
+"""Small-number suppression: the ONE decision of which counts the report may print (METRICS.md,
+"Small-number suppression (made precise 2026-12-01)").
 
-With groups of 5–12 people a count of 1 or 2 can point at a person. A count below the threshold is shown
-as `<N` (primary suppression); wherever a row or column total is shown, a lone hidden cell could be worked
-out from the total, so a second cell of that row or column is hidden too (secondary suppression), and any
-share computed from a hidden count is hidden with it. Zero is shown: it reveals nobody.
+With groups of 5–12 people a count of 1 or 2 can point at a person. Every count the report prints is an
+entry of one `Ledger`, together with the sums that tie entries together ("Klippan's row adds up to its
+Summa", "Vidare = Arbete + Studier", "an omgång is the sum of its groups"), whether or not the report
+prints the sum. `decide` then chooses, once for the whole report:
+
+- `small`: 0 < n < N, printed `<N` (primary suppression);
+- `protected`: hidden only so that no other hidden count can be worked out; printed `–` with the note
+  "dolt för att skydda små tal", never `<N` (its true value is 0 or at least N);
+- `shown`: printed as the number;
+- `withheld`: where even `<N` would say too much (a `<3` total of two people, 1 + 1), every count tied to
+  it by a sum is printed `–` (then `–` says nothing about its value).
+
+A hidden entry must not be computable from what is printed: no sum may have exactly one unknown term,
+and interval reasoning over all sums together (what a careful reader can do with the printed numbers,
+`<N` meaning 1..N−1 and `–` meaning 0 or at least N) must leave every hidden entry more than one value.
+Zero is shown: it reveals nobody. A share is hidden when its numerator or denominator is.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TypeVar
 
 from xlpy import fmt
+
+SHOWN, SMALL, PROTECTED, WITHHELD = "shown", "small", "protected", "withheld"
+PROTECT_NOTE = "dolt för att skydda små tal"
+PROTECTED_TEXT = "–"
+
+Key = Hashable
+# -- above this many counts (a förbund's hundreds of groups) secondary cells are chosen without first
+#    checking that hiding them protects anything; the leak check itself always runs --
+MAX_CHECKED_ENTRIES = 3000
+
+
+@dataclass
+class Ledger:
+    """The counts of one report (or one table) and the sums between them.
+
+    values: every count, printed or not (people, whole numbers >= 0).
+    printed: the keys the report prints somewhere (a share printed counts as printing its numerator
+    and denominator). lines: (total, parts) meaning values[total] == sum(values[p] for p in parts).
+    """
+
+    values: dict[Key, int] = field(default_factory=dict)
+    printed: set[Key] = field(default_factory=set)
+    lines: list[tuple[Key, tuple[Key, ...]]] = field(default_factory=list)
+
+    def add(self, key: Key, value: int, printed: bool = True) -> Key:
+        """Register a count (idempotent for the same value); returns the key."""
+        v = int(value)
+        if key in self.values and self.values[key] != v:
+            raise ValueError(f"two values for {key!r}: {self.values[key]} and {v}")
+        self.values[key] = v
+        if printed:
+            self.printed.add(key)
+        return key
+
+    def show(self, *keys: Key) -> None:
+        """Mark already registered counts as printed."""
+        for k in keys:
+            if k not in self.values:
+                raise KeyError(k)
+            self.printed.add(k)
+
+    def line(self, total: Key, parts: Iterable[Key], strict: bool = True) -> None:
+        """values[total] is the sum of values[parts] (every key registered first). With strict=False a
+        sum that does not hold (a hand-made results dict) is skipped: a reader cannot use it either."""
+        ps = tuple(parts)
+        for k in (total, *ps):
+            if k not in self.values:
+                raise KeyError(k)
+        if self.values[total] != sum(self.values[p] for p in ps):
+            if strict:
+                raise ValueError(f"{total!r} is not the sum of its parts")
+            return
+        self.lines.append((total, ps))
+
+
+@dataclass
+class Decision:
+    """The outcome of `decide`: a state per printed key, and the threshold."""
+
+    states: dict[Key, str]
+    values: dict[Key, int]
+    min_count: int
+
+    def state(self, key: Key) -> str:
+        return self.states.get(key, SHOWN)
+
+    def hidden(self, *keys: Key) -> bool:
+        """Whether any of `keys` is hidden (a share of them must then be hidden too)."""
+        return any(self.states.get(k, SHOWN) != SHOWN for k in keys)
+
+    def text(self, key: Key) -> str:
+        """A count as a table cell: `12`, `<5`, or `–`."""
+        return cell_text(self.values[key], self.state(key), self.min_count)
+
+    def phrase(self, key: Key) -> str | None:
+        """A count in running text: `12`, `färre än 5`, or None when protected (the caller then says the
+        number is hidden in words of its own)."""
+        st = self.state(key)
+        if st == SMALL:
+            return f"färre än {self.min_count}"
+        if st in (PROTECTED, WITHHELD):
+            return None
+        return fmt.number(self.values[key])
+
+    @property
+    def any_hidden(self) -> bool:
+        return any(s != SHOWN for s in self.states.values())
+
+
+def cell_text(n: int, state: str, min_count: int) -> str:
+    """A count as printed for a state: the number in Swedish form (`1 204`), `<N` or `–`."""
+    if state == SMALL:
+        return f"<{min_count}"
+    if state in (PROTECTED, WITHHELD):
+        return PROTECTED_TEXT
+    return fmt.number(int(n))
+
+
+def _bounds(ledger: Ledger, hidden: set[Key], n_min: int, withheld: frozenset[Key] = frozenset()
+            ) -> tuple[dict[Key, float], dict[Key, float]]:
+    """What a reader can infer about every entry from the printed ones: an interval per key, tightened
+    over all sums until nothing changes. Printed `<N` is 1..N−1; printed `–` is 0 or >= N."""
+    lo: dict[Key, float] = {}
+    hi: dict[Key, float] = {}
+    for k, v in ledger.values.items():
+        if k in ledger.printed and k not in hidden:
+            lo[k] = hi[k] = v
+        elif k in hidden and 0 < v < n_min and k not in withheld:
+            lo[k], hi[k] = 1, n_min - 1
+        else:
+            lo[k], hi[k] = 0, math.inf
+    protected = {k for k in hidden if not 0 < ledger.values[k] < n_min and k not in withheld}
+    for _ in range(200):
+        changed = False
+        for total, parts in ledger.lines:
+            s_lo = sum(lo[p] for p in parts)
+            finite = [hi[p] for p in parts if hi[p] != math.inf]
+            n_inf = len(parts) - len(finite)
+            s_hi = math.inf if n_inf else sum(finite)
+            new = {total: (max(lo[total], s_lo), min(hi[total], s_hi))}
+            t_lo, t_hi = new[total]
+            for p in parts:
+                o_lo = s_lo - lo[p]
+                o_hi = math.inf if n_inf - (hi[p] == math.inf) > 0 else (sum(finite) - (hi[p] if hi[p] != math.inf else 0))
+                new[p] = (max(lo[p], t_lo - o_hi), min(hi[p], t_hi - o_lo))
+            for k, (a, b) in new.items():
+                if k in protected:  # -- `–` is never 1..N−1 --
+                    if b < n_min:
+                        b = min(b, 0)
+                    if a > 0:
+                        a = max(a, n_min)
+                if a > lo[k] or b < hi[k]:
+                    lo[k], hi[k] = max(a, lo[k]), min(b, hi[k])
+                    changed = True
+        if not changed:
+            break
+    return lo, hi
+
+
+# -- the exact search gives up (and trusts interval reasoning alone) past this many search steps --
+MAX_SEARCH_STEPS = 10_000
+
+
+def _exact(ledger: Ledger, hidden: set[Key], min_count: int, lo: dict[Key, float], hi: dict[Key, float],
+           withheld: frozenset[Key] = frozenset()) -> list[Key]:
+    """Hidden keys with exactly one feasible whole value over all sums together: a depth-first search
+    over the unknown entries' possible values (after interval reasoning), one sum system at a time.
+    Sums with an unbounded unknown (a count the report never prints) only bound the others, which
+    interval reasoning has used already."""
+    unknown = {k for k in ledger.values if lo[k] < hi[k]}
+    lines = [(t, ps) for t, ps in ledger.lines
+             if any(k in unknown for k in (t, *ps)) and all(hi[k] != math.inf for k in (t, *ps))]
+    protected = {k for k in hidden if not 0 < ledger.values[k] < min_count and k not in withheld}
+    domains: dict[Key, list[int]] = {}
+    for k in sorted(unknown, key=repr):
+        if hi[k] == math.inf:
+            continue
+        dom = range(int(lo[k]), int(hi[k]) + 1)
+        # -- values nearest the true one first: the true values solve every sum, so an alternative for a
+        #    hidden entry is found in a few steps near them when one exists --
+        true = ledger.values[k]
+        allowed = [v for v in dom if k not in protected or v == 0 or v >= min_count]
+        domains[k] = sorted(allowed, key=lambda v: (abs(v - true), v))  # noqa: B023 - used at once
+    span = {k: (min(d), max(d)) for k, d in domains.items() if d}
+    # -- connected systems of sums, each searched alone --
+    parent: dict[Key, Key] = {}
+
+    def find(k: Key) -> Key:
+        while parent.get(k, k) != k:
+            k = parent[k]
+        return k
+
+    for t, ps in lines:
+        ks = [k for k in (t, *ps) if k in domains]
+        for k in ks[1:]:
+            parent[find(k)] = find(ks[0])
+    systems: dict[Key, list[Key]] = {}
+    for k in domains:
+        systems.setdefault(find(k), []).append(k)
+    out: list[Key] = []
+    for members in systems.values():
+        mset = set(members)
+        sys_lines = [(t, ps) for t, ps in lines if any(k in mset for k in (t, *ps))]
+        targets = sorted((k for k in members if k in hidden), key=repr)
+        if not targets:
+            continue
+        seen: dict[Key, set[int]] = {k: set() for k in members}
+        order = sorted(members, key=lambda k: (len(domains[k]), repr(k)))
+        steps = [0]
+
+        # -- assigning one entry can only break the sums through it: check those alone --
+        through: dict[Key, list[tuple[Key, tuple[Key, ...]]]] = {}
+        for t, ps in sys_lines:
+            for k in {t, *ps}:
+                through.setdefault(k, []).append((t, ps))
+
+        def consistent(val: dict[Key, int], changed: Key) -> bool:
+            for t, ps in through.get(changed, ()):  # noqa: B023 - used within this iteration only
+                a_lo = a_hi = 0.0
+                for k, sign in ((t, -1), *((p, 1) for p in ps)):
+                    if k in val:
+                        a_lo += sign * val[k]
+                        a_hi += sign * val[k]
+                    elif k in span:
+                        a, b = span[k]
+                        a_lo += sign * (a if sign > 0 else b)
+                        a_hi += sign * (b if sign > 0 else a)
+                    else:
+                        a_lo += sign * lo[k]
+                        a_hi += sign * hi[k]
+                if a_lo > 0 or a_hi < 0:
+                    return False
+            return True
+
+        def search(val: dict[Key, int], i: int) -> dict[Key, int] | None:
+            steps[0] += 1  # noqa: B023 - used within this iteration only
+            if steps[0] > MAX_SEARCH_STEPS:  # noqa: B023 - used within this iteration only
+                raise TimeoutError
+            if i == len(order):  # noqa: B023 - used within this iteration only
+                return dict(val)
+            k = order[i]  # noqa: B023 - used within this iteration only
+            if k in val:
+                return search(val, i + 1)
+            for v in domains[k]:
+                val[k] = v
+                if consistent(val, k):
+                    found = search(val, i + 1)
+                    if found is not None:
+                        del val[k]
+                        return found
+                del val[k]
+            return None
+
+        try:
+            for k in targets:
+                if any(not domains[x] for x in members):
+                    break
+                if len(seen[k]) >= 2:
+                    continue
+                for v in domains[k]:
+                    if v in seen[k] and seen[k]:
+                        continue
+                    sol = search({k: v}, 0) if consistent({k: v}, k) else None
+                    if sol is not None:
+                        for x, xv in sol.items():
+                            seen[x].add(xv)
+                    if len(seen[k]) >= 2:
+                        break
+                if len(seen[k]) < 2:
+                    out.append(k)
+        except TimeoutError:
+            continue
+    return out
+
+
+def computable(ledger: Ledger, hidden: set[Key], min_count: int,
+               withheld: frozenset[Key] = frozenset()) -> list[Key]:
+    """The hidden printed keys a reader can work out exactly from the printed counts and the sums:
+    interval reasoning over all sums, then an exact search over each connected system of sums."""
+    lo, hi = _bounds(ledger, hidden, min_count, withheld)
+    # -- sorted: set order changes with the process's hash seed, and the report must not --
+    found = sorted((k for k in hidden if lo[k] >= hi[k]), key=repr)
+    if found:
+        return found
+    return sorted(_exact(ledger, hidden, min_count, lo, hi, withheld), key=repr)
+
+
+def decide(ledger: Ledger, min_count: int) -> Decision:
+    """Choose every printed count's state (see the module docstring). `min_count` 0 or 1 hides nothing.
+
+    Secondary cells are chosen as the smallest visible non-zero entry of a sum that would otherwise give
+    a hidden one away (a part before a total at equal size), repeated until no sum and no interval
+    reasoning reveals a hidden entry.
+    """
+    values, printed = ledger.values, ledger.printed
+    if min_count <= 1:
+        return Decision({}, dict(values), min_count)
+    hidden = {k for k in sorted(printed, key=repr) if 0 < values[k] < min_count}
+    by_key: dict[Key, list[int]] = {}
+    for i, (t, ps) in enumerate(ledger.lines):
+        for k in (t, *ps):
+            by_key.setdefault(k, []).append(i)
+
+    def rank(k: Key, total: Key) -> tuple[int, int, str]:
+        return (values[k], 1 if k == total else 0, repr(k))
+
+    def useful(k: Key) -> bool:
+        # -- hiding an entry that the other sums give away anyway protects nothing (an omgång's Startade
+        #    is the sum of its groups' printed Startade); checked while the ledger is report-sized --
+        if len(values) > MAX_CHECKED_ENTRIES:
+            return True
+        lo, hi = _bounds(ledger, hidden | {k}, min_count)
+        return lo[k] < hi[k]
+
+    def candidates(i: int) -> list[Key]:
+        t, ps = ledger.lines[i]
+        found = sorted((k for k in (t, *ps) if k in printed and k not in hidden and values[k] > 0),
+                       key=lambda k: rank(k, t))
+        good = [k for k in found if useful(k)]
+        return good or found
+
+    for _ in range(len(printed) + 1):
+        changed = False
+        for i, (t, ps) in enumerate(ledger.lines):
+            unknown = [k for k in (t, *ps) if k in hidden or k not in printed]
+            if len(unknown) == 1 and unknown[0] in hidden:
+                c = candidates(i)
+                if c:
+                    hidden.add(c[0])
+                    changed = True
+        if changed:
+            continue
+        leaks = computable(ledger, hidden, min_count)
+        if not leaks:
+            break
+        # -- a hidden entry follows from several sums together: hide one more entry, as near it as possible --
+        seen_lines: set[int] = set()
+        frontier = [leaks[0]]
+        seen_keys = set(frontier)
+        pick = None
+        while frontier and pick is None:
+            nxt: list[Key] = []
+            options: list[tuple[tuple[int, int, str], Key]] = []
+            for k in frontier:
+                for i in by_key.get(k, []):
+                    if i in seen_lines:
+                        continue
+                    seen_lines.add(i)
+                    options += [(rank(c, ledger.lines[i][0]), c) for c in candidates(i)]
+                    t, ps = ledger.lines[i]
+                    nxt += [e for e in (t, *ps) if e not in seen_keys]
+                    seen_keys.update((t, *ps))
+            if options:
+                pick = min(options)[1]
+            frontier = nxt
+        if pick is None:
+            break
+        hidden.add(pick)
+    # -- when even `<N` says too much (two people split 1 + 1 under a `<3` total), nothing of that system
+    #    of sums is printed as a number or `<N`: every entry linked to the leak reads `–` --
+    withheld: set[Key] = set()
+    for _ in range(len(printed) + 1):
+        leaks = computable(ledger, hidden, min_count, frozenset(withheld))
+        if not leaks:
+            break
+        # -- the sums through the leaking entries: one step out, repeated while leaks remain --
+        comp = set(leaks) | withheld
+        for k in list(comp):
+            for i in by_key.get(k, []):
+                t, ps = ledger.lines[i]
+                comp.update((t, *ps))
+        new = {k for k in comp if k in printed} - withheld
+        if not new:
+            break
+        withheld |= new
+        hidden |= new
+    states = {k: (WITHHELD if k in withheld else SMALL if 0 < values[k] < min_count else PROTECTED)
+              for k in hidden}
+    return Decision(states, dict(values), min_count)
+
+
+def table_ledger(table: Sequence[Sequence[int]], row_totals: bool = True, col_totals: bool = True,
+                 grand_total: bool | None = None) -> Ledger:
+    """A ledger for a plain table of counts: cells (i, j), row totals ("row", i), column totals
+    ("col", j) and the grand total ("all",), printed as the flags say (grand: when both are)."""
+    led = Ledger()
+    rows = [[int(x) for x in r] for r in table]
+    ncol = len(rows[0]) if rows else 0
+    for i, r in enumerate(rows):
+        for j, x in enumerate(r):
+            led.add((i, j), x)
+        led.add(("row", i), sum(r), printed=row_totals)
+        led.line(("row", i), [(i, j) for j in range(ncol)])
+    for j in range(ncol):
+        led.add(("col", j), sum(r[j] for r in rows), printed=col_totals)
+        led.line(("col", j), [(i, j) for i in range(len(rows))])
+    grand = (row_totals and col_totals) if grand_total is None else grand_total
+    led.add(("all",), sum(map(sum, rows)), printed=grand)
+    led.line(("all",), [("row", i) for i in range(len(rows))])
+    led.line(("all",), [("col", j) for j in range(ncol)])
+    return led
+
+
+K = TypeVar("K", bound=Hashable)
 
 
 def suppression_mask(table: Sequence[Sequence[int]], min_count: int, row_totals: bool = True,
                      col_totals: bool = True) -> list[list[bool]]:
-    """Which cells of a table of counts to hide. `min_count` 0 or 1 hides nothing.
-
-    Primary: 0 < n < min_count. Secondary: while some row (when its total is shown) or column (when its
-    total is shown) has exactly one hidden cell, also hide its smallest visible non-zero cell; repeated
-    until stable, so no shown total gives a hidden cell away.
-    """
-    mask = [[0 < int(n) < min_count for n in row] for row in table]
-    if min_count <= 1:
-        return mask
-    changed = True
-    while changed:
-        changed = False
-        lines: list[list[tuple[int, int]]] = []
-        if row_totals:
-            lines += [[(i, j) for j in range(len(row))] for i, row in enumerate(table)]
-        if col_totals and table:
-            lines += [[(i, j) for i in range(len(table))] for j in range(len(table[0]))]
-        for line in lines:
-            hidden = [c for c in line if mask[c[0]][c[1]]]
-            if len(hidden) != 1:
-                continue
-            visible = [c for c in line if not mask[c[0]][c[1]] and int(table[c[0]][c[1]]) > 0]
-            if visible:
-                i, j = min(visible, key=lambda c: (int(table[c[0]][c[1]]), c))
-                mask[i][j] = True
-                changed = True
-    return mask
+    """Which cells of a table of counts to hide when its row and/or column totals are printed (the
+    totals' own states: `decide(table_ledger(...))`). `min_count` 0 or 1 hides nothing."""
+    d = decide(table_ledger(table, row_totals, col_totals), min_count)
+    return [[d.hidden((i, j)) for j in range(len(r))] for i, r in enumerate(table)]
 
 
 def count_text(n: int, hidden: bool, min_count: int) -> str:
-    """A count as shown: `<5` when hidden, else the number in Swedish form (`1 204`)."""
+    """A count on its own (no sum ties it to another printed count): `<5` when hidden, else the number
+    in Swedish form (`1 204`)."""
     return f"<{min_count}" if hidden else fmt.number(int(n))
 
 
@@ -60,9 +438,19 @@ def suppression_mask_lines(values: Sequence[int], lines: Sequence[Sequence[int]]
     lone hidden member of a line could be worked out from the others. Same rule as suppression_mask:
     hide 0 < n < min_count, then, while some line has exactly one hidden member, also hide its smallest
     visible non-zero member. `min_count` 0 or 1 hides nothing."""
-    mask = [0 < int(n) < min_count for n in values]
     if min_count <= 1:
         return [False] * len(values)
+    # -- the same decision as every other count: a line whose first member is the sum of the others is a
+    #    sum of the ledger (interval reasoning and the exact search see it); any other line keeps the
+    #    "never exactly one hidden member" rule on top --
+    led = Ledger()
+    for i, v in enumerate(values):
+        led.add(i, int(v))
+    for line in lines:
+        if len(line) > 1:
+            led.line(line[0], line[1:], strict=False)
+    d = decide(led, min_count)
+    mask = [d.hidden(i) for i in range(len(values))]
     changed = True
     while changed:
         changed = False
@@ -75,3 +463,119 @@ def suppression_mask_lines(values: Sequence[int], lines: Sequence[Sequence[int]]
                 mask[min(visible, key=lambda i: (int(values[i]), i))] = True
                 changed = True
     return mask
+
+
+def hide_in_equations(values: Mapping[K, int], equations: Sequence[tuple[K, Sequence[K]]],
+                      min_count: int, exact_check_limit: int = 400) -> tuple[set[K], set[K]]:
+    """Which cells to hide where printed cells are tied by sums (`total = sum(parts)`), e.g. a unit's
+    outcomes adding up to its participants, or groups adding up to their municipality.
+
+    Returns (hidden, primary): primary are the counts 0 < n < min_count (printed `<N`); the rest of
+    `hidden` is hidden only to protect them (printed `–`). First, while an equation holds exactly one
+    hidden cell, the smallest printed non-zero part of it is hidden too (its total when every part is
+    zero or hidden). Then, while there are at most `exact_check_limit` hidden cells, an exact test
+    (computable_cells) looks for counts that combinations of equations still reveal, and hides next to
+    them. `min_count` 0 or 1 hides nothing.
+    """
+    if min_count <= 1:
+        return set(), set()
+    primary = {k for k, v in values.items() if 0 < int(v) < min_count}
+    hidden = set(primary)
+    by_cell: dict[K, list[int]] = {}
+    for i, (total, parts) in enumerate(equations):
+        for c in (total, *parts):
+            by_cell.setdefault(c, []).append(i)
+
+    def protect(pending: set[int]) -> None:
+        while pending:
+            i = pending.pop()
+            total, parts = equations[i]
+            members = (total, *parts)
+            if sum(1 for c in members if c in hidden) != 1:
+                continue
+            pick = _second_cell(values, total, parts, hidden)
+            if pick is None:
+                continue  # -- the rest is printed zeros: the hidden one is 0 too, which nobody hides --
+            hidden.add(pick)
+            pending.update(by_cell.get(pick, ()))
+
+    protect(set(range(len(equations))))
+    for _ in range(50):  # -- each round hides at least one more cell; far more rounds than ever needed --
+        if len(hidden) > exact_check_limit:
+            break
+        revealed = computable_cells(values, equations, hidden)
+        if not revealed:
+            break
+        picks = {p for p in (_near_pick(values, equations, by_cell, hidden, c) for c in sorted(revealed, key=repr))
+                 if p is not None}
+        if not picks:
+            break
+        for pick in picks:
+            hidden.add(pick)
+        protect({i for pick in picks for i in by_cell.get(pick, ())})
+    return hidden, primary
+
+
+def _near_pick(values: Mapping[K, int], equations: Sequence[tuple[K, Sequence[K]]], by_cell: dict[K, list[int]],
+               hidden: set[K], cell: K) -> K | None:
+    """A printed non-zero cell to hide near `cell`, which combinations of equations reveal: the smallest
+    part of an equation holding it, else of the equations one step further, and so on (totals last)."""
+    seen_eqs: set[int] = set()
+    frontier = {cell}
+    while frontier:
+        eqs = {i for c in frontier for i in by_cell.get(c, ())} - seen_eqs
+        if not eqs:
+            return None
+        seen_eqs |= eqs
+        totals = {equations[i][0] for i in eqs}
+        options = [c for i in eqs for c in (equations[i][0], *equations[i][1])
+                   if c not in hidden and int(values[c]) > 0]
+        if options:
+            return min(options, key=lambda c: (c in totals, int(values[c]), repr(c)))
+        frontier = {c for i in eqs for c in (equations[i][0], *equations[i][1])}
+    return None
+
+
+def _second_cell(values: Mapping[K, int], total: K, parts: Sequence[K], hidden: set[K]) -> K | None:
+    """The cell to hide beside an equation's lone hidden one: its smallest printed non-zero part, else
+    its total (when that is printed and not zero)."""
+    options = [c for c in parts if c not in hidden and int(values[c]) > 0]
+    if options:
+        return min(options, key=lambda c: (int(values[c]), repr(c)))
+    if total not in hidden and int(values[total]) > 0:
+        return total
+    return None
+
+
+def computable_cells(values: Mapping[K, int], equations: Sequence[tuple[K, Sequence[K]]],
+                     hidden: set[K]) -> set[K]:
+    """The hidden cells whose value follows from the printed cells and the equations (`total =
+    sum(parts)`), alone or combined: cell i is determined exactly when its unit vector lies in the row
+    space of the equations restricted to the hidden cells."""
+    import numpy as np
+
+    unknown = sorted((c for c in hidden if c in values), key=repr)
+    if not unknown:
+        return set()
+    col = {c: j for j, c in enumerate(unknown)}
+    rows = []
+    for total, parts in equations:
+        row = np.zeros(len(unknown))
+        if total in col:
+            row[col[total]] += 1
+        for p in parts:
+            if p in col:
+                row[col[p]] -= 1
+        if row.any():
+            rows.append(row)
+    if not rows:
+        return set()
+    a = np.array(rows)
+    # -- x is known up to the null space of a: cell j is determined exactly when every null-space
+    #    vector is zero in j (one SVD instead of a rank test per cell) --
+    _, sv, vt = np.linalg.svd(a, full_matrices=a.shape[0] < a.shape[1])
+    rank = int((sv > 1e-9 * max(a.shape)).sum())
+    null = vt[rank:]
+    if null.shape[0] == 0:
+        return set(unknown)
+    return {c for c, j in col.items() if np.abs(null[:, j]).max() < 1e-9}

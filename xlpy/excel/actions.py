@@ -153,14 +153,19 @@ def create_report(book: Any = None, out_docx: str | Path | None = None) -> str |
     return _guarded(book, job)
 
 
-def new_workbook_path(folder: Path) -> Path:
-    """A free file name for a new workbook in `folder`: `Första Steget.xlsx`, then `Första Steget (2).xlsx`…"""
-    candidate = folder / "Första Steget.xlsx"
+def free_path(folder: Path, stem: str) -> Path:
+    """A file name in `folder` that is not taken: `<stem>.xlsx`, then `<stem> (2).xlsx`, …"""
+    candidate = folder / f"{stem}.xlsx"
     n = 2
     while candidate.exists():
-        candidate = folder / f"Första Steget ({n}).xlsx"
+        candidate = folder / f"{stem} ({n}).xlsx"
         n += 1
     return candidate
+
+
+def new_workbook_path(folder: Path) -> Path:
+    """A free file name for a new workbook in `folder`: `Första Steget.xlsx`, then `Första Steget (2).xlsx`…"""
+    return free_path(folder, "Första Steget")
 
 
 def new_workbook(book: Any = None, folder: str | Path | None = None) -> str | None:
@@ -199,3 +204,63 @@ def about(book: Any = None) -> str | None:
         )
 
     return _guarded(book, job)
+
+
+def ask_workbooks(book: Any) -> list[Path]:
+    """Excel's own file dialog (Application.GetOpenFilename, several files at once) for the workbooks to
+    consolidate; [] when the user cancels. Windows Excel only: on a Mac, xlwings reaches Excel through
+    AppleScript, which has no such dialog, so the user is told to use the command instead."""
+    if platform.system() != "Windows":
+        raise WorkbookError("Sammanställ med filväljare finns bara i Excel för Windows. På en Mac: kör "
+                            "kommandot xlpy sammanstall KOMMUN1.xlsx KOMMUN2.xlsx -o SAMLAD.xlsx i Terminal.")
+    chosen = book.app.api.GetOpenFilename("Excel-arbetsböcker (*.xlsx;*.xlsm),*.xlsx;*.xlsm", 1,
+                                          "Välj arbetsböckerna att sammanställa (håll Ctrl för flera)",
+                                          None, True)
+    if not chosen or chosen is False:
+        return []
+    return [Path(str(p)) for p in (chosen if isinstance(chosen, list | tuple) else [chosen])]
+
+
+def consolidated_path(folder: Path) -> Path:
+    """A free file name for a consolidated workbook in `folder`: `Sammanställning.xlsx`, then
+    `Sammanställning (2).xlsx`…"""
+    return free_path(folder, "Sammanställning")
+
+
+def consolidate(book: Any = None, paths: list[str | Path] | None = None,
+                ask: Callable[[Any], list[Path]] = ask_workbooks) -> str | None:
+    """*Sammanställ*: ask for the workbooks (a file dialog; `paths` skips it), write their consolidation
+    beside the active workbook as `Sammanställning.xlsx` (xlpy sammanstall) and open it in desktop Excel.
+    The chosen workbooks are only read. `book` None = the calling workbook."""
+
+    def job(b: Any) -> str | None:
+        from xlpy.jobs import consolidate_files
+
+        chosen = [Path(p) for p in paths] if paths is not None else ask(b)
+        if not chosen:
+            return None  # -- the user cancelled the dialog: nothing to say --
+        if len(chosen) < 2:
+            raise WorkbookError("Välj minst två arbetsböcker att sammanställa (håll Ctrl nedtryckt för att välja flera).")
+        target = consolidated_path(report_path(b).parent)
+        problems, written = consolidate_files(chosen, target)
+        errors = [p for p in problems if p.severity == "fel"]
+        lines = []
+        if errors:
+            lines.append(f"Ingen sammanställning skrevs: {fmt.count(len(errors), 'fel', 'fel')} måste rättas först.")
+        else:
+            lines.append(f"Sammanställningen är sparad: {written[0]}.")
+        warnings = len(problems) - len(errors)
+        if warnings:
+            lines.append(f"{fmt.count(warnings, 'varning', 'varningar')}:")
+        for p in (errors or problems)[:5]:
+            lines.append(f"• {p.sheet}: {p.message}")
+        if len(problems) > 5:
+            lines.append("…")
+        if written and b.app.engine.name == "excel":
+            b.app.books.open(str(written[0]))
+        if errors:
+            raise WorkbookError("\n".join(lines))
+        return "\n".join(lines)
+
+    return _guarded(book, job)
+

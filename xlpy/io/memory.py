@@ -32,7 +32,7 @@ class MemoryWorkbook:
     def write_sheets(self, sheets: list[OutputSheet]) -> None:
         """Replace each sheet whole; an existing sheet keeps its tab position, a new one goes last."""
         for out in sheets:
-            values = [[cell.value for cell in row] for row in out.rows]
+            values = [[cell.value for cell in row] for row in out.cell_rows()]
             existing = next((n for n in self.sheets if sheet_key(n) == sheet_key(out.name)), None)
             if existing is not None and existing != out.name:
                 # -- keep the tab position but take the program's spelling of the name --

@@ -283,6 +283,15 @@ def _workbook_part(package: Package, label: str) -> str:
                 return package.entry(part).name
     except (etree.XMLSyntaxError, NotAPackage, KeyError):
         pass
+    # -- a workbook part that is there but not reached from the package root (a damaged _rels/.rels): the
+    #    file is a workbook (reading finds xl/workbook.xml directly), but one Excel cannot open as saved --
+    try:
+        if package.has("xl/workbook.xml") and package.content_type("xl/workbook.xml") in SUFFIX_FOR_CONTENT_TYPE:
+            raise WorkbookError(
+                f"{label} är skadad: filens relationer pekar inte ut bladlistan, så resultatbladen kan inte "
+                "skrivas. Öppna filen i Excel, spara den och försök igen.")
+    except (etree.XMLSyntaxError, NotAPackage):
+        pass
     raise WorkbookError(f"{NOT_OOXML}; {label} är ingen giltig sådan fil.")
 
 

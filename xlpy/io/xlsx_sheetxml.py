@@ -15,6 +15,9 @@ from collections.abc import Callable
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
+import numpy as np
+import pandas as pd
+
 from xlpy.fmt import FORMULA_START
 from xlpy.model import STYLES, OutputSheet
 
@@ -78,8 +81,8 @@ def worksheet_xml(sheet: OutputSheet, xf_index: Callable[[dict[str, Any]], int],
     matches (None for a new sheet). tab_color_xml: a replaced sheet's <tabColor .../> element, or "".
     date1904: the workbook counts dates in the 1904 system, so date serials are written in it.
     """
-    n_rows = len(sheet.rows)
-    n_cols = max((len(r) for r in sheet.rows), default=0)
+    n_rows = len(sheet.rows) + len(sheet.bulk_rows)
+    n_cols = max(max((len(r) for r in sheet.rows), default=0), len(sheet.bulk_styles))
     parts = [
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n',
         f'<worksheet xmlns="{NS}" xmlns:r="{NS_R}">',
@@ -130,6 +133,8 @@ def worksheet_xml(sheet: OutputSheet, xf_index: Callable[[dict[str, Any]], int],
         # -- wrapped headers: neither Excel nor LibreOffice grows a row written without a height --
         ht = f' ht="{_number_text(float(height))}" customHeight="1"' if height else ""
         parts.append(f'<row r="{r}"{ht}>' + "".join(cells) + "</row>" if cells else "")
+    if sheet.bulk_rows:
+        parts.append(_bulk_xml(sheet, len(sheet.rows) + 1, xf, inline, date1904))
     parts.append("</sheetData>")
     if links:  # -- after sheetData and before pageMargins, as CT_Worksheet orders them --
         parts.append("<hyperlinks>" + "".join(links) + "</hyperlinks>")
@@ -139,6 +144,44 @@ def worksheet_xml(sheet: OutputSheet, xf_index: Callable[[dict[str, Any]], int],
     parts.append(f'<pageSetup paperSize="9" orientation="{orientation}" fitToWidth="1" fitToHeight="0"/>')
     parts.append("</worksheet>")
     return "".join(parts).encode("utf-8")
+
+
+def _bulk_xml(sheet: OutputSheet, first_row: int, xf: Callable[[str, Any], int], inline: dict[str, str],
+              date1904: bool = False) -> str:
+    """The rows of `sheet.bulk_rows` from `first_row` on, built column by column: each distinct value of a
+    column becomes its cell's XML once (a consolidated Närvaro of 300 000 rows has a few thousand codes,
+    a few hundred dates and three statuses), then every row is one `str.format` of those pieces. The
+    cells are exactly what `_cell` writes for the same values (an empty one is written as `<c r=".."/>`)."""
+    rows: list[Any] = sheet.bulk_rows
+    width = len(sheet.bulk_styles)
+    columns = []
+    # -- one transpose in C; a short row is padded (bulk rows are normally all of one width) --
+    if min(map(len, rows)) < width:
+        rows = [tuple(r) + (None,) * (width - len(r)) for r in rows]
+    transposed = list(zip(*rows, strict=False))
+    for j, style in enumerate(sheet.bulk_styles):
+        values = np.empty(len(rows), dtype=object)
+        values[:] = transposed[j]
+        types = set(map(type, values))
+        if bool in types and types & {int, float}:
+            # -- True == 1 == 1.0 for hashing: keep them apart by type (rare: a yes/no column with numbers) --
+            keys = np.empty(len(rows), dtype=object)
+            keys[:] = [(type(v), v) for v in values]
+            codes, uniques = pd.factorize(keys)
+            uniques = np.array([k[1] for k in uniques], dtype=object)
+        else:
+            codes, uniques = pd.factorize(values)
+        pieces = []
+        for value in uniques:
+            text = _cell("\x00", value, xf(style, value), inline, date1904)
+            pieces.append(text.replace('<c r="\x00"', "", 1) if text else "/>")
+        # -- pandas' code -1 (None/NaN) takes the last slot: an empty cell --
+        empty = _cell("\x00", None, xf(style, None), inline, date1904)
+        pieces.append(empty.replace('<c r="\x00"', "", 1) if empty else "/>")
+        columns.append(np.array(pieces, dtype=object)[codes].tolist())
+    letters = [column_letter(i) for i in range(1, width + 1)]
+    template = '<row r="{0}">' + "".join(f'<c r="{letters[j]}{{0}}"{{{j + 1}}}' for j in range(width)) + "</row>"
+    return "".join(map(template.format, range(first_row, first_row + len(rows)), *columns))
 
 
 def _cell(ref: str, value: Any, s: int, inline: dict[str, str], date1904: bool = False) -> str:

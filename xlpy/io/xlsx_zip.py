@@ -24,6 +24,9 @@ _LIMIT = 0xFFFFFFFF
 EPOCH = (1980, 1, 1, 0, 0, 0)
 
 
+LARGE_PART_BYTES = 32 * 2**20
+
+
 class ZipTooLarge(Exception):
     """The package would need zip64 (an entry or the file above 4 GB, or more than 65535 entries)."""
 
@@ -81,7 +84,10 @@ def raw_entry_from(fp: BinaryIO, info: ZipInfo) -> RawEntry:
 
 def new_entry(name: str, content: bytes, like: RawEntry | None = None) -> RawEntry:
     """A deflated entry holding `content`, taking timestamp and attributes from `like` (or 1980-01-01)."""
-    compressor = zlib.compressobj(6, zlib.DEFLATED, -15, 8, zlib.Z_DEFAULT_STRATEGY)
+    # -- deflate level 6 as Excel's own files; a very large part (a consolidated Närvaro of 300 000 rows)
+    #    at level 1, five times faster for a file about a third larger --
+    level = 1 if len(content) > LARGE_PART_BYTES else 6
+    compressor = zlib.compressobj(level, zlib.DEFLATED, -15, 8, zlib.Z_DEFAULT_STRATEGY)
     data = compressor.compress(content) + compressor.flush()
     entry = RawEntry(
         name=name,

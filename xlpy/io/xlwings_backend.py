@@ -44,7 +44,7 @@ def address(rect: Rect) -> str:
 def style_blocks(sheet: OutputSheet) -> dict[str, list[Rect]]:
     """Cells grouped by style key as few rectangles as a row-then-column merge finds ("text" left out)."""
     runs: dict[str, list[Rect]] = {}
-    for r, row in enumerate(sheet.rows, start=1):
+    for r, row in enumerate(sheet.cell_rows(), start=1):
         c = 0
         while c < len(row):
             style = row[c].style
@@ -224,9 +224,9 @@ class XlwingsBook:
         if sh is None:
             sh = self.book.sheets.add(out.name, after=self.book.sheets[-1])
         sh.clear()
-        width = max((len(r) for r in out.rows), default=0)
+        width = max((len(r) for r in out.cell_rows()), default=0)
         if width:
-            matrix = [[_cell_value(c.value) for c in row] + [None] * (width - len(row)) for row in out.rows]
+            matrix = [[_cell_value(c.value) for c in row] + [None] * (width - len(row)) for row in out.cell_rows()]
             sh.range((1, 1)).value = matrix
         for (prop, value), rects in _property_blocks(out).items():
             targets = _chunked_addresses(rects) if self.multi_area else [address(r) for r in rects]

@@ -83,15 +83,24 @@ def project_chart(unit: dict[str, Any], path: Path | str) -> Path:
     ], stacked=True)
 
 
-def omgang_chart(unit: dict[str, Any], path: Path | str) -> Path:
-    """Grouped bars per Kalkylår: Om ingenting händer, Besparing, Kvarstående kostnad, cumulative (SEK)."""
+def omgang_chart(unit: dict[str, Any], path: Path | str, legend: dict[str, str | None] | None = None) -> Path:
+    """Grouped bars per Kalkylår: Om ingenting händer, Besparing, Kvarstående kostnad, cumulative (SEK).
+
+    `legend` holds the report's labels for "nothing", "saving" and "remaining", made through the report's
+    suppression decision; a series whose label is None is left out (its bars are the hidden count × K).
+    Without `legend` the exact counts label the series.
+    """
     c = unit["costs"]
     years = [r["year"] for r in c["om_ingenting_hander"]]
-    return _bars(Path(path), years, [
-        (f"Om ingenting händer ({fmt.number(c['people'])} deltagare)", [r["cumulative"] for r in c["om_ingenting_hander"]]),
-        (f"Besparing ({fmt.number(c['moved_on'])})", [r["cumulative"] for r in c["besparing"]]),
-        (f"Kvarstående ({fmt.number(c['remaining'])})", [r["cumulative"] for r in c["kvarstaende"]]),
-    ], stacked=False)
+    labels = legend if legend is not None else {
+        "nothing": f"Om ingenting händer ({fmt.number(c['people'])} deltagare)",
+        "saving": f"Besparing ({fmt.number(c['moved_on'])})",
+        "remaining": f"Kvarstående ({fmt.number(c['remaining'])})",
+    }
+    series = [(str(labels[k]), [float(r["cumulative"]) for r in c[name]])
+              for k, name in (("nothing", "om_ingenting_hander"), ("saving", "besparing"),
+                              ("remaining", "kvarstaende")) if labels.get(k)]
+    return _bars(Path(path), years, series, stacked=False)
 
 
 def followup_chart(point: dict[str, Any], path: Path | str) -> Path:

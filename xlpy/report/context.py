@@ -12,12 +12,21 @@ from typing import Any
 
 from xlpy import fmt
 from xlpy.core.period import STATUS_ENDED
-from xlpy.core.suppress import count_text, suppression_mask, total_hidden
+from xlpy.core.suppress import PROTECT_NOTE, PROTECTED_TEXT, Decision
 from xlpy.model import STYLES
 from xlpy.report import context_period as cp
 from xlpy.report.context_costs import TABLES as ACTOR_TABLES
 from xlpy.report.context_costs import actors_context
 from xlpy.report.context_followup import followup_context, reached_note
+from xlpy.report.counts import (
+    CATEGORIES,
+    PEOPLE_SHARES_EXCLUDED,
+    note,
+    report_decision,
+    share_hidden,
+    type_decision,
+    type_items,
+)
 from xlpy.spec import OUTCOME_CATEGORIES, STATUSES
 
 # -- slug used in the template -> (section names accepted in Texter, lower case; required?) --
@@ -31,6 +40,9 @@ TEXT_KEYS: dict[str, tuple[tuple[str, ...], bool]] = {
     "resultat": (("resultat",), False),
     "sammanfattning": (("sammanfattning och rekommendationer", "sammanfattning", "rekommendationer"), True),
 }
+# -- said wherever participants of several workbooks are counted together (METRICS.md, "Several workbooks") --
+SEVERAL_WORKBOOKS_NOTE = ("Samma person i två kommuner kan inte kännas igen utan personnummer, som arbetsböckerna "
+                          "inte innehåller; den som deltagit i flera kommuners grupper räknas en gång i varje.")
 PLACEHOLDER = "[Text saknas: skriv avsnittet {name} i bladet Texter]"
 STATUS_FILL = dict(zip(STATUSES, (STYLES[k]["fill"] for k in
                                   ("status_met", "status_not_met", "status_ongoing", "status_no_basis")), strict=True))
@@ -41,13 +53,6 @@ ONE_DECIMAL_METRICS = {"narvaro"}
 
 def _date(d: str | None) -> dt.date | None:
     return dt.date.fromisoformat(d[:10]) if d else None
-
-
-def _count(n: int | None, min_count: int) -> str:
-    """A number of people; below `min_count` (when > 0) shown as `<N` so small groups stay anonymous."""
-    if n is None:
-        return "–"
-    return count_text(n, bool(min_count) and 0 < n < min_count, min_count)
 
 
 def _join(parts: list[str]) -> str:
@@ -196,20 +201,38 @@ def _goal_result(unit: dict[str, Any], goal_id: str) -> dict[str, Any]:
     return unit.get("goals", {}).get(goal_id, {"value": None, "status": STATUSES[3]})
 
 
-def _goal_value(unit: dict[str, Any], name: str, goal_id: str, metric: str, min_count: int = 0) -> str:
+def unit_value_text(unit: dict[str, Any], goal_id: str, metric: str, d: Decision | None,
+                    show_basis: bool = True) -> str:
+    """One unit's value for one goal as the report prints it: through the report's suppression decision
+    `d` (a share with a hidden numerator or denominator reads `dolt`), and `2 av 3 grupper` for a
+    per-group goal above group level."""
+    res = _goal_result(unit, goal_id)
+    if "groups" in res:  # -- counts of groups, not of people: never suppressed --
+        return f"{fmt.number(res['value'] or 0)} av {fmt.number(res['groups'])} grupper"
+    value = res["value"]
+    if d is None or value is None:
+        return value_text(metric, value, unit.get("basis", {}).get(metric), show_basis=show_basis)
+    if metric in COUNT_METRICS:
+        key = ("started", unit["level"], unit["key"])
+        return f"{d.text(key)} deltagare" if key in d.values else value_text(metric, value)
+    if metric not in PEOPLE_SHARES_EXCLUDED and share_hidden(d, metric, unit["level"], unit["key"]):
+        return "dolt" if not show_basis else f"({PROTECT_NOTE})"
+    return value_text(metric, value, unit.get("basis", {}).get(metric), show_basis=show_basis)
+
+
+def _goal_value(unit: dict[str, Any], name: str, goal_id: str, metric: str, d: Decision | None = None) -> str:
     """`Klippan 76 % (16 av 21)`: one unit's name and value for one goal."""
-    basis = unit.get("basis", {}).get(metric)
     value = _goal_result(unit, goal_id)["value"]
-    note = reached_note(unit, metric, min_count) if value is not None else ""
-    return f"{name} {value_text(metric, value, basis, min_count)}{note}"
+    note = reached_note(unit, metric, d.min_count if d else 0) if value is not None else ""
+    return f"{name} {unit_value_text(unit, goal_id, metric, d)}{note}"
 
 
-def _goal_part(unit: dict[str, Any], name: str, goal_id: str, metric: str, min_count: int = 0) -> str:
+def _goal_part(unit: dict[str, Any], name: str, goal_id: str, metric: str, d: Decision | None = None) -> str:
     """`Klippan 76 % (16 av 21) – uppfyllt`: one unit's value and status for one goal."""
     status = _goal_result(unit, goal_id)["status"]
     if _goal_result(unit, goal_id)["value"] is None:  # -- not "Klippan – – pågår" --
         return f"{name} – {status.lower()}"
-    return f"{_goal_value(unit, name, goal_id, metric, min_count)} – {status.lower()}"
+    return f"{_goal_value(unit, name, goal_id, metric, d)} – {status.lower()}"
 
 
 # -- an omgång with more groups than this is summed up (how many met the goal) and only the groups that did
@@ -218,7 +241,7 @@ MAX_LISTED_GROUPS = 8
 
 
 def _goal_tally(members: list[dict[str, Any]], names: dict[str, str], goal_id: str, metric: str,
-                min_count: int) -> str:
+                d: Decision | None) -> str:
     """`31 grupper: 24 uppfyllt, 7 ej uppfyllt (Bjuv 79 %, …)`: one goal over a large omgång's groups."""
     by_status: dict[str, list[dict[str, Any]]] = {s: [] for s in STATUSES}
     for m in members:
@@ -229,14 +252,14 @@ def _goal_tally(members: list[dict[str, Any]], names: dict[str, str], goal_id: s
             continue
         text = f"{fmt.number(len(units))} {status.lower()}"
         if status in (STATUSES[1], STATUSES[3]):  # -- ej uppfyllt, underlag saknas: name them --
-            shown = [_goal_value(m, names[m["key"]], goal_id, metric, min_count) for m in units]
+            shown = [_goal_value(m, names[m["key"]], goal_id, metric, d) for m in units]
             text += " (" + ", ".join(shown) + ")"
         counts.append(text)
     return f"{fmt.count(len(members), 'grupp', 'grupper')}: " + ", ".join(counts)
 
 
 def _goals(results: dict[str, Any], groups: list[dict[str, Any]], omgangar: list[dict[str, Any]],
-           municipalities: list[dict[str, Any]], min_count: int = 0
+           municipalities: list[dict[str, Any]], d: Decision | None = None
            ) -> tuple[list[str], list[dict[str, Any]], list[dict[str, Any]]]:
     active = [g for g in results.get("goals", []) if g.get("active", True)]
     columns = [g["label"] for g in groups]
@@ -247,9 +270,8 @@ def _goals(results: dict[str, Any], groups: list[dict[str, Any]], omgangar: list
         for g in groups:
             res = _goal_result(g, gid)
             cells.append({"fill": STATUS_FILL.get(res["status"], "FFFFFF"),
-                          "value": value_text(metric, res["value"], g.get("basis", {}).get(metric), min_count,
-                                              show_basis=False)
-                          + (reached_note(g, metric, min_count) if res["value"] is not None else ""),
+                          "value": unit_value_text(g, gid, metric, d, show_basis=False)
+                          + (reached_note(g, metric, d.min_count if d else 0) if res["value"] is not None else ""),
                           "status": res["status"]})
         matrix.append({"label": f"{gid} {goal.get('description') or metric}", "cells": cells})
 
@@ -258,17 +280,17 @@ def _goals(results: dict[str, Any], groups: list[dict[str, Any]], omgangar: list
             members = [results["levels"]["group"][k] for k in o["group_ids"] if k in results["levels"]["group"]]
             names = short_names(members)
             if len(members) > MAX_LISTED_GROUPS:
-                parts = [_goal_tally(members, names, gid, metric, min_count)]
+                parts = [_goal_tally(members, names, gid, metric, d)]
             else:
-                parts = [_goal_part(m, names[m["key"]], gid, metric, min_count) for m in members]
-            # -- a pooled group size says nothing about the 5-10 rule, which is per group --
-            if len(members) > 1 and metric not in COUNT_METRICS:
-                parts.append(_goal_part(o, "sammantaget", gid, metric, min_count))
+                parts = [_goal_part(m, names[m["key"]], gid, metric, d) for m in members]
+            # -- a per-group goal reads "k av n grupper" above group level (METRICS.md) --
+            if len(members) > 1:
+                parts.append(_goal_part(o, "sammantaget", gid, metric, d))
             state = " (pågående)" if o.get("ongoing") else ""
             lines.append(f"{o['label']}{state}: " + "; ".join(parts) + ".")
         if len(municipalities) > 1 or not omgangar:
             lines.append("Per kommun, sedan projektstart: "
-                         + "; ".join(_goal_part(m, m["label"], gid, metric, min_count) for m in municipalities)
+                         + "; ".join(_goal_part(m, m["label"], gid, metric, d) for m in municipalities)
                          + ".")
         details.append({"title": f"{gid} {goal.get('description') or metric}",
                         "target": f"Mål: {target_text(goal)}.", "lines": lines})
@@ -298,7 +320,7 @@ def _cost_rows(series: list[dict[str, int]]) -> list[dict[str, str]]:
             for r in series]
 
 
-def _omgang(results: dict[str, Any], o: dict[str, Any], numbers: dict[str, int], min_count: int) -> dict[str, Any]:
+def _omgang(results: dict[str, Any], o: dict[str, Any], numbers: dict[str, int], d: Decision) -> dict[str, Any]:
     no = o.get("group_no") or o["key"]
     name = f"grupp {no}"
     members = [results["levels"]["group"][k] for k in o["group_ids"] if k in results["levels"]["group"]]
@@ -309,43 +331,37 @@ def _omgang(results: dict[str, Any], o: dict[str, Any], numbers: dict[str, int],
     def mun(m: dict[str, Any]) -> str:
         return names[m["key"]]
 
-    # -- small-number suppression over the outcome table: a hidden cell, plus a second one in any row or
-    #    column whose shown total would give it away; shares built on a hidden count are hidden too --
-    cats = (*OUTCOME_CATEGORIES, "Ej registrerat")
-    table = [[int(m["counts"].get("outcomes", {}).get(c, 0)) for c in cats] for m in members]
-    mask = suppression_mask(table, min_count, row_totals=True, col_totals=len(members) > 1)
+    # -- every count goes through the report's one suppression decision `d` (report/counts.py) --
+    cats = CATEGORIES
+    okey = ("omgang", o["key"])
 
-    def hidden(i: int | None, cat: str) -> bool:
-        if min_count <= 1:
-            return False
-        j = cats.index(cat)
-        if i is None:  # the total row: hidden only when the total itself is small
-            return total_hidden([r[j] for r in table], min_count)
-        return mask[i][j]
+    def ukey(u: dict[str, Any]) -> tuple[str, str]:
+        return okey if u is o else ("group", u["key"])
 
-    def moved_hidden(u: dict[str, Any], i: int | None) -> bool:
-        moved = int(u["counts"].get("moved_on") or 0)
-        return min_count > 1 and (hidden(i, "Arbete") or hidden(i, "Studier") or 0 < moved < min_count)
+    def moved_share(u: dict[str, Any]) -> str | None:
+        k = ukey(u)
+        if d.hidden(("moved", *k), ("started", *k)) or u["metrics"].get("sysselsattning") is None:
+            return None
+        return fmt.percent(u["metrics"].get("sysselsattning"))
 
-    def share_moved(u: dict[str, Any], i: int | None) -> str:
-        return "dolt" if moved_hidden(u, i) else fmt.percent(u["metrics"].get("sysselsattning"))
-
-    def row(u: dict[str, Any], label: str, i: int | None) -> dict[str, str]:
-        c = u["counts"]
-        outs = c.get("outcomes", {})
-        moved = int(c.get("moved_on") or 0)
-        cells = {cat.lower().replace(" ", "_"): count_text(outs.get(cat, 0), hidden(i, cat), min_count)
-                 for cat in cats}
+    def row(u: dict[str, Any], label: str) -> dict[str, str]:
+        k = ukey(u)
+        cells = {cat.lower().replace(" ", "_"): d.text(("out", *k, cat)) for cat in cats}
         return {
-            "label": label, "started": _count(c["started"], min_count),
-            "completers": _count(c.get("completers"), min_count),
+            "label": label, "started": d.text(("started", *k)),
+            "completers": d.text(("completers", *k)),
             "attendance": fmt.percent(u["metrics"].get("narvaro"), 1),
-            "moved_on": count_text(moved, moved_hidden(u, i), min_count),
-            "share_moved_on": share_moved(u, i),
+            "moved_on": d.text(("moved", *k)),
+            "share_moved_on": moved_share(u) or PROTECTED_TEXT,
             **cells,
         }
 
-    intake = _join([f"{_count(m['counts']['started'], min_count)} deltagare i {mun(m)}" for m in members])
+    def people(key: Any, noun: str) -> str:
+        """`11 deltagare`, `färre än 5 deltagare`, `ett dolt antal deltagare`."""
+        phrase = d.phrase(key)
+        return f"{phrase} {noun}" if phrase is not None else f"ett dolt antal {noun}"
+
+    intake = _join([f"{people(('started', 'group', m['key']), 'deltagare')} i {mun(m)}" for m in members])
     weeks = {(m.get("weeks"), m.get("term")) for m in members if m.get("weeks") is not None}
     intro = f"{name.capitalize()} startade den {fmt.date_long(o.get('start'))} med {intake}"
     if len(weeks) == 1:
@@ -360,75 +376,115 @@ def _omgang(results: dict[str, Any], o: dict[str, Any], numbers: dict[str, int],
                "Planering": "Vidare med planering mot arbete eller studier", "Annat": "Annat utfall",
                "Ej registrerat": "Utfall ej registrerat"}
     for cat in cats:
-        counts = [(i, mun(m), m["counts"].get("outcomes", {}).get(cat, 0)) for i, m in enumerate(members)]
-        if any(n for _, _, n in counts):
-            bullets.append(f"{phrases[cat]}: " + _join([f"{count_text(n, hidden(i, cat), min_count)} från {place}"
-                                                         for i, place, n in counts if n]) + ".")
+        counts = [(m, m["counts"].get("outcomes", {}).get(cat, 0)) for m in members]
+        if not any(n for _, n in counts):
+            continue
+        shown = [f"{d.phrase(('out', 'group', m['key'], cat))} från {mun(m)}" for m, n in counts
+                 if n and d.phrase(("out", "group", m["key"], cat)) is not None]
+        dolt = [mun(m) for m, n in counts if d.phrase(("out", "group", m["key"], cat)) is None]
+        text = _join(shown)
+        if dolt:
+            text += ("; " if text else "") + f"antalet från {_join(dolt)} är {PROTECT_NOTE}"
+        bullets.append(f"{phrases[cat]}: {text}.")
     oc = o["counts"]
-    bullets.append(
-        "Sammantaget har " + _join([f"{share_moved(m, i)} av deltagarna från {mun(m)}"
-                                    for i, m in enumerate(members)])
-        + " gått vidare till arbete eller studier"
-        + (f" (totalt {count_text(int(oc.get('moved_on') or 0), moved_hidden(o, None), min_count)} av "
-           f"{_count(oc['started'], min_count)}, {share_moved(o, None)})" if len(members) > 1 else "")
-        + ".")
+    shares = [(mun(m), moved_share(m)) for m in members]
+    known = [f"{sh} av deltagarna från {place}" for place, sh in shares if sh is not None]
+    unknown = [place for place, sh in shares if sh is None]
+    total = ""
+    if len(members) > 1:
+        moved_total, started_total = d.phrase(("moved", *okey)), d.phrase(("started", *okey))
+        if moved_total is not None and started_total is not None:
+            share = moved_share(o)
+            total = f" (totalt {moved_total} av {started_total}" + (f", {share})" if share else ")")
+    if known:
+        sentence = "Sammantaget har " + _join(known) + " gått vidare till arbete eller studier" + total + "."
+        if unknown:
+            sentence += (f" För {_join(unknown)} redovisas inte andelen, eftersom den bygger på dolda "
+                         "antal (dolt för att skydda små tal).")
+    else:
+        sentence = (f"Andelen som gått vidare till arbete eller studier redovisas inte för {_join(unknown)}, "
+                    f"eftersom den bygger på dolda antal (dolt för att skydda små tal){total}.")
+    bullets.append(sentence)
     # -- only periods with placements offered: "period 1 deltog –" said nothing --
     periods = sorted((p for p, c in oc.get("internships", {}).items() if c.get("offered")),
                      key=lambda p: int(p) if str(p).isdigit() else 0)
     if not periods:
         bullets.append("Praktik: inga praktikplatser är registrerade i bladet Praktik.")
     else:
-        bullets.append("Praktik: " + _join([
-            f"period {p} deltog {value_text('praktik', o['metrics'].get(f'praktik_deltagande_{p}'), o.get('basis', {}).get(f'praktik_deltagande_{p}'))}"
-            for p in periods]) + " av de erbjudna praktikplatserna.")
+        parts = []
+        for p in periods:
+            m_key = f"praktik_deltagande_{p}"
+            hidden = share_hidden(d, m_key, "omgang", o["key"])
+            parts.append(f"period {p} deltog " + ("ett dolt antal" if hidden else value_text(
+                "praktik", o["metrics"].get(m_key), o.get("basis", {}).get(m_key))))
+        bullets.append("Praktik: " + _join(parts) + " av de erbjudna praktikplatserna.")
 
     type_lines = []
-    for i, m in enumerate(members):
+    for m in members:
         for cat in OUTCOME_CATEGORIES:
-            types = m["counts"].get("outcome_types", {}).get(cat, {})
-            total = m["counts"].get("outcomes", {}).get(cat, 0)
-            items = [(t, int(n)) for t, n in sorted(types.items(), key=lambda kv: (-kv[1], kv[0])) if n]
+            items = type_items(m, cat)
             if not items:  # -- no Typ given for this category: nothing to break down --
                 continue
-            rest = total - sum(types.values())
-            if rest > 0:
-                items.append(("utan angiven typ", rest))
-            if not items:
-                continue
-            if hidden(i, cat):
+            td = None if d.hidden(("out", "group", m["key"], cat)) else type_decision(items, d.min_count)
+            if td is None:
                 # -- the category's count is hidden, so its breakdown would reveal it --
-                type_lines.append(f"{cat}, {mun(m)}: fördelning dold (färre än {min_count}).")
+                type_lines.append(f"{cat}, {mun(m)}: fördelningen redovisas inte ({PROTECT_NOTE}).")
                 continue
-            tmask = suppression_mask([[n for _, n in items]], min_count, row_totals=True, col_totals=False)[0]
             type_lines.append(f"{cat}, {mun(m)}: "
-                              + ", ".join(f"{count_text(n, h, min_count)} {t}"
-                                          for (t, n), h in zip(items, tmask, strict=True)) + ".")
+                              + ", ".join(f"{td.text((0, j))} {t}" for j, (t, _n) in enumerate(items)) + ".")
 
     costs = o["costs"]
-    n, moved, rem = costs["people"], costs["moved_on"], costs["remaining"]
+    n_p, moved_p, rem_p = (d.phrase((k, *okey)) for k in ("started", "moved", "remaining"))
     savings = costs["besparing"]
-    saving_text = (f"Utifrån resultaten för {name} har samhället sparat "
-                   + _join([f"{fmt.kr(r['cumulative'])} för år {r['year']}" for r in savings])
-                   + " (ackumulerat), jämfört med om ingen hade gått vidare.") if savings and moved else (
-        f"Ingen deltagare i {name} har ännu gått vidare till arbete eller studier, så ingen besparing redovisas.")
+    hide_saving, hide_remaining = d.hidden(("moved", *okey)), d.hidden(("remaining", *okey))
+    hide_nothing = d.hidden(("started", *okey))
+    if hide_saving:
+        saving_text = (f"Besparingen för {name} redovisas inte: den räknas på antalet som gått vidare, "
+                       f"som är {PROTECT_NOTE}.")
+    elif savings and costs["moved_on"]:
+        saving_text = (f"Utifrån resultaten för {name} har samhället sparat "
+                       + _join([f"{fmt.kr(r['cumulative'])} för år {r['year']}" for r in savings])
+                       + " (ackumulerat), jämfört med om ingen hade gått vidare.")
+    else:
+        saving_text = f"Ingen deltagare i {name} har ännu gått vidare till arbete eller studier, så ingen besparing redovisas."
+
+    def who(phrase: str | None, rest: str) -> str:
+        return f"de {phrase} {rest}" if phrase is not None else f"dem {rest} (antalet är {PROTECT_NOTE})"
+
+    def title(label: str, phrase: str | None, rest: str) -> str:
+        return f"{label} – {phrase} {rest}" if phrase is not None else f"{label} – {rest} (antalet dolt)"
+
+    def cost_rows(series: list[dict[str, int]], hide: bool) -> list[dict[str, str]]:
+        # -- an amount is the count × K: printing it would print the hidden count --
+        if hide:
+            return [{"year": f"År {r['year']}", "annual": PROTECTED_TEXT, "cumulative": PROTECTED_TEXT}
+                    for r in series]
+        return _cost_rows(series)
+
+    everyone = (f"{name}s {n_p} deltagare" if n_p is not None
+                else f"deltagarna i {name} (antalet är {PROTECT_NOTE})")
+    legend = {"nothing": f"Om ingenting händer ({n_p} deltagare)" if n_p else None,
+              "saving": f"Besparing ({moved_p})" if moved_p and not hide_saving else None,
+              "remaining": f"Kvarstående ({rem_p})" if rem_p and not hide_remaining else None}
     return {
         "heading": f"Resultat {name}", "name": name, "name_lower": name, "intro": intro, "bullets": bullets,
         "participation_table_no": str(numbers["participation"]), "outcome_table_no": str(numbers["outcome"]),
-        "rows": [row(m, m["label"], i) for i, m in enumerate(members)], "total": row(o, f"Totalt {name}", None),
+        "rows": [row(m, m["label"]) for m in members], "total": row(o, f"Totalt {name}"),
         # -- a one-group omgång would repeat its only row as a total --
         "show_total": len(members) > 1,
         "type_lines": type_lines,
-        "cost_intro": (f"Tabellerna visar samhällskostnaden om ingen av {name}s {fmt.number(n)} deltagare går "
-                       f"vidare till sysselsättning (om ingenting händer), vad samhället sparar på de "
-                       f"{fmt.number(moved)} som gått vidare till arbete eller studier (besparing) och kostnaden "
-                       f"för de {fmt.number(rem)} som ännu inte gått vidare (kvarstående kostnad)."),
-        "nothing": {"table_no": str(numbers["nothing"]), "rows": _cost_rows(costs["om_ingenting_hander"]),
-                    "title": f"Om ingenting händer – {fmt.number(n)} deltagare i {name}"},
-        "saving": {"table_no": str(numbers["saving"]), "rows": _cost_rows(savings),
-                   "title": f"Besparing – {fmt.number(moved)} deltagare som gått vidare till arbete eller studier"},
-        "remaining": {"table_no": str(numbers["remaining"]), "rows": _cost_rows(costs["kvarstaende"]),
-                      "title": f"Kvarstående kostnad – {fmt.number(rem)} deltagare utan sysselsättning"},
-        "chart": "", "figure_no": str(numbers["figure"]),
+        "suppression_note": note(d) if d.any_hidden else "",
+        "cost_intro": (f"Tabellerna visar samhällskostnaden om ingen av {everyone} går "
+                       f"vidare till sysselsättning (om ingenting händer), vad samhället sparar på "
+                       f"{who(moved_p, 'som gått vidare till arbete eller studier')} (besparing) och kostnaden "
+                       f"för {who(rem_p, 'som ännu inte gått vidare')} (kvarstående kostnad)."),
+        "nothing": {"table_no": str(numbers["nothing"]), "rows": cost_rows(costs["om_ingenting_hander"], hide_nothing),
+                    "title": title("Om ingenting händer", n_p, f"deltagare i {name}")},
+        "saving": {"table_no": str(numbers["saving"]), "rows": cost_rows(savings, hide_saving),
+                   "title": title("Besparing", moved_p, "deltagare som gått vidare till arbete eller studier")},
+        "remaining": {"table_no": str(numbers["remaining"]), "rows": cost_rows(costs["kvarstaende"], hide_remaining),
+                      "title": title("Kvarstående kostnad", rem_p, "deltagare utan sysselsättning")},
+        "chart": "", "figure_no": str(numbers["figure"]), "legend": legend,
         "figure_title": f"Samhällskostnad för {name}, ackumulerat per år (kr)",
         "saving_text": saving_text,
     }
@@ -443,12 +499,18 @@ def _params(p: dict[str, Any]) -> dict[str, str]:
     return {"text": text, "source": p.get("cost_source") or "–"}
 
 
-def _project(results: dict[str, Any], table_no: int, figure_no: int) -> dict[str, Any]:
+def _project(results: dict[str, Any], table_no: int, figure_no: int, d: Decision | None = None) -> dict[str, Any]:
     unit = results["levels"].get("project", {}).get("all")
     if unit is None:
         return {"text": "Inga grupper är registrerade.", "rows": [], "chart": "", "table_no": str(table_no),
                 "figure_no": str(figure_no), "table_title": "Samhällskostnad", "figure_title": "Samhällskostnad"}
     c = unit["costs"]
+    key = ("started", "project", "all")
+    if d is not None and key in d.values and d.hidden(key):
+        # -- the amounts are the count × K: with the count hidden they are hidden too --
+        return {"text": f"Samhällskostnaden för projektets deltagare redovisas inte: antalet är {PROTECT_NOTE}.",
+                "rows": [], "chart": "", "table_no": str(table_no), "figure_no": str(figure_no),
+                "table_title": "Samhällskostnad", "figure_title": "Samhällskostnad", "hidden": True}
     n = c["people"]
     first = lambda key: c[key][0]["annual"] if c[key] else 0  # noqa: E731
     last_total = c["total"][-1]["cumulative"] if c["total"] else 0
@@ -459,6 +521,8 @@ def _project(results: dict[str, Any], table_no: int, figure_no: int) -> dict[str
             f"hade haft arbete med en månadslön på {fmt.kr(wage)} blir produktionsbortfallet "
             f"{fmt.kr(first('produktionsbortfall'))} per år. Tillsammans blir det {fmt.kr(first('total'))} det "
             f"första året och {fmt.kr(last_total)} under {fmt.number(len(c['total']))} år.")
+    if len(results["meta"].get("sources") or []) > 1:
+        text += " " + SEVERAL_WORKBOOKS_NOTE
     rows = [{"year": f"År {a['year']}", "nothing": fmt.kr(a["cumulative"]), "loss": fmt.kr(b["cumulative"]),
              "total": fmt.kr(t["cumulative"])}
             for a, b, t in zip(c["om_ingenting_hander"], c["produktionsbortfall"], c["total"], strict=True)]
@@ -492,7 +556,6 @@ def build_context(results: dict[str, Any]) -> dict[str, Any]:
     refreshes its SEQ fields. Dates come from meta, never from the clock.
     """
     meta, params = results["meta"], results["parameters"]
-    min_count = int(params.get("min_count") or 0)
     levels = results["levels"]
     # -- scope Perioden: groups Avslutad or Pågår in P (Organisation, Metod, the goal matrix) --
     groups = [g for g in _sorted_units(levels.get("group", {})) if cp.in_period(g)]
@@ -508,7 +571,16 @@ def build_context(results: dict[str, Any]) -> dict[str, Any]:
         cover_period = f"{fmt.count(months, 'månad', 'månader')}, {cover_period}"
     mun_names = [m["label"] for m in municipalities]
 
-    columns, matrix, details = _goals(results, groups, omgangar_all, municipalities, min_count)
+    min_count = int(params.get("min_count") or 0)
+    # -- the one suppression decision for every count of the report (report/counts.py) --
+    ended = ended_omgangar(results)
+    active_metrics = [g["metric"] for g in results.get("goals", []) if g.get("active", True)]
+    goal_units = ({("group", g["key"]) for g in groups}
+                  | {("omgang", o["key"]) for o in omgangar_all if len(o.get("group_ids", [])) > 1}
+                  | ({("municipality", m["key"]) for m in municipalities}
+                     if len(municipalities) > 1 or not omgangar_all else set()))
+    d = report_decision(results, ended, active_metrics, goal_units)
+    columns, matrix, details = _goals(results, groups, omgangar_all, municipalities, d)
     previous = cp.previous_goal_cells(results)
     if previous:
         columns = [*columns, "Föregående period"]
@@ -528,16 +600,16 @@ def build_context(results: dict[str, Any]) -> dict[str, Any]:
             "total": {k: fmt.number(v) for k, v in s["total"].items()},
         })
         table_no += 1
-    project = _project(results, table_no, 1)
+    project = _project(results, table_no, 1, d)
     table_no += 1
-    actors = actors_context(results, table_no, 2)
+    actors = actors_context(results, table_no, 2, d)
     table_no += len(ACTOR_TABLES) if actors["show"] else 0
     figure_no = 3 if actors["show_chart"] else 2
     omgangar = []
-    for o in ended_omgangar(results):
+    for o in ended:
         numbers = {"participation": table_no, "outcome": table_no + 1, "nothing": table_no + 2,
                    "saving": table_no + 3, "remaining": table_no + 4, "figure": figure_no}
-        omgangar.append(_omgang(results, o, numbers, min_count))
+        omgangar.append(_omgang(results, o, numbers, d))
         table_no += 5
         figure_no += 1
     comparison = cp.comparison(results, table_no, min_count)
@@ -555,9 +627,18 @@ def build_context(results: dict[str, Any]) -> dict[str, Any]:
     found = ("Kontrollen fann inga problem i underlaget." if not problems else
              f"Kontrollen fann {fmt.number(errors)} fel och {fmt.count(warnings, 'varning', 'varningar')} i underlaget; "
              "de finns i bladet Kontroll.")
-    data_note = (f"Rapporten är skapad från arbetsboken {meta.get('source') or '–'} med xlpy "
-                 f"{meta.get('version') or '–'}. Alla siffror räknas fram ur arbetsbokens blad; rapportdatum är "
-                 f"{fmt.date_long(end)} (Rapportperiod slut). {found}")
+    sources = meta.get("sources") or []
+    if len(sources) > 1:
+        data_note = (f"Rapporten är skapad med xlpy {meta.get('version') or '–'} från {fmt.number(len(sources))} "
+                     f"arbetsböcker som sammanställts: {_join(list(sources))}. Alla siffror räknas fram ur deras "
+                     f"blad tillsammans, som om raderna stod i en arbetsbok. {SEVERAL_WORKBOOKS_NOTE} Rapportdatum "
+                     f"är {fmt.date_long(end)} (Rapportperiod slut). {found}")
+    else:
+        data_note = (f"Rapporten är skapad från arbetsboken {meta.get('source') or '–'} med xlpy "
+                     f"{meta.get('version') or '–'}. Alla siffror räknas fram ur arbetsbokens blad; rapportdatum är "
+                     f"{fmt.date_long(end)} (Rapportperiod slut). {found}")
+    if d.any_hidden:
+        data_note += " " + note(d)
     if meta.get("personal_data_override"):
         data_note += (" Observera: rapporten skapades trots att arbetsboken innehöll uppgifter som liknar "
                       "personnummer eller namn.")

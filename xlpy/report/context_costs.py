@@ -12,16 +12,12 @@ from __future__ import annotations
 from typing import Any
 
 from xlpy import fmt
-from xlpy.core.suppress import count_text
+from xlpy.core.suppress import PROTECT_NOTE, PROTECTED_TEXT, Decision, count_text
 from xlpy.spec import SCENARIOS
 
 SCENARIO_NAMES = {"låg": "Låg", "bas": "Bas", "hög": "Hög"}
 # -- the tables this section adds, in document order; context.py numbers the tables after them --
 TABLES = ("actors", "sensitivity", "parameters")
-
-
-def _people(n: int, min_count: int) -> str:
-    return count_text(n, min_count > 1 and 0 < n < min_count, min_count)
 
 
 def _parameter_rows(results: dict[str, Any]) -> list[dict[str, str]]:
@@ -62,11 +58,30 @@ def _insats_text(results: dict[str, Any], saved_total: int, horizon: int) -> str
                    "årets besparing.")
 
 
-def actors_context(results: dict[str, Any], first_table: int, figure_no: int) -> dict[str, Any]:
+def _counts(c: dict[str, Any], min_count: int, d: Decision | None) -> tuple[str, str, bool, bool]:
+    """The project's people and moved-on counts as written in running text, and whether each is hidden: through the report's
+    one decision `d` when given (keys ("started"|"moved", "project", "all")), else on their own."""
+    out: list[tuple[str, bool]] = []
+    for kind, n in (("started", int(c["people"])), ("moved", int(c["moved_on"]))):
+        key = (kind, "project", "all")
+        if d is not None and key in d.values:
+            out.append((d.phrase(key) or "ett dolt antal", d.hidden(key)))
+        else:
+            small = min_count > 1 and 0 < n < min_count
+            out.append((f"färre än {min_count}" if small else count_text(n, False, min_count), small))
+    (people, people_hidden), (moved, moved_hidden) = out
+    return people, moved, people_hidden, moved_hidden
+
+
+def actors_context(results: dict[str, Any], first_table: int, figure_no: int,
+                   d: Decision | None = None) -> dict[str, Any]:
     """The `actors` context: `table_no` per table of TABLES from `first_table`, the figure number, the
     actors × years table of the project's Besparing (cumulative), the sensitivity rows, the insats text
     and the parameter rows with sources. `show` is False when there are no groups (or the results dict is
-    from a version without the actor split)."""
+    from a version without the actor split).
+
+    `d` is the report's one suppression decision: the amounts are the counts × K, so with the moved-on
+    count hidden every saving amount is printed as `–` (and with the people hidden, Om ingenting händer)."""
     numbers = {name: str(first_table + i) for i, name in enumerate(TABLES)}
     unit = results["levels"].get("project", {}).get("all")
     base = {"show": False, "show_chart": False, "tables": numbers, "figure_no": str(figure_no), "chart": ""}
@@ -83,8 +98,7 @@ def actors_context(results: dict[str, Any], first_table: int, figure_no: int) ->
                     "nothing": fmt.kr(c["sensitivity"][s]["om_ingenting_hander"]),
                     "saving": fmt.kr(c["sensitivity"][s]["besparing"])} for s in SCENARIOS]
     params = results["parameters"]
-    moved = _people(int(c["moved_on"]), min_count)
-    people = _people(int(c["people"]), min_count)
+    people, moved, people_hidden, moved_hidden = _counts(c, min_count, d)
     horizon = len(c["besparing"])
     saved_total = c["besparing"][-1]["cumulative"] if c["besparing"] else 0
     if params.get("cost_items_from_sheet"):
@@ -96,11 +110,25 @@ def actors_context(results: dict[str, Any], first_table: int, figure_no: int) ->
                  "(allt står som Ej fördelat) och låg, bas och hög är samma värde. Fyll i bladet för att visa "
                  "vem som sparar vad.")
     sens = c["sensitivity"]
+    if moved_hidden:
+        # -- a saving is moved-on × K: printing it would give the hidden count away --
+        rows = [{**r, "cells": [PROTECTED_TEXT] * len(r["cells"])} for r in rows]
+        total = {**total, "cells": [PROTECTED_TEXT] * len(total["cells"])}
+        financial = {**financial, "cells": [PROTECTED_TEXT] * len(financial["cells"])}
+        sensitivity = [{**s, "saving": PROTECTED_TEXT} for s in sensitivity]
+        said = (f"Antalet som gått vidare är {PROTECT_NOTE}, så besparingen redovisas inte i kronor "
+                "(den är antalet gånger kostnaden per person).")
+    else:
+        said = f"Besparingen för dem är {fmt.kr(saved_total)} under {fmt.number(horizon)} år."
+    if people_hidden:
+        sensitivity = [{**s, "nothing": PROTECTED_TEXT} for s in sensitivity]
     text = (f"Av projektets {people} deltagare hittills har {moved} gått vidare till arbete eller studier. "
-            f"Besparingen för dem är {fmt.kr(saved_total)} under {fmt.number(horizon)} år. {split} "
+            f"{said} {split} "
             "Finansiella kostnader (ersättningar och bidrag) visas för sig: för samhället som helhet flyttar "
             "de pengar mellan aktörer snarare än förbrukar dem.")
-    if sens["låg"] == sens["hög"]:
+    if moved_hidden or people_hidden:
+        sens_text = "Känslighetens belopp för de dolda antalen visas inte."
+    elif sens["låg"] == sens["hög"]:
         sens_text = ("Kostnaderna har inga låga och höga värden skilda från basvärdet, så besparingen är densamma "
                      "i alla tre fallen.")
     else:
@@ -110,19 +138,21 @@ def actors_context(results: dict[str, Any], first_table: int, figure_no: int) ->
         **base,
         "show": True,
         # -- one actor (Ej fördelat) has nothing to compare: the table says it all --
-        "show_chart": len(rows) > 1,
+        "show_chart": len(rows) > 1 and not moved_hidden,
         "text": text,
         "years": years,
         "rows": rows,
         "total": total,
         "financial": financial,
-        "table_title": f"Besparing per aktör för de {moved} som gått vidare, ackumulerat per år",
+        "table_title": ("Besparing per aktör för dem som gått vidare, ackumulerat per år" if moved_hidden else
+                        f"Besparing per aktör för de {moved} som gått vidare, ackumulerat per år"),
         "figure_title": "Besparing per aktör, ackumulerat per kalkylår (kr)",
         "sensitivity": sensitivity,
         "sensitivity_title": "Känslighet: samhällskostnad och besparing med låga, bas- och höga värden, "
                              f"år {fmt.number(horizon)} ackumulerat",
         "sensitivity_text": sens_text,
-        "insats_text": _insats_text(results, saved_total, horizon),
+        "insats_text": (_insats_text(results, saved_total, horizon) if not moved_hidden else
+                        "Insatsens netto och återbetalningstid redovisas inte: de räknas från den dolda besparingen."),
         "parameters": _parameter_rows(results),
         "parameters_title": "Parametrar i beräkningen och deras källor",
     }

@@ -155,8 +155,9 @@ def over_time(results: dict[str, Any], table_no: int, figure_no: int, min_count:
             if c.count:
                 v = values[index[(i, k)]]
                 if mask[index[(i, k)]]:
-                    secondary |= v >= min_count
-                    cells.append(f"<{min_count}" if v < min_count else "–")
+                    secondary |= not 0 < v < min_count
+                    # -- `<N` only for a true 1..N−1; a hidden 0 protects another cell and reads `–` --
+                    cells.append(f"<{min_count}" if 0 < v < min_count else "–")
                 else:
                     cells.append(fmt.number(v))
             elif k == "sysselsattning":

@@ -39,14 +39,18 @@ class ReportError(Exception):
 
 def _attach_charts(tpl: DocxTemplate, ctx: dict[str, Any], results: dict[str, Any], tmp: Path) -> None:
     project = results["levels"].get("project", {}).get("all")
-    if project is not None:
+    # -- a chart's bars are counts × K: a count the suppression decision hid leaves its bars out --
+    if project is not None and not ctx["project"].get("hidden"):
         png = charts.project_chart(project, tmp / "projekt.png")
         ctx["project"]["chart"] = InlineImage(tpl, str(png), width=Cm(CHART_WIDTH_CM))
         if ctx.get("actors", {}).get("show_chart"):
             png = charts.actor_chart(project, tmp / "aktorer.png")
             ctx["actors"]["chart"] = InlineImage(tpl, str(png), width=Cm(CHART_WIDTH_CM))
     for o_ctx, unit in zip(ctx["omgangar"], ended_omgangar(results), strict=True):
-        png = charts.omgang_chart(unit, tmp / f"grupp_{unit['key']}.png")
+        legend = o_ctx.get("legend")
+        if legend is not None and not any(legend.values()):
+            continue
+        png = charts.omgang_chart(unit, tmp / f"grupp_{unit['key']}.png", legend)
         o_ctx["chart"] = InlineImage(tpl, str(png), width=Cm(CHART_WIDTH_CM))
     for point in ctx.get("followup", {}).get("points", []):
         if point["any"]:

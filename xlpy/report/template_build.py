@@ -363,6 +363,9 @@ def _results(doc) -> None:  # noqa: ANN001
                   "{{ o.total.planering }}", "{{ o.total.annat }}", "{{ o.total.ej_registrerat }}",
                   "{{ o.total.started }}"], num, bold=True)
     _tag_row(t, "{%tr endif %}")
+    _tag(doc, "{%p if o.suppression_note %}")
+    _p(doc, "{{ o.suppression_note }}", "Parametrar")
+    _tag(doc, "{%p endif %}")
     _tag(doc, "{%p if o.type_lines %}")
     _p(doc, "Utfall per typ (bladet Utfall, kolumnen Typ):").paragraph_format.space_before = Pt(8)
     _tag(doc, "{%p endif %}")

@@ -15,6 +15,10 @@ Sub FS_CreateReport(control As IRibbonControl)
     RunPython "import xlpy.excel.actions as a; a.create_report()"
 End Sub
 
+Sub FS_Consolidate(control As IRibbonControl)
+    RunPython "import xlpy.excel.actions as a; a.consolidate()"
+End Sub
+
 Sub FS_NewWorkbook(control As IRibbonControl)
     RunPython "import xlpy.excel.actions as a; a.new_workbook()"
 End Sub

@@ -1,0 +1,82 @@
+"""Consolidating ten workbooks (issue #14): one command, one run, ratios against python-calamine.
+
+    .venv/bin/python benchmarks/consolidation.py [--workbooks 10] [--participants 500] [--rounds 3]
+
+Generates the workbooks once (cached in a temp folder, each with its own GruppID prefix so they can be
+consolidated), then, round by round and interleaved so machine drift hits all three alike, times in this
+process (imports done before timing):
+- calamine:  python-calamine parsing every sheet of every workbook (the floor),
+- in memory: xlpy.consolidate.ConsolidatedSource over the ten files (what `xlpy report F1 … F10` and
+  `xlpy check F1 … F10` read through),
+- to file:   `xlpy sammanstall F1 … F10 -o SAMLAD.xlsx` as jobs.consolidate_files (read, merge, write).
+Prints medians and the ratios to the floor; target of #14: consolidating ≤ 1.5× the floor.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import python_calamine as pc
+
+from xlpy import jobs
+from xlpy.consolidate import ConsolidatedSource
+from xlpy.generate import generate_workbook
+
+HERE = Path(__file__).resolve().parent
+TARGET = 1.5
+
+
+def _parse_all(paths: list[Path]) -> None:
+    for p in paths:
+        book = pc.CalamineWorkbook.from_path(str(p))
+        for name in book.sheet_names:
+            book.get_sheet_by_name(name).to_python()
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--workbooks", type=int, default=10)
+    ap.add_argument("--participants", type=int, default=500)
+    ap.add_argument("--rounds", type=int, default=3)
+    args = ap.parse_args()
+    folder = Path(tempfile.gettempdir()) / f"xlpy_consolidation_{args.workbooks}x{args.participants}"
+    folder.mkdir(exist_ok=True)
+    paths = []
+    for i in range(args.workbooks):
+        path = folder / f"kommun{i:02d}.xlsx"
+        if not path.exists():
+            generate_workbook(path, args.participants, seed=1, prefix=f"W{i:02d}")
+        paths.append(path)
+    out = folder / "out" / "samlad.xlsx"
+    out.parent.mkdir(exist_ok=True)
+    times: dict[str, list[float]] = {"calamine": [], "in_memory": [], "to_file": []}
+    jobs_ = {
+        "calamine": lambda: _parse_all(paths),
+        "in_memory": lambda: ConsolidatedSource([jobs.open_file(p) for p in paths]),
+        "to_file": lambda: jobs.consolidate_files(paths, out),
+    }
+    for _ in range(args.rounds):
+        for kind, job in jobs_.items():
+            t = time.perf_counter()
+            job()
+            times[kind].append(time.perf_counter() - t)
+    med = {k: statistics.median(v) for k, v in times.items()}
+    result = {"workbooks": args.workbooks, "participants_each": args.participants, "rounds": args.rounds,
+              "median_seconds": med, "in_memory_over_calamine": med["in_memory"] / med["calamine"],
+              "to_file_over_calamine": med["to_file"] / med["calamine"], "target": TARGET}
+    print(f"{args.workbooks} workbooks x {args.participants} participants, median of {args.rounds} rounds:")
+    for k, v in med.items():
+        ratio = v / med["calamine"]
+        verdict = "" if k == "calamine" else (" (met)" if ratio <= TARGET else f" (NOT met, target {TARGET}x)")
+        print(f"  {k:10s} {v:6.2f} s  {ratio:4.2f}x{verdict}")
+    (HERE / "consolidation.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,98 @@
+"""`xlpy export --aggregat`: only aggregates leave the municipality (no row, no DeltagarID, no participant's
+date or comment), small counts suppressed, and a sheet saying what the file holds."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from xlpy import cli, jobs
+from xlpy.example import example_data
+from xlpy.io.calamine_backend import open_source
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "workbook" / "forsta_steget_exempel.xlsx"
+
+
+@pytest.fixture(scope="module")
+def export(tmp_path_factory: pytest.TempPathFactory) -> list[list[Any]]:
+    out = tmp_path_factory.mktemp("export") / "förbund.xlsx"
+    assert cli.main(["export", "--aggregat", str(EXAMPLE), "--minsta", "5", "-o", str(out)]) == 0
+    source = open_source(out)
+    assert source.sheet_names() == ["Om exporten", "Sammanräknat"]
+    return [row for name in source.sheet_names() for row in source.read_values(name)]
+
+
+def _cells(rows: list[list[Any]]) -> list[Any]:
+    return [v for r in rows for v in r if v not in (None, "")]
+
+
+def test_no_participant_code_date_or_comment_is_in_the_export(export: list[list[Any]]) -> None:
+    data = example_data()
+    texts = [str(v).casefold() for v in _cells(export)]
+    blob = "\n".join(texts)
+    for p in data["participants"]:
+        assert p["participant_id"].casefold() not in texts
+        assert f"{p['participant_id'].casefold()} " not in blob
+    person_dates = {p[k] for p in data["participants"] for k in ("start", "end") if p.get(k)}
+    person_dates |= {r["date"] for r in data["outcomes"]} | {r["date"] for r in data["attendance"]}
+    group_dates = {g[k] for g in data["groups"] for k in ("start", "end")}
+    shown_dates = {v.date() if isinstance(v, dt.datetime) else v for v in _cells(export) if isinstance(v, dt.date)}
+    assert shown_dates <= group_dates, shown_dates - group_dates
+    assert not (shown_dates & (person_dates - group_dates))
+    comments = [r.get(k) for key in ("participants", "outcomes", "internships", "staff", "groups")
+                for r in data[key] for k in ("comment", "description", "workplace") if r.get(k)]
+    for c in comments:
+        assert str(c).casefold() not in blob
+
+
+def test_small_counts_are_hidden_and_no_printed_count_is_false_or_computable(export: list[list[Any]]) -> None:
+    from xlpy.aggregate import _unit_counts
+
+    results = jobs.check_file(EXAMPLE).results
+    units = {u["label"]: u for level in ("group", "omgang", "municipality", "project")
+             for u in results["levels"][level].values()}
+    checked = hidden_cells = 0
+    for row in export:
+        if not row or row[0] not in units:
+            continue
+        truth = _unit_counts(units[row[0]])
+        printed = row[4:4 + len(truth)]
+        for value, t in zip(printed, truth, strict=True):
+            if isinstance(value, (int, float)):
+                assert value == t
+            elif value == "<5":
+                assert 0 < t < 5
+                hidden_cells += 1
+            else:
+                assert value == "–"
+                hidden_cells += 1
+        checked += 1
+    assert checked == len(units) and hidden_cells > 0
+
+
+def test_no_hidden_count_of_the_export_can_be_worked_out() -> None:
+    from xlpy.aggregate import COUNT_COLUMNS, _equations, _unit_counts, _units
+    from xlpy.core.suppress import computable_cells, hide_in_equations
+
+    results = jobs.check_file(EXAMPLE).results
+    for threshold in (3, 5, 8):
+        units, parents, _ = _units(results)
+        values = {(k, c): v for k, u in units.items() for c, v in zip(COUNT_COLUMNS, _unit_counts(u), strict=True)}
+        eqs = _equations(units, {("project:all" if p.endswith(":mun") else p): m for p, m in parents.items()})
+        hidden, primary = hide_in_equations(values, eqs, threshold)
+        assert primary == {c for c, v in values.items() if 0 < v < threshold}
+        assert not computable_cells(values, eqs, hidden)
+
+
+def test_about_sheet_says_what_it_holds_and_the_threshold(export: list[list[Any]]) -> None:
+    blob = " ".join(str(v) for v in _cells(export))
+    assert "inga DeltagarID" in blob and "Antal under 5 visas som <5" in blob
+
+
+def test_export_without_a_threshold_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "f.xlsx"
+    assert cli.main(["export", "--aggregat", str(EXAMPLE), "-o", str(out)]) == 1
+    assert not out.exists() and "Minsta redovisade antal" in capsys.readouterr().out

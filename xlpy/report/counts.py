@@ -1,0 +1,160 @@
+"""Every count the annual report prints, as one suppression ledger, and the words for hidden counts.
+
+`report_decision` registers each count the report prints (outcome tables, participation tables, intake
+prose, goal values with their basis, cost sections, charts) under one key, with every sum that ties
+counts together (a group's row adds up to its Summa, Vidare = Arbete + Studier, an omgång or a
+municipality is the sum of its groups, Kvarstående = Startade − Vidare, a completion-based goal's
+denominator is the group's Fullföljde). xlpy.core.suppress.decide then chooses once for the whole
+report, so a count hidden in one table cannot be read in another, in a title, a chart legend or a
+cost table (whose amounts are the count × K). A breakdown by outcome type is printed only under a shown
+category count, so it is decided on its own afterwards (`type_decision`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from xlpy.core.suppress import PROTECT_NOTE, Decision, Key, Ledger, decide, table_ledger
+from xlpy.spec import OUTCOME_CATEGORIES
+
+CATEGORIES = (*OUTCOME_CATEGORIES, "Ej registrerat")
+# -- shares of people whose numerator and denominator are counts of people (or placements); attendance
+#    and activity days are not people, and enkät is a count of groups --
+PEOPLE_SHARES_EXCLUDED = {"narvaro", "gruppdagar", "enkat", "gruppstorlek"}
+COMPLETION_METRICS = {"praktik_erbjuden", "cv_brev", "vagledning", "referenser"}
+
+
+def type_items(unit: dict[str, Any], cat: str) -> list[tuple[str, int]]:
+    """A category's outcome types, largest first, with the rest as `utan angiven typ`; [] when no Typ is
+    given for the category (nothing to break down)."""
+    types = unit["counts"].get("outcome_types", {}).get(cat, {})
+    total = int(unit["counts"].get("outcomes", {}).get(cat, 0))
+    items = [(t, int(n)) for t, n in sorted(types.items(), key=lambda kv: (-kv[1], kv[0])) if n]
+    if not items:
+        return []
+    rest = total - sum(int(n) for n in types.values())
+    if rest > 0:
+        items.append(("utan angiven typ", rest))
+    return items
+
+
+def _people(led: Ledger, unit: dict[str, Any], key: Any, printed: bool) -> None:
+    """A group's or omgång's counts of people and the sums inside it."""
+    c = unit["counts"]
+    outs = [led.add(("out", *key, cat), int(c.get("outcomes", {}).get(cat, 0)), printed)
+            for cat in CATEGORIES]
+    started = led.add(("started", *key), int(c["started"]), printed)
+    led.line(started, outs, strict=False)
+    moved = led.add(("moved", *key), int(c.get("moved_on") or 0), printed)
+    led.line(moved, [("out", *key, "Arbete"), ("out", *key, "Studier")], strict=False)
+    led.add(("completers", *key), int(c.get("completers") or 0), printed)
+
+
+def _shares(led: Ledger, results: dict[str, Any], metrics: list[str], printed_units: set[tuple[str, str]]) -> None:
+    """The numerators and denominators of the share goals at group, omgång and municipality level."""
+    levels = results["levels"]
+    for m in metrics:
+        for level in ("group", "omgang", "municipality"):
+            for key, u in levels.get(level, {}).items():
+                basis = u.get("basis", {}).get(m)
+                if not basis:
+                    continue
+                shown = (level, key) in printed_units
+                led.add(("num", m, level, key), int(basis[0]), shown)
+                led.add(("den", m, level, key), int(basis[1]), shown)
+        for level in ("omgang", "municipality"):
+            for key, u in levels.get(level, {}).items():
+                gids = [g for g in u.get("group_ids", []) if ("num", m, "group", g) in led.values]
+                if ("num", m, level, key) in led.values and gids:
+                    led.line(("num", m, level, key), [("num", m, "group", g) for g in gids], strict=False)
+                    led.line(("den", m, level, key), [("den", m, "group", g) for g in gids], strict=False)
+        # -- the same people counted twice: a goal's basis and the participation table's columns --
+        for level in ("group", "omgang"):
+            for key, u in levels.get(level, {}).items():
+                if ("den", m, level, key) not in led.values or ("started", level, key) not in led.values:
+                    continue
+                num, den = ("num", m, level, key), ("den", m, level, key)
+                if m in COMPLETION_METRICS and not u.get("ongoing") and led.values[den] == led.values[
+                        ("completers", level, key)]:
+                    led.line(den, [("completers", level, key)], strict=False)
+                if m == "sysselsattning" and led.values[den]:
+                    led.line(den, [("started", level, key)], strict=False)
+                    led.line(num, [("moved", level, key)], strict=False)
+
+
+def report_ledger(results: dict[str, Any], ended: list[dict[str, Any]], goal_metrics: list[str],
+                  goal_units: set[tuple[str, str]]) -> Ledger:
+    """The ledger of every count the report prints.
+
+    ended: the omgångar that get a Resultat chapter. goal_metrics: the active goals' metrics.
+    goal_units: the (level, key) whose goal values the report prints (all groups, the omgångar with
+    more than one group, the municipalities when listed).
+    """
+    led = Ledger()
+    levels = results["levels"]
+    groups = levels.get("group", {})
+    chapter = {g for o in ended for g in o["group_ids"]}
+    size_printed = "gruppstorlek" in goal_metrics
+    for gid, g in groups.items():
+        _people(led, g, ("group", gid), gid in chapter)
+        if size_printed:
+            led.show(("started", "group", gid))
+    for o in ended:
+        key = ("omgang", o["key"])
+        members = [g for g in o["group_ids"] if g in groups]
+        _people(led, o, key, True)
+        for kind in ("started", "moved", "completers", *(("out", c) for c in CATEGORIES)):
+            kinds = kind if isinstance(kind, tuple) else (kind,)
+            total = (kinds[0], *key, *kinds[1:])
+            led.line(total, [(kinds[0], "group", g, *kinds[1:]) for g in members], strict=False)
+        c = o["costs"]
+        rem = led.add(("remaining", *key), int(c["remaining"]))
+        led.line(("started", *key), [("moved", *key), rem], strict=False)
+    project = levels.get("project", {}).get("all")
+    if project is not None:
+        led.add(("started", "project", "all"), int(project["counts"]["started"]))
+        led.line(("started", "project", "all"), [("started", "group", g) for g in groups], strict=False)
+        # -- the cost section prints the project's moved-on count (and amounts of it × K) --
+        c = project.get("costs", {})
+        if "moved_on" in c:
+            led.add(("moved", "project", "all"), int(c["moved_on"]))
+            led.line(("moved", "project", "all"), [("moved", "group", g) for g in groups], strict=False)
+    shares = [m for m in goal_metrics if m not in PEOPLE_SHARES_EXCLUDED]
+    # -- the omgång bullets print every period's placement share too --
+    shares += sorted({f"praktik_deltagande_{p}" for o in ended for p in o["counts"].get("internships", {})}
+                     - set(shares))
+    units = set(goal_units) | {("omgang", o["key"]) for o in ended}
+    _shares(led, results, shares, units)
+    return led
+
+
+def report_decision(results: dict[str, Any], ended: list[dict[str, Any]], goal_metrics: list[str],
+                    goal_units: set[tuple[str, str]]) -> Decision:
+    """The one suppression decision for the whole report at the workbook's Minsta redovisade antal."""
+    min_count = int(results.get("parameters", {}).get("min_count") or 0)
+    return decide(report_ledger(results, ended, goal_metrics, goal_units), min_count)
+
+
+def share_hidden(d: Decision, metric: str, level: str, key: str) -> bool:
+    """Whether a unit's share must be hidden: its numerator or denominator is hidden."""
+    return d.hidden(("num", metric, level, key), ("den", metric, level, key))
+
+
+def amount_hidden(d: Decision, key: Key) -> bool:
+    """Whether amounts computed from a count (count × K a year) must be hidden with it."""
+    return d.hidden(key)
+
+
+def note(d: Decision) -> str:
+    """The sentence explaining `<N` and `–`, or "" when nothing is hidden."""
+    if not d.any_hidden:
+        return ""
+    return (f"<{d.min_count} = färre än {d.min_count} deltagare; – = {PROTECT_NOTE} "
+            f"(Minsta redovisade antal är {d.min_count}).")
+
+
+def type_decision(items: list[tuple[str, int]], min_count: int) -> Decision | None:
+    """The states of one category's breakdown by type, under its shown count (the line's total); None when
+    the breakdown cannot be printed without giving a hidden type away."""
+    d = decide(table_ledger([[n for _, n in items]], row_totals=True, col_totals=False), min_count)
+    return None if d.hidden(("row", 0)) else d
