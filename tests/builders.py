@@ -41,7 +41,7 @@ def make_input(settings: Settings | None = None, **sheets: list[dict[str, Any]])
              "active": True}
             for i, m, c, t, mx in SEED_GOALS
         ]
-    keys = ["groups", "staff", "participants", "attendance", "internships", "outcomes", "statistics", "texts"]
+    keys = ["groups", "staff", "participants", "attendance", "internships", "outcomes", "statistics", "texts", "followup"]
     return InputData(
         settings=settings or Settings(report_end=D(2020, 2, 1), report_start=D(2019, 2, 1)),
         goals=frame("goals", goals),

@@ -47,7 +47,7 @@ def test_nfd_sheet_names_headers_and_values_read_like_nfc() -> None:
     composed = parse_workbook(MemoryWorkbook(sheets(decompose=False)))
     decomposed = parse_workbook(MemoryWorkbook(sheets(decompose=True)))
     missing = {p.sheet for p in decomposed.problems if "saknas" in p.message}
-    assert missing == {"Praktik", "Utfall", "Statistik", "Texter"}
+    assert missing == {"Praktik", "Utfall", "Statistik", "Texter", "Uppföljning"}
     assert len(decomposed.attendance) == 2
     assert list(decomposed.attendance["status"]) == ["N", "F"]
     # -- a DeltagarID typed once composed and once decomposed is the same participant --

@@ -50,6 +50,8 @@ VALID: dict[str, dict[str, object]] = {
     "cost_items": {"item": "Försörjningsstöd", "actor": "Kommun", "kind": "Finansiell", "base": 8500,
                    "source": "Nilsson & Wadeskog"},
     "budget": {"year": 2019, "item": "Personal", "budget": 1000000, "funder": "Samordningsförbundet"},
+    "followup": {"participant_id": "K2-01", "point": 6, "date": D(2020, 6, 1), "contact": "Nådd",
+                 "status": "Arbete", "type": "timanställning", "comment": "Nådd per telefon"},
 }
 TEXT_SETTINGS = ("Projektnamn", "Samordningsförbund", "Insatsägare")
 

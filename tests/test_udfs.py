@@ -197,3 +197,17 @@ def test_fs_enkat_gives_the_share_positive_of_a_question_or_indicator(example: d
     assert call_like_excel("FS_ENKAT", "EGEN-1", "X9", caller=caller) == "Okänd grupp: X9"
     vba = udf_vba_module("forsta_steget.xlam")
     assert "Function FS_ENKAT(fragaid, Optional gruppid)\r\n" in vba
+
+
+def test_followup_function_gives_the_share_moved_on_at_a_point(example: dict[str, list[list[Any]]]) -> None:
+    book = _book(example)
+    caller = book.sheets[0].range("A1")
+    expected = compute(load(MemoryWorkbook({k: [list(r) for r in v] for k, v in example.items()})))
+    k1 = expected["levels"]["group"]["K1"]["metrics"]
+    assert call_like_excel("FS_UPPFOLJNING", "K1", 6, caller=caller) == pytest.approx(k1["vidare_efter_6"])
+    assert call_like_excel("FS_UPPFOLJNING", "K1", 6, caller=caller) == pytest.approx(7 / 12)
+    assert call_like_excel("FS_UPPFOLJNING", "K1", caller=caller) == pytest.approx(k1["vidare_efter_3"])
+    assert call_like_excel("FS_UPPFOLJNING", "K2", 6, caller=caller) == "Underlag saknas"
+    assert call_like_excel("FS_UPPFOLJNING", "K1", 12, caller=caller).startswith("Mättillfället 12 månader finns inte")
+    assert call_like_excel("FS_UPPFOLJNING", "K1", "sex", caller=caller) == "Fel: sex är inget antal månader."
+    assert "Function FS_UPPFOLJNING(gruppid, Optional manader)\r\n" in udf_vba_module("forsta_steget.xlam")

@@ -73,7 +73,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_recalc(args: argparse.Namespace) -> int:
-    """Beräkna mål och kostnader och skriv bladen Resultat, Måluppfyllelse, Samhällskostnad och Kontroll.
+    """Beräkna mål och kostnader och skriv bladen Resultat, Måluppfyllelse, Samhällskostnad, Kontroll och Efter avslut.
 
     Inget annat i filen ändras. Med -o skrivs resultatet till en ny fil i stället. Med flera arbetsböcker
     ändras ingen av dem: ange -o (en sammanställd arbetsbok med resultatbladen) och/eller --json."""

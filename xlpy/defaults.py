@@ -36,6 +36,8 @@ METRIC_KEYS = (
 _PERIOD_METRIC = re.compile(r"praktik_deltagande_([1-9][0-9]*)")
 # -- survey goals: enkat_positiva_<FrågeID> and svarsfrekvens_<Enkät> (METRICS.md "Surveys") --
 _SURVEY_METRIC = re.compile(r"(enkat_positiva|svarsfrekvens)_\S.*")
+# -- follow-up after exit at point M months: svarsandel_efter_M, vidare_efter_M, vidare_bland_nadda_efter_M --
+FOLLOWUP_METRIC = re.compile(r"(svarsandel_efter|vidare_efter|vidare_bland_nadda_efter)_([1-9][0-9]*)")
 # Metrics whose value is a count, not a share; every other target is a fraction (1.0 = 100 %).
 COUNT_METRICS = ("gruppstorlek",)
 
@@ -43,7 +45,7 @@ COUNT_METRICS = ("gruppstorlek",)
 def is_metric_key(key: str) -> bool:
     """Whether `key` (already lower-case, trimmed) names a metric of METRICS.md."""
     return (key in METRIC_KEYS or _PERIOD_METRIC.fullmatch(key) is not None
-            or _SURVEY_METRIC.fullmatch(key) is not None)
+            or _SURVEY_METRIC.fullmatch(key) is not None or FOLLOWUP_METRIC.fullmatch(key) is not None)
 
 
 # -- the survey sheets of a new workbook (WORKBOOK.md): two scales, and a few example questions of our own.

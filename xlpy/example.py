@@ -294,6 +294,37 @@ def _outcomes() -> list[Row]:
     return sorted(rows, key=lambda r: (r["participant_id"], r["date"]))
 
 
+# Follow-up after exit (made up), for the ended group K1 (exit 2019-07-26; the early leaver K1-12 earlier):
+# (DeltagarID, Kontakt, Status) at 3 and at 6 months; every follow-up due by the report date is done, so
+# the example stays free of Kontroll problems (K2 and P2 fall due after it).
+FOLLOWUP_POINTS = "3; 6"
+FOLLOWUP_ROWS: dict[int, tuple[D, tuple[tuple[str, str, str | None], ...]]] = {
+    3: (D(2019, 10, 28), (
+        ("K1-01", "Nådd", "Arbete"), ("K1-02", "Nådd", "Arbete"), ("K1-03", "Nådd", "Arbete"),
+        ("K1-04", "Nådd", "Studier"), ("K1-05", "Nådd", "Planering"), ("K1-06", "Nådd", "Studier"),
+        ("K1-07", "Nådd", "Arbete"), ("K1-08", "Nådd", "Planering"), ("K1-09", "Ej nådd", None),
+        ("K1-10", "Nådd", "Planering"), ("K1-11", "Nådd", "Studier"), ("K1-12", "Ej nådd", None),
+    )),
+    6: (D(2020, 1, 27), (
+        ("K1-01", "Nådd", "Arbete"), ("K1-02", "Nådd", "Planering"), ("K1-03", "Nådd", "Arbete"),
+        ("K1-04", "Nådd", "Studier"), ("K1-05", "Avböjt", None), ("K1-06", "Nådd", "Studier"),
+        ("K1-07", "Nådd", "Arbete"), ("K1-08", "Nådd", "Studier"), ("K1-09", "Ej nådd", None),
+        ("K1-10", "Nådd", "Planering"), ("K1-11", "Nådd", "Arbete"), ("K1-12", "Ej nådd", None),
+    )),
+}
+FOLLOWUP_TYPES = {"Arbete": "extratjänst", "Studier": "Komvux"}
+
+
+def _followup() -> list[Row]:
+    rows: list[Row] = []
+    for point, (day, entries) in FOLLOWUP_ROWS.items():
+        for i, (pid, contact, status) in enumerate(entries):
+            rows.append({"participant_id": pid, "point": point, "date": day + dt.timedelta(days=i % 4),
+                         "contact": contact, "status": status,
+                         "type": FOLLOWUP_TYPES.get(status or ""), "comment": None})
+    return rows
+
+
 def _settings() -> list[Row]:
     from xlpy.workbook_template import default_settings_rows
 
@@ -315,6 +346,8 @@ def _settings() -> list[Row]:
         "discount_rate": 0,
         "excused_absence": "frånvaro",
         "min_count": 0,
+        "followup_months": FOLLOWUP_POINTS,
+        "savings_basis": "avslut",
     })
 
 
@@ -386,6 +419,7 @@ def example_data() -> dict[str, list[dict[str, Any]]]:
                        for p, m, u, i in STATISTICS_ROWS],
         "texts": [{"section": s, "text": t} for s, t in TEXTS.items()],
         **_surveys(),
+        "followup": _followup(),
         # -- no Kostnadsposter rows: the seed's 143 500 + 8 500 kr from Inställningar, every seed table as it was;
         #    no Budget rows: the seed gives no figure for what the insats cost --
         "cost_items": [],

@@ -56,6 +56,8 @@ class Settings:
     min_count: int = 0
     persistence: float = 1.0  # Varaktighet v: share still in work or studies each further year
     cost_source: str = "Ingvar Nilsson, socioekonomisk analys (snitt per individ, reala och finansiella kostnader)"
+    followup_months: tuple[int, ...] = (6,)  # months after exit, ascending
+    savings_basis: str = "avslut"  # or "uppföljning": Besparing counts those moved on at the last point
 
     @property
     def cost_per_person_year(self) -> float:
@@ -82,6 +84,9 @@ class InputData:
     outcomes: pd.DataFrame
     statistics: pd.DataFrame
     texts: pd.DataFrame
+    # -- Uppföljning; a default with the sheet's columns, for InputData built without it --
+    followup: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=["participant_id", "point", "date", "contact", "status", "type", "comment", "row"]))
     problems: list[Problem] = field(default_factory=list)
     source_name: str = ""
     # -- the survey sheets (optional: an older workbook has none; empty frames then) --

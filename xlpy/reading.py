@@ -229,6 +229,50 @@ def make_choice(aliases: dict[str, str], label: str) -> Any:
     return convert
 
 
+_POINT = re.compile(r"([0-9]+)(?:[.,]0+)?\s*(?:m|mån|mån\.|månad|månader)?")
+# -- a follow-up point beyond ten years after exit is a typing error, not a plan --
+POINT_MAX = 120
+
+
+def to_point(value: Any) -> Converted:
+    """A follow-up point in months after exit: `6`, `6 mån`, `6 månader` -> 6 (1..POINT_MAX)."""
+    err = excel_error(value)
+    if err:
+        return None, err
+    if isinstance(value, bool):
+        return None, f"{show(value)} är inget antal månader."
+    if isinstance(value, (int, float)) and not (isinstance(value, float) and math.isnan(value)):
+        n = int(value) if float(value).is_integer() else None
+    else:
+        m = _POINT.fullmatch(_SPACES.sub(" ", show(value)).strip().lower())
+        n = int(m[1]) if m else None
+    if n is None or not 1 <= n <= POINT_MAX:
+        return None, f"{show(value)} är inget antal månader (skriv t.ex. 6 eller 6 mån)."
+    return n, None
+
+
+def to_points(value: Any) -> Converted:
+    """The setting `Uppföljning efter avslut (månader)`: `3; 6; 12` (also `,` or spaces, `mån` allowed)
+    -> (3, 6, 12), ascending, each once."""
+    err = excel_error(value)
+    if err:
+        return None, err
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        n, e = to_point(value)
+        return (None, e) if e else ((n,), None)
+    text = re.sub(r"\b(?:månader|månad|mån\.?|m)(?=\s|;|,|$)", " ", show(value).lower())
+    parts = [p for p in re.split(r"[;,\s]+", text) if p]
+    points: set[int] = set()
+    for part in parts:
+        n, e = to_point(part)
+        if e:
+            return None, f"{show(value)} är ingen lista med månader (skriv t.ex. 3; 6; 12)."
+        points.add(int(n))
+    if not points:
+        return None, f"{show(value)} är ingen lista med månader (skriv t.ex. 3; 6; 12)."
+    return tuple(sorted(points)), None
+
+
 # -- how each column is read; everything not listed follows its spec.Column kind --
 HEADER_SEARCH_ROWS = 30
 STATUS_ALIASES = {
@@ -237,6 +281,8 @@ STATUS_ALIASES = {
     "g": "G", "giltig frånvaro": "G", "giltig": "G", "giltigt frånvarande": "G",
 }
 CATEGORY_ALIASES = {c.lower(): c for c in spec.OUTCOME_CATEGORIES}
+CONTACT_ALIASES = {"nådd": "Nådd", "ej nådd": "Ej nådd", "inte nådd": "Ej nådd", "avböjt": "Avböjt",
+                   "avböjde": "Avböjt"}
 COMPARISON_ALIASES = {">=": ">=", "=>": ">=", "≥": ">=", "<=": "<=", "=<": "<=", "≤": "<=", "mellan": "mellan"}
 TERM_ALIASES = {"vår": "vår", "vt": "vår", "höst": "höst", "ht": "höst"}
 SECTOR_ALIASES = {s: s for s in spec.SECTORS}
@@ -246,6 +292,8 @@ _CHOICES: dict[tuple[str, str], dict[str, str]] = {
     ("goals", "comparison"): COMPARISON_ALIASES,
     ("groups", "term"): TERM_ALIASES,
     ("internships", "sector"): SECTOR_ALIASES,
+    ("followup", "contact"): CONTACT_ALIASES,
+    ("followup", "status"): CATEGORY_ALIASES,
 }
 # Choice columns where an unlisted value is only a warning and is kept as typed.
 LENIENT_CHOICES = {("groups", "term"), ("internships", "sector")}
@@ -310,6 +358,8 @@ def _to_date_1904(value: Any) -> Converted:
 
 
 def _converter(sheet: SheetSpec, col: Column, date1904: bool = False) -> Callable[[Any], Converted]:
+    if (sheet.key, col.key) == ("followup", "point"):
+        return to_point
     aliases = _CHOICES.get((sheet.key, col.key))
     if aliases is not None:
         return make_choice(aliases, col.header)
@@ -487,6 +537,8 @@ def _limit(x: float) -> str:
 def _setting_conversion(definition: spec.Setting, raw: Any, date1904: bool = False) -> Converted:
     if definition.key in _SHARE_SETTINGS:
         return to_percent(raw)
+    if definition.kind == "months":
+        return to_points(raw)
     if definition.kind == "choice":
         return make_choice({c: c for c in definition.choices}, definition.name)(raw)
     if definition.kind == "number":
@@ -564,7 +616,7 @@ def parse_workbook(source: WorkbookSource) -> InputData:
     #    unknown DeltagarID is a dropped row, and its value must be masked in that problem too --
     masks: dict[str, str] = {}
     personal = search_frames(frames, settings, settings_rows, masks)
-    frames, problems = validate(frames, problems, settings.report_end)
+    frames, problems = validate(frames, problems, settings.report_end, settings.followup_months)
     order = {s.name: i for i, s in enumerate(spec.INPUT_SHEETS)}
     problems = sorted(personal + mask_problems(problems, masks), key=lambda p: (order.get(p.sheet, 99), p.row or 0))
     return InputData(settings=settings, problems=problems, source_name=source.name,

@@ -1,4 +1,5 @@
-"""The output sheets (Resultat, Måluppfyllelse, Samhällskostnad, Finsam, Kontroll) as plain OutputSheet data.
+"""The output sheets (Resultat, Måluppfyllelse, Samhällskostnad, Finsam, Kontroll) as plain OutputSheet data
+(Efter avslut is built in xlpy.sheets_followup).
 
 Built only from the results dict, so the file writer, the xlwings writer and tests all show the same
 cells. Values stay numbers where a person may want to calculate with them; the Excel number formats make
@@ -266,7 +267,9 @@ def fit_header_heights(sheet: OutputSheet, line_height: float = 15.0) -> OutputS
 
 def build_output_sheets(results: dict[str, Any]) -> list[OutputSheet]:
     """The output sheets, in tab order: Resultat, Måluppfyllelse, Samhällskostnad, Över tid (when there are
-    groups), Enkätresultat (when the workbook holds survey questions or answers), Finsam, Kontroll."""
+    groups), Enkätresultat (when the workbook holds survey questions or answers), Finsam, Kontroll, then Efter
+    avslut (xlpy.sheets_followup) when there are participants."""
+    from xlpy.sheets_followup import followup_sheet  # -- it reuses _head from here --
     from xlpy.sheets_overtime import overtime_sheet
     from xlpy.sheets_surveys import surveys_sheet
 
@@ -278,6 +281,9 @@ def build_output_sheets(results: dict[str, Any]) -> list[OutputSheet]:
     if results.get("surveys") or results.get("response_rates"):
         sheets.append(surveys_sheet(results, _head("Enkätresultat", results)))
     sheets += [finsam, problems_sheet(results)]
+    extra = followup_sheet(results)
+    if extra is not None:
+        sheets.append(extra)
     for sheet in sheets:
         for row in sheet.rows:
             for cell in row:

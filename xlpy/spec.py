@@ -292,6 +292,25 @@ MAILINGS = SheetSpec(
 
 SURVEY_SHEETS: tuple[SheetSpec, ...] = (SURVEY_QUESTIONS, SCALES, SURVEY_ANSWERS, MAILINGS)
 
+CONTACTS = ("Nådd", "Ej nådd", "Avböjt")
+CONTACT_REACHED = "Nådd"
+
+FOLLOWUP = SheetSpec(
+    "followup",
+    "Uppföljning",
+    "En rad per deltagare och mättillfälle efter avslut (t.ex. 6 = sex månader efter avslut). "
+    "Status bara när Kontakt är Nådd. Bladet Utfall är fortfarande läget vid avslut.",
+    (
+        Column("participant_id", "DeltagarID", "text", True, width=12),
+        Column("point", "Mättillfälle", "int", True, width=13),
+        Column("date", "Datum", "date", True, width=12),
+        Column("contact", "Kontakt", "choice", True, CONTACTS, width=11),
+        Column("status", "Status", "choice", False, OUTCOME_CATEGORIES, width=12),
+        Column("type", "Typ", "text", width=28),
+        Column("comment", "Kommentar", "text", width=40),
+    ),
+)
+
 COST_ITEMS = SheetSpec(
     "cost_items",
     "Kostnadsposter",
@@ -335,6 +354,7 @@ INPUT_SHEETS: tuple[SheetSpec, ...] = (
     *SURVEY_SHEETS,
     COST_ITEMS,
     BUDGET,
+    FOLLOWUP,
 )
 SHEETS_BY_KEY = {s.key: s for s in INPUT_SHEETS}
 
@@ -352,6 +372,7 @@ OUTPUT_SHEETS = {
     "surveys": "Enkätresultat",  # -- only written when the workbook holds survey data --
     "finsam": "Finsam",
     "problems": "Kontroll",
+    "followup": "Efter avslut",
 }
 GENERATED_NOTE = "Skapad av Första Steget-verktyget – ändringar här skrivs över vid nästa beräkning."
 
@@ -365,7 +386,7 @@ class Setting:
 
     key: str
     name: str
-    kind: Literal["text", "date", "number", "int", "choice"]
+    kind: Literal["text", "date", "number", "int", "choice", "months"]
     default: object
     help: str
     choices: tuple[str, ...] = ()
@@ -407,5 +428,10 @@ SETTING_DEFS: tuple[Setting, ...] = (
     Setting("cost_source", "Källa kostnader", "text",
             "Ingvar Nilsson, socioekonomisk analys (snitt per individ, reala och finansiella kostnader)",
             "Källa som skrivs bredvid kostnadstabellerna."),
+    Setting("followup_months", "Uppföljning efter avslut (månader)", "months", "6",
+            "Mättillfällen i månader efter avslut, t.ex. 3; 6; 12."),
+    Setting("savings_basis", "Besparing räknas på", "choice", "avslut",
+            "avslut = de som gått vidare vid avslut; uppföljning = vid sista mättillfället med underlag.",
+            ("avslut", "uppföljning")),
 )
 SETTINGS_BY_NAME = {s.name.lower(): s for s in SETTING_DEFS}

@@ -8,7 +8,7 @@ objects are built only for bad rows. A problem in one group never touches anothe
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -21,13 +21,15 @@ from xlpy.entry_checks import check_entry
 from xlpy.model import Problem
 from xlpy.privacy import row_ranges
 from xlpy.reading import show
+from xlpy.validate_followup import check_followup, check_goal_points
 
 Frames = dict[str, pd.DataFrame]
 _SHEET_ORDER = {s.name: i for i, s in enumerate(spec.INPUT_SHEETS)}
 
 
 def validate(frames: Frames, problems: list[Problem],
-             report_end: dt.date | None = None) -> tuple[Frames, list[Problem]]:
+             report_end: dt.date | None = None,
+             followup_points: Sequence[int] = (6,)) -> tuple[Frames, list[Problem]]:
     """Run every cross-sheet check, drop the rows that cannot be used, give each problem the GruppID
     its row belongs to (None when the row belongs to no known group) and sort problems by sheet and row.
 
@@ -48,17 +50,21 @@ def validate(frames: Frames, problems: list[Problem],
               spec.SHEETS_BY_KEY[key], "GruppID", "Grupper", out)
     participants = _check_participants(f["participants"], groups, out)
     pid_spelling = _spelling(participants["participant_id"])
-    for key in ("attendance", "internships", "outcomes"):
+    linked = [k for k in ("attendance", "internships", "outcomes", "followup") if k in f]
+    for key in linked:
         _link(f[key], "participant_id", pid_spelling, _dropped_rows(f["participants"], "participant_id"),
               spec.SHEETS_BY_KEY[key], "DeltagarID", "Deltagare", out)
     _check_attendance(f["attendance"], participants, groups, out)
     _check_internships(f["internships"], out)
     _check_outcomes(f["outcomes"], participants, groups, out)
+    if "followup" in f:
+        check_followup(f["followup"], f["participants"], groups, followup_points, out)
     _check_goals(f["goals"], out)
     if all(k in f for k in ("survey_questions", "scales", "survey_answers", "mailings")):
         from xlpy.validate_surveys import check_surveys  # -- it builds on this module's helpers --
 
         check_surveys(f, groups, participants, out)
+    check_goal_points(f["goals"], followup_points, out)
     if "cost_items" in f:
         _check_cost_items(f["cost_items"], out)
     if "budget" in f:

@@ -125,6 +125,7 @@ def create_workbook(path: str | Path, data: Mapping[str, Iterable[Mapping[str, A
     props.modified = FIXED_TIMESTAMP
     props.title = "Första Steget – uppföljning"
 
+    points = _followup_points(data.get("settings"))
     for sheet in spec.INPUT_SHEETS:
         if sheet.key in data:
             rows = [dict(r) for r in data[sheet.key]]
@@ -136,7 +137,7 @@ def create_workbook(path: str | Path, data: Mapping[str, Iterable[Mapping[str, A
             rows = [dict(r) for r in DEFAULT_SURVEY_ROWS[sheet.key]]
         else:
             rows = []
-        _write_sheet(wb, sheet, rows)
+        _write_sheet(wb, sheet, rows, points)
 
     for sheet_key, col_key in (("groups", "group_id"), ("participants", "participant_id"),
                                ("survey_questions", "question_id")):
@@ -160,7 +161,22 @@ def _letter(sheet: spec.SheetSpec, col_key: str) -> str:
     return get_column_letter(index + 1)
 
 
-def _write_sheet(wb: Workbook, sheet: spec.SheetSpec, rows: list[dict[str, Any]]) -> None:
+def _followup_points(settings_rows: Iterable[Mapping[str, Any]] | None) -> tuple[int, ...]:
+    """The follow-up points (months) of the settings rows written, for the Mättillfälle drop-down."""
+    from xlpy.reading import to_points  # -- the same parsing as when the workbook is read --
+
+    name = next(s.name for s in spec.SETTING_DEFS if s.key == "followup_months")
+    rows = list(settings_rows) if settings_rows is not None else default_settings_rows()
+    for row in rows:
+        if str(row.get("key", "")).strip().lower() == name.lower() and row.get("value") not in (None, ""):
+            value, err = to_points(row["value"])
+            if err is None:
+                return tuple(value)
+    return (6,)
+
+
+def _write_sheet(wb: Workbook, sheet: spec.SheetSpec, rows: list[dict[str, Any]],
+                 points: tuple[int, ...] = (6,)) -> None:
     ws: Worksheet = wb.create_sheet(sheet.name)
     ncols = len(sheet.columns)
     last_col = get_column_letter(ncols)
@@ -210,7 +226,7 @@ def _write_sheet(wb: Workbook, sheet: spec.SheetSpec, rows: list[dict[str, Any]]
     ws.freeze_panes = f"A{FIRST_DATA_ROW}"
     _page_setup(ws)
 
-    for dv in _validations(sheet, rows):
+    for dv in _validations(sheet, rows, points):
         ws.add_data_validation(dv)
 
 
@@ -278,11 +294,12 @@ def _quoted_list(values: Iterable[str]) -> str:
     return '"' + ",".join(values) + '"'
 
 
-def _validations(sheet: spec.SheetSpec, rows: list[dict[str, Any]]) -> list[DataValidation]:
+def _validations(sheet: spec.SheetSpec, rows: list[dict[str, Any]],
+                 points: tuple[int, ...] = (6,)) -> list[DataValidation]:
     last = VALIDATION_LAST_ROW_BY_SHEET.get(sheet.key, VALIDATION_LAST_ROW)
     result: list[DataValidation] = []
     for col in sheet.columns:
-        dv = _column_validation(sheet, col)
+        dv = _column_validation(sheet, col, points)
         if dv is None:
             continue
         letter = _letter(sheet, col.key)
@@ -293,8 +310,15 @@ def _validations(sheet: spec.SheetSpec, rows: list[dict[str, Any]]) -> list[Data
     return result
 
 
-def _column_validation(sheet: spec.SheetSpec, col: spec.Column) -> DataValidation | None:
+def _column_validation(sheet: spec.SheetSpec, col: spec.Column,
+                       points: tuple[int, ...] = (6,)) -> DataValidation | None:
     header = col.header
+    if (sheet.key, col.key) == ("followup", "point"):
+        # -- from the setting as written; a warning only, since the setting may change later --
+        shown = "; ".join(str(p) for p in points)
+        return _list_validation(_quoted_list(str(p) for p in points), header,
+                                f"Mättillfälle ska vara ett av mättillfällena i Inställningar ({shown}). "
+                                "Ändra inställningen Uppföljning efter avslut (månader) om fler behövs.", stop=False)
     if col.kind == "yesno":
         return _list_validation(_quoted_list(YES_NO), header, f"{header}: skriv ja eller nej.", stop=False)
     if col.kind == "choice":
@@ -320,7 +344,7 @@ def _column_validation(sheet: spec.SheetSpec, col: spec.Column) -> DataValidatio
     if col.key == "group_id" and sheet.key in ("staff", "participants", "survey_answers", "mailings"):
         return _list_validation(list_name(header), header,
                                 "GruppID finns inte i bladet Grupper. Lägg först till gruppen där.", stop=False)
-    if col.key == "participant_id" and sheet.key in ("attendance", "internships", "outcomes"):
+    if col.key == "participant_id" and sheet.key in ("attendance", "internships", "outcomes", "followup"):
         return _list_validation(list_name(header), header,
                                 "DeltagarID finns inte i bladet Deltagare. Lägg först till deltagaren där.",
                                 stop=False)

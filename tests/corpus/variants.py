@@ -19,7 +19,7 @@ Sheets = dict[str, list[list[Any]]]
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "workbook" / "forsta_steget_exempel.xlsx"
 INPUT_SHEETS = ("Inställningar", "Mål", "Grupper", "Personal", "Deltagare", "Närvaro", "Praktik", "Utfall",
-                "Statistik", "Texter", "Enkätfrågor", "Skalor", "Enkätsvar", "Utskick", "Kostnadsposter", "Budget")
+                "Statistik", "Texter", "Enkätfrågor", "Skalor", "Enkätsvar", "Utskick", "Kostnadsposter", "Budget", "Uppföljning")
 
 
 @cache

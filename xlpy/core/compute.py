@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 
 from xlpy import __version__
-from xlpy.core import actors, finsam, goals, scope, surveys
+from xlpy.core import actors, finsam, followup, goals, scope, surveys
 from xlpy.core import period as periods
 from xlpy.core.metrics import Facts, build_facts, unit_figures
 from xlpy.fmt import distinct_names, period_label
@@ -76,7 +76,8 @@ def _group_columns(facts: Facts) -> dict[str, Any]:
 
 def _unit(facts: Facts, settings: Settings, level: str, key: str, label: str, group_ids: list[str],
           active_goals: list[dict[str, Any]], group_units: dict[str, dict[str, Any]],
-          statuses: dict[str, str], survey_figures: dict[str, Any] | None = None) -> dict[str, Any]:
+          statuses: dict[str, str], ff: followup.FollowupFacts,
+          survey_figures: dict[str, Any] | None = None) -> dict[str, Any]:
     cols = _group_columns(facts)
     idx = [cols["pos"][gid] for gid in group_ids]
     ends_all = [cols["end"][i] for i in idx]
@@ -121,21 +122,31 @@ def _unit(facts: Facts, settings: Settings, level: str, key: str, label: str, gr
         # -- the survey goal metrics (enkat_positiva_Q, svarsfrekvens_S) of this unit, beside the others --
         unit["metrics"].update(survey_figures["metrics"].get((level, key), {}))
         unit["basis"].update(survey_figures["basis"].get((level, key), {}))
+    # -- follow-up after exit: its own figures, metric keys and goal rule (core/followup.py) --
+    unit["followup"] = followup.unit_followup(ff, group_ids)
+    fu_metrics, fu_basis = followup.unit_metrics(unit["followup"])
+    unit["metrics"].update(fu_metrics)
+    unit["basis"].update(fu_basis)
     unit_goals: dict[str, dict[str, Any]] = {}
     for g in active_goals:
         value = unit["metrics"].get(g["metric"])
-        if not one and g["metric"] in goals.PER_GROUP_METRICS:
+        if followup.is_followup_metric(g["metric"]):
+            st = followup.goal_status(value, g, unit["followup"])
+        elif not one and g["metric"] in goals.PER_GROUP_METRICS:
             # -- "k av n grupper": a pooled count of 33 says nothing about "groups of 5-10" --
             per_group = [group_units[gid]["goals"][g["id"]]["status"] for gid in group_ids]
             st = goals.combine(per_group)
             unit_goals[g["id"]] = {"value": goals.groups_met(per_group), "status": st,
                                    "groups": len(per_group)}
             continue
-        st = goals.status(value, g, ongoing)
+        else:
+            st = goals.status(value, g, ongoing)
         unit_goals[g["id"]] = {"value": value, "status": st}
     unit["goals"] = unit_goals
-    # -- the moved-on count Besparing is computed on: at exit (Besparing räknas på = avslut) --
-    moved_on = unit["counts"]["moved_on"]
+    # -- the moved-on count Besparing is computed on: at exit, or with `Besparing räknas på = uppföljning`
+    #    the follow-up's count (core/followup.py), the one input the follow-up gives the cost tables --
+    moved_on = (followup.savings_moved_on(ff, group_ids) if settings.savings_basis == "uppföljning"
+                else unit["counts"]["moved_on"])
     unit["costs"] = actors.unit_costs(unit["counts"]["started"], moved_on, settings, facts.cache["cost_items"])
     unit["counts"]["sus"] = finsam.sus_counts(facts.cache["sus_by_group"], group_ids)
     return unit
@@ -207,12 +218,15 @@ def group_labels(group_ids: list[str], municipality: list[Any], group_no: list[A
 
 
 def _levels(data: InputData, statuses: dict[str, str], active: list[dict[str, Any]]
-            ) -> tuple[dict[str, dict[str, Any]], dict[str, list[dict[str, Any]]], dict[str, Any]]:
+            ) -> tuple[dict[str, dict[str, Any]], dict[str, list[dict[str, Any]]], dict[str, Any],
+                       followup.FollowupFacts]:
     """Every unit of `data` (its groups are the ones to count, its rows those as of the period's end):
     group, omgång, municipality and project (`all`), and `period` (`all`: the groups Avslutad or Pågår).
-    Returns the levels, the staff per group and the survey figures (xlpy.core.surveys) of those units."""
+    Returns the levels, the staff per group, the survey figures (xlpy.core.surveys) of those units and the
+    follow-up facts (as of Rapportperiod slut)."""
     s = data.settings
     facts = build_facts(data)
+    ff = followup.build_followup(data, facts)
     group_ids = list(facts.groups.index)
     # -- the cost items and each group's SUS counts, built once for all units of this scope --
     facts.cache["cost_items"] = actors.cost_items(data.cost_items, s)
@@ -241,7 +255,7 @@ def _levels(data: InputData, statuses: dict[str, str], active: list[dict[str, An
         "period": {"all": in_period} if in_period else {}})
 
     def unit(level: str, key: str, label: str, gids: list[str]) -> dict[str, Any]:
-        return _unit(facts, s, level, key, label, gids, active, levels["group"], statuses, survey_figures)
+        return _unit(facts, s, level, key, label, gids, active, levels["group"], statuses, ff, survey_figures)
 
     for gid in group_ids:
         levels["group"][gid] = unit("group", gid, labels[gid], [gid])
@@ -253,7 +267,7 @@ def _levels(data: InputData, statuses: dict[str, str], active: list[dict[str, An
         levels["project"]["all"] = unit("project", "all", s.project_name, group_ids)
     if in_period:
         levels["period"]["all"] = unit("period", "all", "Perioden", in_period)
-    return levels, staff, survey_figures
+    return levels, staff, survey_figures, ff
 
 
 def _survey_figures(data: InputData, units: dict[str, dict[str, list[str]]]) -> dict[str, Any]:
@@ -293,7 +307,7 @@ def _previous_period(data: InputData, period: periods.Period | None,
         return None
     settings = dataclasses.replace(data.settings, report_start=prev.start, report_end=prev.end)
     prev_data, _ = scope.as_of(scope.only_groups(data, ended), prev.end)
-    levels, _, _ = _levels(dataclasses.replace(prev_data, settings=settings), statuses, active)
+    levels, _, _, _ = _levels(dataclasses.replace(prev_data, settings=settings), statuses, active)
     unit = levels["period"]["all"]
     unit.update(level="previous_period", label="Föregående period", start_of_period=prev.start.isoformat(),
                 end_of_period=prev.end.isoformat())
@@ -332,7 +346,8 @@ def compute(data: InputData) -> dict[str, Any]:
         problems.extend(scope.left_out_problems(left_out, period.end))
     all_goals = goal_list(data)
     active = [g for g in all_goals if g["active"]]
-    levels, staff, survey_figures = _levels(used, statuses, active)
+    levels, staff, survey_figures, ff = _levels(used, statuses, active)
+    problems.extend(followup.overdue_problems(ff))
     levels["previous_period"] = _previous_period(data, period, active)  # type: ignore[assignment]
     items = actors.cost_items(data.cost_items, s)
     period_end = period.end if period is not None else s.report_end
@@ -379,6 +394,8 @@ def compute(data: InputData) -> dict[str, Any]:
             "excused_absence": s.excused_absence,
             "min_count": s.min_count,
             "cost_source": s.cost_source,
+            "followup_months": list(ff.points),
+            "savings_basis": s.savings_basis,
         },
         "goals": all_goals,
         "levels": levels,
@@ -391,6 +408,8 @@ def compute(data: InputData) -> dict[str, Any]:
         "surveys": _json_ready(survey_figures["surveys"]),
         "response_rates": _json_ready(survey_figures["response_rates"]),
         "survey_questions": survey_question_list(data),
+        # -- the staff's to-do list: written to the sheet Efter avslut, never read by the report --
+        "followup_todo": followup.todo_list(ff),
         "problems": [
             {"severity": p.severity, "sheet": p.sheet, "row": p.row, "column": p.column, "value": p.value,
              "message": p.message, "group_id": p.group_id, "kind": p.kind}

@@ -21,6 +21,7 @@ DATED_ROWS: dict[str, tuple[str, str, str]] = {
     "attendance": ("date", "Närvaro", "Datum"),
     "internships": ("start", "Praktik", "Startdatum"),
     "outcomes": ("date", "Utfall", "Datum"),
+    "followup": ("date", "Uppföljning", "Datum"),
 }
 
 
@@ -57,7 +58,7 @@ def as_of(data: InputData, day: dt.date) -> tuple[InputData, dict[str, int]]:
         left_out[key] = int(late.sum())
         frames[key] = frame[~late] if left_out[key] else frame
     return dataclasses.replace(data, attendance=frames["attendance"], internships=frames["internships"],
-                               outcomes=frames["outcomes"]), left_out
+                               outcomes=frames["outcomes"], followup=frames["followup"]), left_out
 
 
 def left_out_problems(left_out: dict[str, int], day: dt.date) -> list[Problem]:
@@ -75,12 +76,12 @@ def left_out_problems(left_out: dict[str, int], day: dt.date) -> list[Problem]:
 
 def only_groups(data: InputData, group_ids: set[str]) -> InputData:
     """`data` restricted to the groups `group_ids`: their Grupper rows, participants, staff and the
-    participants' rows in Närvaro, Praktik and Utfall."""
+    participants' rows in Närvaro, Praktik, Utfall and Uppföljning."""
     groups = data.groups[data.groups["group_id"].isin(group_ids)]
     participants = data.participants[data.participants["group_id"].isin(group_ids)]
     pids = set(participants["participant_id"])
     by_person = {key: getattr(data, key)[getattr(data, key)["participant_id"].isin(pids)]
-                 for key in ("attendance", "internships", "outcomes")}
+                 for key in ("attendance", "internships", "outcomes", "followup")}
     return dataclasses.replace(data, groups=groups, participants=participants,
                                staff=data.staff[data.staff["group_id"].isin(group_ids)], **by_person)
 

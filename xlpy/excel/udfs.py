@@ -165,6 +165,27 @@ def FS_MALSTATUS(gruppid: Any, malid: Any, caller: Any = None) -> Any:  # noqa: 
 
 
 @xw.func(category=CATEGORY)
+@xw.arg("gruppid", doc=_GROUP_HELP)
+@xw.arg("manader", doc="Mättillfälle i månader efter avslut, t.ex. 6. Tomt = det första i Inställningar.")
+def FS_UPPFOLJNING(gruppid: Any, manader: Any = None, caller: Any = None) -> Any:  # noqa: N802
+    """Andel som är i arbete eller studier ett antal månader efter avslut, av alla som ska följas upp
+    (0,58 = 58 %). De som inte nåtts räknas som inte vidare."""
+    unit, message = _unit_for(caller, gruppid)
+    if unit is None:
+        return message
+    points = list(unit.get("followup", {}))
+    try:
+        months = points[0] if manader is None or manader == "" else str(int(float(manader)))
+    except (TypeError, ValueError):
+        return f"Fel: {manader} är inget antal månader."
+    if months not in points:
+        return (f"Mättillfället {months} månader finns inte i Inställningar "
+                f"(Uppföljning efter avslut: {'; '.join(points) or 'inga'}).")
+    value = unit["metrics"].get(f"vidare_efter_{months}")
+    return "Underlag saknas" if value is None else value
+
+
+@xw.func(category=CATEGORY)
 @xw.arg("antal", doc="Antal personer.")
 @xw.arg("ar", doc=_YEARS_HELP)
 @xw.arg("kostnad", doc=_COST_HELP)
@@ -235,6 +256,7 @@ UDF_NAMES = (
     "FS_NARVARO",
     "FS_SYSSELSATTNING",
     "FS_MALSTATUS",
+    "FS_UPPFOLJNING",
     "FS_SAMHALLSKOSTNAD",
     "FS_BESPARING",
     "FS_PRODUKTIONSBORTFALL",

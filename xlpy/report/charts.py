@@ -186,3 +186,34 @@ def actor_chart(unit: dict[str, Any], path: Path | str) -> Path:
         finally:
             plt.close(fig)
     return Path(path)
+
+
+def followup_chart(point: dict[str, Any], path: Path | str) -> Path:
+    """Grouped bars per omgång (and the whole project) at one follow-up point: the share reached and the
+    share moved on (of all due), in percent; a row whose counts are hidden for small numbers gets no bars.
+    `point` is a point of the report context's `followup.points`. Returns the PNG path."""
+    plt.rcParams.update({"font.family": "DejaVu Sans", "font.size": 8.5, "svg.hashsalt": "xlpy",
+                         "axes.spines.top": False, "axes.spines.right": False})
+    rows = [*point["rows"], *([point["total"]] if point["show_total"] and point["total"] else [])]
+    fig, ax = plt.subplots(figsize=(WIDTH_CM / 2.54, HEIGHT_CM / 2.54), dpi=DPI)
+    width = 0.3
+    for i, (label, key) in enumerate((("Nådda", "response_value"),
+                                      (f"Vidare till arbete/studier efter {point['months']} mån", "moved_value"))):
+        xs = [j - width / 2 + width * i for j in range(len(rows))]
+        values = [r[key] * 100 if r[key] is not None else 0.0 for r in rows]
+        bars = ax.bar(xs, values, width, label=label, color=COLORS[i])
+        ax.bar_label(bars, labels=[fmt.percent(r[key]) if r[key] is not None else "dolt" for r in rows],
+                     fontsize=7, padding=1.5)
+    ax.set_xticks(range(len(rows)), [r["label"] for r in rows])
+    ax.set_ylim(0, 110)
+    ax.set_xlim(-0.5 - max(0, 3 - len(rows)) / 2, len(rows) - 0.5 + max(0, 3 - len(rows)) / 2)
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:.0f}\u00a0%"))
+    ax.set_ylabel("Andel av dem som skulle följas upp")
+    ax.grid(axis="y", color="#D9D9D9", linewidth=0.6)
+    ax.set_axisbelow(True)
+    ax.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncols=2)
+    fig.tight_layout()
+    fig.set_layout_engine(None)
+    fig.savefig(path, dpi=DPI, metadata={"Software": None})
+    plt.close(fig)
+    return Path(path)

@@ -17,6 +17,7 @@ from xlpy.model import STYLES
 from xlpy.report import context_period as cp
 from xlpy.report.context_costs import TABLES as ACTOR_TABLES
 from xlpy.report.context_costs import actors_context
+from xlpy.report.context_followup import followup_context, reached_note
 from xlpy.report.context_surveys import appendix_context, surveys_context
 from xlpy.report.counts import (
     CATEGORIES,
@@ -222,7 +223,9 @@ def unit_value_text(unit: dict[str, Any], goal_id: str, metric: str, d: Decision
 
 def _goal_value(unit: dict[str, Any], name: str, goal_id: str, metric: str, d: Decision | None = None) -> str:
     """`Klippan 76 % (16 av 21)`: one unit's name and value for one goal."""
-    return f"{name} {unit_value_text(unit, goal_id, metric, d)}"
+    value = _goal_result(unit, goal_id)["value"]
+    note = reached_note(unit, metric, d.min_count if d else 0) if value is not None else ""
+    return f"{name} {unit_value_text(unit, goal_id, metric, d)}{note}"
 
 
 def _goal_part(unit: dict[str, Any], name: str, goal_id: str, metric: str, d: Decision | None = None) -> str:
@@ -268,7 +271,8 @@ def _goals(results: dict[str, Any], groups: list[dict[str, Any]], omgangar: list
         for g in groups:
             res = _goal_result(g, gid)
             cells.append({"fill": STATUS_FILL.get(res["status"], "FFFFFF"),
-                          "value": unit_value_text(g, gid, metric, d, show_basis=False),
+                          "value": unit_value_text(g, gid, metric, d, show_basis=False)
+                          + (reached_note(g, metric, d.min_count if d else 0) if res["value"] is not None else ""),
                           "status": res["status"]})
         matrix.append({"label": f"{gid} {goal.get('description') or metric}", "cells": cells})
 
@@ -613,10 +617,11 @@ def build_context(results: dict[str, Any]) -> dict[str, Any]:
     table_no += 1 if comparison["show"] else 0
     over_time = cp.over_time(results, table_no, figure_no, min_count)
     kind = cp.words(results)
-
-    # -- the survey chapters follow Resultat över tid: one table, a figure per municipality --
+    # -- the chapter Uppföljning efter avslut comes after Resultat över tid (xlpy/report/context_followup.py) --
     table_no += 1 if over_time["show"] else 0
     figure_no += len(over_time["charts"])
+    followup, table_no, figure_no = followup_context(results, table_no, figure_no)
+    # -- the survey chapters follow Uppföljning efter avslut --
     surveys, table_no, figure_no = surveys_context(results, table_no, figure_no, min_count)
 
     problems = results.get("problems", [])
@@ -670,6 +675,7 @@ def build_context(results: dict[str, Any]) -> dict[str, Any]:
         "project": project,
         "actors": actors,
         "omgangar": omgangar,
+        "followup": followup,
         "scope_note": cp.scope_note(results, fmt.date_long(end)),
         "planned": cp.planned(results),
         "comparison": comparison,

@@ -473,6 +473,68 @@ def _survey_appendix(doc) -> None:  # noqa: ANN001
     _tag(doc, "{%p endif %}")
 
 
+def _followup(doc) -> None:  # noqa: ANN001
+    """The chapter Uppföljning efter avslut (context: xlpy.report.context_followup)."""
+    _tag(doc, "{%p if followup.any %}")
+    doc.add_heading("Uppföljning efter avslut", 1).paragraph_format.page_break_before = True
+    _p(doc, "{{ followup.intro }}")
+    _tag(doc, "{%p if followup.note %}")
+    _p(doc, "{{ followup.note }}", "Parametrar")
+    _tag(doc, "{%p endif %}")
+    _tag(doc, "{%p for pt in followup.points %}")
+    doc.add_heading("{{ pt.heading }}", 2)
+    _p(doc, "{{ pt.text }}")
+    _tag(doc, "{%p if pt.pending_text %}")
+    _p(doc, "{{ pt.pending_text }}")
+    _tag(doc, "{%p endif %}")
+    _tag(doc, "{%p if pt.any %}")
+    _caption(doc, "Tabell", "{{ pt.table_no }}", "Uppföljning {{ pt.months }} månader efter avslut per omgång")
+    num = [False, True, True, True, True, True, True]
+    t = _table(doc, ["Omgång", "Att följa upp", "Nådda", "Andel nådda", "Vidare (antal)",
+                     "Andel vidare (av alla)", "Vidare bland nådda"], [2.2, 1.8, 2.6, 2.1, 2.0, 3.2, 2.1], num)
+    cells = ["{{ r.label }}", "{{ r.eligible }}", "{{ r.reached }}", "{{ r.response }}", "{{ r.moved_on }}",
+             "{{ r.share_moved_on }}", "{{ r.share_among_reached }}"]
+    _tag_row(t, "{%tr for r in pt.rows %}")
+    _row(doc, t, cells, num)
+    _tag_row(t, "{%tr endfor %}")
+    _tag_row(t, "{%tr if pt.show_total %}")
+    _row(doc, t, [c.replace("r.", "pt.total.") for c in cells], num, bold=True)
+    _tag_row(t, "{%tr endif %}")
+    _caption(doc, "Tabell", "{{ pt.status_table_no }}", "Var de nådda är {{ pt.months }} månader efter avslut")
+    num = [False, True, True, True, True, True, True]
+    t = _table(doc, ["Omgång", "Arbete", "Studier", "Planering", "Annat", "Ej nådda", "Att följa upp"],
+               [3.0, 1.9, 1.9, 2.1, 1.9, 2.1, 2.5], num)
+    cells = ["{{ r.label }}", "{{ r.statuses[0] }}", "{{ r.statuses[1] }}", "{{ r.statuses[2] }}",
+             "{{ r.statuses[3] }}", "{{ r.not_reached }}", "{{ r.eligible }}"]
+    _tag_row(t, "{%tr for r in pt.rows %}")
+    _row(doc, t, cells, num)
+    _tag_row(t, "{%tr endfor %}")
+    _tag_row(t, "{%tr if pt.show_total %}")
+    _row(doc, t, [c.replace("r.", "pt.total.") for c in cells], num, bold=True)
+    _tag_row(t, "{%tr endif %}")
+    flow = _p(doc, "Flödet från avslut bland de nådda: kvar = i arbete eller studier både vid avslut och nu, "
+            "tillkommit = inte vid avslut men nu, förlorat = vid avslut men inte nu, ej vidare = varken eller.")
+    flow.paragraph_format.space_before = Pt(8)
+    _caption(doc, "Tabell", "{{ pt.flow_table_no }}", "Från avslut till {{ pt.months }} månader, bland de nådda")
+    num = [False, True, True, True, True, True]
+    t = _table(doc, ["Omgång", "Kvar", "Tillkommit", "Förlorat", "Ej vidare", "Nådda"],
+               [3.4, 2.2, 2.4, 2.2, 2.2, 2.2], num)
+    cells = ["{{ r.label }}", "{{ r.flow[0] }}", "{{ r.flow[1] }}", "{{ r.flow[2] }}", "{{ r.flow[3] }}",
+             "{{ r.reached_n }}"]
+    _tag_row(t, "{%tr for r in pt.rows %}")
+    _row(doc, t, cells, num)
+    _tag_row(t, "{%tr endfor %}")
+    _tag_row(t, "{%tr if pt.show_total %}")
+    _row(doc, t, [c.replace("r.", "pt.total.") for c in cells], num, bold=True)
+    _tag_row(t, "{%tr endif %}")
+    _p(doc, "{{ pt.chart }}")
+    _caption(doc, "Figur", "{{ pt.figure_no }}", "Nådda och vidare till arbete eller studier {{ pt.months }} "
+             "månader efter avslut", below=True)
+    _tag(doc, "{%p endif %}")
+    _tag(doc, "{%p endfor %}")
+    _tag(doc, "{%p endif %}")
+
+
 def build_template(out_path: Path | str = TEMPLATE_PATH) -> Path:
     """Build the report template and save it to `out_path` (default word_templates/arsrapport.docx).
 
@@ -492,6 +554,7 @@ def build_template(out_path: Path | str = TEMPLATE_PATH) -> Path:
     doc.add_heading("Utmaningar", 1)
     _prose(doc, "utmaningar")
     _results(doc)
+    _followup(doc)
     _surveys(doc)
     doc.add_heading("Sammanfattning och rekommendationer", 1)
     _prose(doc, "sammanfattning")
