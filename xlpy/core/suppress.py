@@ -167,7 +167,7 @@ def _bounds(ledger: Ledger, hidden: set[Key], n_min: int, withheld: frozenset[Ke
 
 
 # -- the exact search gives up (and trusts interval reasoning alone) past this many search steps --
-MAX_SEARCH_STEPS = 10_000
+MAX_SEARCH_STEPS = 50_000
 
 
 def _exact(ledger: Ledger, hidden: set[Key], min_count: int, lo: dict[Key, float], hi: dict[Key, float],
