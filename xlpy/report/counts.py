@@ -80,9 +80,10 @@ def _shares(led: Ledger, results: dict[str, Any], metrics: list[str], printed_un
                 if m == "sysselsattning" and led.values[den]:
                     led.line(den, [("started", level, key)], strict=False)
                     led.line(num, [("moved", level, key)], strict=False)
-                # -- "11 av 11" beside a hidden Startade of 11 would print it: whenever a basis equals the
-                #    unit's Startade a reader can take it for the same people, so the sum ties them --
-                for part in (num, den):
+                # -- "11 av 11" beside a group's hidden Startade of 11 would print it: whenever a basis equals
+                #    the group's Startade a reader can take it for the same people, so the sum ties them (an
+                #    omgång's Startade is printed in its chapter; tying there too hid half the report) --
+                for part in (num, den) if level == "group" else ():
                     if led.values[part] and led.values[part] == led.values[("started", level, key)]:
                         led.line(part, [("started", level, key)], strict=False)
 
