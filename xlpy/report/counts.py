@@ -122,16 +122,16 @@ def report_ledger(results: dict[str, Any], ended: list[dict[str, Any]], goal_met
         led.line(("started", "project", "all"), [("started", "group", g) for g in groups], strict=False)
         # -- the cost section prints the project's moved-on count (and amounts of it × K) --
         c = project.get("costs", {})
-        kinds = ["started"]
+        project_kinds = ["started"]
         if "moved_on" in c:
             led.add(("moved", "project", "all"), int(c["moved_on"]))
             led.line(("moved", "project", "all"), [("moved", "group", g) for g in groups], strict=False)
-            kinds.append("moved")
+            project_kinds.append("moved")
         # -- the same total over the omgångar with a chapter and the other groups: a reader subtracts a
         #    printed omgång from the project as a whole, which sums over single groups do not show --
         in_chapter = [g for o in ended for g in o["group_ids"] if g in groups]
         if ended and len(in_chapter) == len(set(in_chapter)):
-            for kind in kinds:
+            for kind in project_kinds:
                 led.line((kind, "project", "all"), [(kind, "omgang", o["key"]) for o in ended]
                          + [(kind, "group", g) for g in groups if g not in set(in_chapter)], strict=False)
     shares = [m for m in goal_metrics if m not in PEOPLE_SHARES_EXCLUDED]
