@@ -8,15 +8,20 @@ För utvecklare: XLPY_DEBUG=1 visar hela felspårningen i stället för en menin
 from __future__ import annotations
 
 import argparse
+import contextlib
 import inspect
 import os
 import sys
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from xlpy import __version__, fmt, jobs
+from xlpy import __version__, fmt
 from xlpy.io.base import WorkbookError
+
+if TYPE_CHECKING:
+    from xlpy import jobs
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_CANNOT_RUN = 0, 1, 2
 
@@ -28,6 +33,23 @@ def _say(text: str) -> None:
         # -- whoever read our output has gone (`xlpy check f | head`): finish the work silently and keep
         #    the exit code, instead of a traceback from this print and from the final flush at exit --
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+@contextlib.contextmanager
+def _reading_ahead(paths: Sequence[str]) -> Iterator[None]:
+    """Start parsing each workbook's Närvaro in the background before the job's heavy imports (pandas &
+    co., ~0.4 s) and the small sheets, so they overlap with calamine's parse of the largest sheet
+    (calamine_backend.read_ahead); whatever the job did not take is closed after it. The jobs (and
+    pandas) are imported inside this block, by each command, for that reason."""
+    from xlpy import spec
+    from xlpy.io import calamine_backend
+
+    for p in paths:
+        calamine_backend.read_ahead(p, spec.ATTENDANCE.name)
+    try:
+        yield
+    finally:
+        calamine_backend.discard_ahead()
 
 
 def _summary(outcome: jobs.Outcome, verb: str) -> int:
@@ -68,7 +90,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     """Kontrollera indata utan att skriva något. Exit 1 om det finns fel.
 
     Med flera arbetsböcker kontrolleras de tillsammans, som en sammanställning."""
-    return _summary(jobs.check_files([Path(p) for p in args.paths]), "Kontrollerade")
+    with _reading_ahead(args.paths):
+        from xlpy import jobs
+
+        return _summary(jobs.check_files([Path(p) for p in args.paths]), "Kontrollerade")
 
 
 def cmd_recalc(args: argparse.Namespace) -> int:
@@ -76,8 +101,11 @@ def cmd_recalc(args: argparse.Namespace) -> int:
 
     Inget annat i filen ändras. Med -o skrivs resultatet till en ny fil i stället. Med flera arbetsböcker
     ändras ingen av dem: ange -o (en sammanställd arbetsbok med resultatbladen) och/eller --json."""
-    outcome = jobs.recalc_files([Path(p) for p in args.paths], out=args.output, json_path=args.json)
-    return _summary(outcome, "Beräknade")
+    with _reading_ahead(args.paths):
+        from xlpy import jobs
+
+        outcome = jobs.recalc_files([Path(p) for p in args.paths], out=args.output, json_path=args.json)
+        return _summary(outcome, "Beräknade")
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -88,13 +116,16 @@ def cmd_report(args: argparse.Namespace) -> int:
         # -- refused before anything is written: a Word file named r.txt would open as garbage --
         raise WorkbookError(f"Rapporten är en Word-fil: ange ett filnamn som slutar på .docx "
                             f"(t.ex. {args.output.with_suffix('.docx').name}), inte {args.output.name}.")
-    try:
-        outcome = jobs.report_files([Path(p) for p in args.paths], out_docx=args.output, pdf=args.pdf,
-                                    allow_personal_data=args.tillat_personuppgifter,
-                                    template=Path(args.mall) if args.mall else None)
-    except jobs.ReportRefused as e:
-        _say(str(e))
-        return EXIT_PROBLEMS
+    with _reading_ahead(args.paths):
+        from xlpy import jobs
+
+        try:
+            outcome = jobs.report_files([Path(p) for p in args.paths], out_docx=args.output, pdf=args.pdf,
+                                        allow_personal_data=args.tillat_personuppgifter,
+                                        template=Path(args.mall) if args.mall else None)
+        except jobs.ReportRefused as e:
+            _say(str(e))
+            return EXIT_PROBLEMS
     if outcome.results["meta"].get("personal_data_override"):
         _say("Obs: rapporten skapades trots personuppgifter i arbetsboken (--tillat-personuppgifter); "
              "det står i rapportens egenskaper.")
@@ -107,7 +138,10 @@ def cmd_sammanstall(args: argparse.Namespace) -> int:
     Varje indatablad får alla arbetsböckers rader och kolumnen Källa. Inställningar, Mål och Texter tas
     från den första; skillnader visas som varningar. Samma GruppID eller DeltagarID i två arbetsböcker,
     eller Statistik som inte stämmer överens, är fel: då skrivs ingenting. Källfilerna ändras aldrig."""
-    problems, written = jobs.consolidate_files([Path(p) for p in args.paths], Path(args.output))
+    with _reading_ahead(args.paths):
+        from xlpy import jobs
+
+        problems, written = jobs.consolidate_files([Path(p) for p in args.paths], Path(args.output))
     errors = sum(1 for p in problems if p.severity == "fel")
     warnings = len(problems) - errors
     _say(f"Sammanställde {len(args.paths)} arbetsböcker: {fmt.count(errors, 'fel', 'fel')}, "
@@ -130,9 +164,10 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     Per grupp, omgång, kommun och hela projektet, och per kalenderår: antal och andelar, med
     Minsta redovisade antal tillämpat. Ett eget blad säger vad filen innehåller."""
-    from xlpy import aggregate
+    with _reading_ahead(args.paths):
+        from xlpy import aggregate, jobs
 
-    outcome = jobs.check_files([Path(p) for p in args.paths])
+        outcome = jobs.check_files([Path(p) for p in args.paths])
     try:
         written = aggregate.write_aggregate(outcome.results, Path(args.output), args.minsta)
     except aggregate.ThresholdMissing as e:
@@ -144,6 +179,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """Beräkna en kopia av exempelarbetsboken och skriv dess rapport i en utdatamapp."""
+    from xlpy import jobs
+
     return _summary(jobs.demo(Path(args.outdir), pdf=args.pdf), "Exempel:")
 
 

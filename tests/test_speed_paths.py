@@ -1,0 +1,101 @@
+"""Speed of the whole command (issue #17): what `xlpy recalc` imports, and the read-ahead of Närvaro that
+overlaps calamine's parse with the imports. Timings are benchmarks/commands.py's business; these tests
+pin the mechanisms, and that they change no result."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from xlpy.io import calamine_backend
+from xlpy.jobs import EXAMPLE_WORKBOOK, recalc_file
+
+ROOT = Path(__file__).resolve().parents[1]
+# -- the report's and the new-workbook writer's libraries: a recalc needs none of them --
+NOT_ON_THE_RECALC_PATH = ("matplotlib", "docx", "docxtpl", "openpyxl", "xlsxwriter", "xlwings")
+
+
+@pytest.fixture()
+def example(tmp_path: Path) -> Path:
+    book = tmp_path / "exempel.xlsx"
+    shutil.copyfile(EXAMPLE_WORKBOOK, book)
+    return book
+
+
+def _modules_after(args: list[str], cwd: Path) -> set[str]:
+    code = ("import sys, json; from xlpy.cli import main; code = main(sys.argv[1:]); "
+            "print(json.dumps(sorted(sys.modules))); sys.exit(code)")
+    proc = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=cwd,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=300)
+    assert proc.returncode in (0, 1), proc.stdout + proc.stderr
+    return {m.split(".")[0] for m in json.loads(proc.stdout.strip().splitlines()[-1])}
+
+
+@pytest.mark.parametrize("command", [["recalc"], ["check"]])
+def test_recalc_and_check_import_no_report_or_openpyxl(command: list[str], example: Path) -> None:
+    loaded = _modules_after([*command, str(example)], example.parent)
+    assert "pandas" in loaded and "python_calamine" in loaded  # -- the test sees what a run loads --
+    assert loaded.isdisjoint(NOT_ON_THE_RECALC_PATH), sorted(loaded & set(NOT_ON_THE_RECALC_PATH))
+
+
+def test_help_imports_neither_pandas_nor_calamine(tmp_path: Path) -> None:
+    code = "import sys; from xlpy.cli import build_parser; build_parser(); print(sorted(sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path,
+                         env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=120, check=True).stdout
+    assert "'pandas'" not in out and "'python_calamine'" not in out
+
+
+def test_read_ahead_hands_its_source_to_the_next_open_once(example: Path) -> None:
+    calamine_backend.read_ahead(example, "närvaro")  # -- found by sheet_key, as the readers compare names --
+    try:
+        first = calamine_backend.open_source(example)
+        assert "Närvaro" in first._prefetched  # -- its parse started before anyone asked --
+        second = calamine_backend.open_source(example)
+        assert second is not first
+        first.close()
+        second.close()
+    finally:
+        calamine_backend.discard_ahead()
+
+
+def test_read_ahead_of_a_file_changed_since_is_not_used(example: Path, tmp_path: Path) -> None:
+    calamine_backend.read_ahead(example, "Närvaro")
+    try:
+        other = tmp_path / "annan.xlsx"
+        shutil.copyfile(EXAMPLE_WORKBOOK, other)
+        os.replace(other, example)  # -- a new file under the same name (as a save from Excel makes) --
+        source = calamine_backend.open_source(example)
+        assert "Närvaro" not in source._prefetched
+        source.close()
+    finally:
+        calamine_backend.discard_ahead()
+
+
+def test_read_ahead_of_something_unreadable_leaves_the_message_to_the_job(tmp_path: Path) -> None:
+    bad = tmp_path / "trasig.xlsx"
+    bad.write_bytes(b"PK\x03\x04 not a zip")
+    calamine_backend.read_ahead(bad, "Närvaro")
+    calamine_backend.read_ahead(tmp_path / "saknas.xlsx", "Närvaro")
+    assert not calamine_backend._AHEAD
+    with pytest.raises(calamine_backend.WorkbookError, match="skadad"):
+        calamine_backend.open_source(bad)
+
+
+def test_recalc_through_the_read_ahead_writes_the_same_bytes(example: Path, tmp_path: Path) -> None:
+    plain = tmp_path / "plain.xlsx"
+    recalc_file(example, out=plain, json_path=tmp_path / "plain.json")
+    calamine_backend.read_ahead(example, "Närvaro")
+    try:
+        ahead = tmp_path / "ahead.xlsx"
+        recalc_file(example, out=ahead, json_path=tmp_path / "ahead.json")
+        assert not calamine_backend._AHEAD  # -- the job took it --
+    finally:
+        calamine_backend.discard_ahead()
+    assert ahead.read_bytes() == plain.read_bytes()
+    assert (tmp_path / "ahead.json").read_bytes() == (tmp_path / "plain.json").read_bytes()
