@@ -99,3 +99,17 @@ def test_recalc_through_the_read_ahead_writes_the_same_bytes(example: Path, tmp_
         calamine_backend.discard_ahead()
     assert ahead.read_bytes() == plain.read_bytes()
     assert (tmp_path / "ahead.json").read_bytes() == (tmp_path / "plain.json").read_bytes()
+
+
+def test_the_console_script_exits_with_mains_code_and_its_output_flushed(example: Path, tmp_path: Path) -> None:
+    # -- run() ends the process with os._exit: every line printed must still arrive, exit code intact --
+    def xlpy(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "xlpy", *args], capture_output=True, text=True, cwd=tmp_path,
+                              env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=300)
+
+    missing = xlpy("recalc", str(tmp_path / "saknas.xlsx"))
+    assert missing.returncode == 2 and missing.stdout.startswith("Fel: Filen saknas.xlsx finns inte")
+    done = xlpy("recalc", str(example), "--json", str(tmp_path / "r.json"))
+    assert done.returncode == 0, done.stdout
+    assert done.stdout.rstrip().endswith(f"Skrev {tmp_path / 'r.json'}")
+    assert json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["problems"] is not None
