@@ -19,7 +19,9 @@ Choices worth knowing:
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
+import functools
 import posixpath
 import zlib
 from collections.abc import Callable, Iterator, Sequence
@@ -35,7 +37,7 @@ from xlpy.io.base import WorkbookError, sheet_key
 from xlpy.io.xlsx_opc import DamagedPart, NotAPackage, Package, parse_xml, rels_name, resolve, serialize
 from xlpy.io.xlsx_sheetxml import worksheet_xml
 from xlpy.io.xlsx_styles import MINIMAL_STYLES, StyleBook
-from xlpy.io.xlsx_zip import RawEntry, ZipTooLarge, new_entry, raw_entry_from, write_zip
+from xlpy.io.xlsx_zip import RawEntry, ZipTooLarge, deflate, new_entry, raw_entry_from, write_zip
 from xlpy.model import OutputSheet
 
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -213,9 +215,15 @@ def apply_sheets(package: Package, sheets: Sequence[OutputSheet], label: str = "
             package.set_override(part, CT_WORKSHEET)
             code_name, tab_color = None, ""
         xml = worksheet_xml(sheet, styles.xf_index, code_name, tab_color, date1904=date1904)
-        if on_sheet_xml is not None:
-            on_sheet_xml(part, xml)
-        package.write(part, xml)
+        # -- deflated in a thread while on_sheet_xml checks it here (zlib releases the GIL, expat does not);
+        #    the same bytes as deflating after the check --
+        deflating = _deflater().submit(deflate, xml)
+        try:
+            if on_sheet_xml is not None:
+                on_sheet_xml(part, xml)
+        finally:
+            deflated = deflating.result()
+        package.write(part, xml, deflated=deflated)
         written.append(package.entry(part).name)
     _drop_calc_chain_if_needed(package, wb_part, replaced_ids)
     _remove_orphans(package, orphan_candidates)
@@ -225,6 +233,13 @@ def apply_sheets(package: Package, sheets: Sequence[OutputSheet], label: str = "
     package.write(styles_part, styles.to_bytes())
     package.flush()
     return written
+
+
+@functools.cache
+def _deflater() -> concurrent.futures.ThreadPoolExecutor:
+    # -- one worker for the whole process (a ribbon click reuses it); its thread is a daemon-like pool
+    #    thread that idles between writes --
+    return concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="xlpy-deflate")
 
 
 def verify_package(path: Path, expected: list[RawEntry]) -> None:
