@@ -135,14 +135,15 @@ def _empty_weeks(ended: list[Any], codes: _Codes, group_of: dict[Any, Any], grou
     groups = [gid if isinstance(gid, str) else None for gid in (group_of.get(p) for p in pids)]
     mondays = [day - dt.timedelta(days=day.weekday()) if isinstance(day, dt.date) else None for day in days]
     gcodes, gids = pd.factorize(np.array(groups + [None], dtype=object), use_na_sentinel=True)
-    mcodes, weeks = pd.factorize(np.array(mondays + [None], dtype=object), use_na_sentinel=True)
+    mcodes, distinct_mondays = pd.factorize(np.array(mondays + [None], dtype=object), use_na_sentinel=True)
     # -- a code of -1 (an empty cell) reads the appended None's code, itself -1 --
     g, m = gcodes[pcodes], mcodes[dcodes]
     ok = (g >= 0) & (m >= 0)
-    pairs = np.unique(g[ok].astype(np.int64) * max(len(weeks), 1) + m[ok])
+    width = max(len(distinct_mondays), 1)
+    pairs = np.unique(g[ok].astype(np.int64) * width + m[ok])
     seen: dict[Any, set[dt.date]] = {}
-    for gi, mi in zip(*np.divmod(pairs, max(len(weeks), 1)), strict=True):
-        seen.setdefault(gids[gi], set()).add(weeks[mi])
+    for gi, mi in zip(*np.divmod(pairs, width), strict=True):
+        seen.setdefault(gids[gi], set()).add(distinct_mondays[mi])
     with_members = set(group_of.values())
     sheet = spec.GROUPS
     for g in ended:
