@@ -111,12 +111,15 @@ def _weeks(start: dt.date, end: dt.date) -> list[dt.date]:
     """The Mondays of the scheduled weeks: those with a weekday (Monday–Friday) in [start, end] that is
     not in the Christmas break."""
     monday = start - dt.timedelta(days=start.weekday())
+    week, friday = dt.timedelta(days=7), dt.timedelta(days=4)
     weeks = []
     while monday <= end:
-        days = [monday + dt.timedelta(days=i) for i in range(5)]
-        if any(start <= d <= end and not _christmas(d) for d in days):
+        # -- the week's weekdays within [start, end] are [first, last]; the Christmas break is 9 days in a
+        #    row, so a span of at most 5 days lies wholly inside it exactly when both its ends do --
+        first, last = max(start, monday), min(end, monday + friday)
+        if first <= last and not (_christmas(first) and _christmas(last)):
             weeks.append(monday)
-        monday += dt.timedelta(days=7)
+        monday += week
     return weeks
 
 
