@@ -4,12 +4,15 @@ pin the mechanisms, and that they change no result."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -113,3 +116,56 @@ def test_the_console_script_exits_with_mains_code_and_its_output_flushed(example
     assert done.returncode == 0, done.stdout
     assert done.stdout.rstrip().endswith(f"Skrev {tmp_path / 'r.json'}")
     assert json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["problems"] is not None
+
+
+# -- the parse check of a sheet of bulk rows (a consolidated Närvaro) goes through its proof document --
+
+def _bulk_sheet(n: int, odd_at: int | None = None) -> Any:
+    from xlpy.model import OutCell, OutputSheet
+
+    rows = [[f"P{i % 97:03d}", dt.date(2019, 9, 2) + dt.timedelta(days=i % 200), ["N", "F", "G"][i % 3],
+             float(i % 7) if i % 5 else None] for i in range(n)]
+    if odd_at is not None:
+        rows[odd_at][0] = "ODD"
+    return OutputSheet("Närvaro", [[OutCell("DeltagarID", "header"), OutCell("Datum", "header"),
+                                    OutCell("Status", "header"), OutCell("Tal", "header")]],
+                       bulk_rows=rows, bulk_styles=["text", "date", "text", "int"])
+
+
+def test_the_proof_of_a_bulk_sheet_holds_every_distinct_cell_and_parses_like_it() -> None:
+    from xml.parsers import expat
+
+    from xlpy.io.xlsx_sheetxml import worksheet_xml
+
+    proof: list[bytes] = []
+    xml = worksheet_xml(_bulk_sheet(5000), lambda style: 0, proof=proof)
+    assert len(proof) == 1 and len(proof[0]) < len(xml) / 20
+    expat.ParserCreate().Parse(xml, True)
+    expat.ParserCreate().Parse(proof[0], True)
+    body = re.compile(rb'<c r="([A-Z]+)[0-9]+"(.*?)(?=<c r="|</row>)')
+    cells, in_proof = set(body.findall(xml)), set(body.findall(proof[0]))
+    assert len(cells) > 300 and cells <= in_proof  # -- every distinct (column, cell body) is in the proof --
+    none: list[bytes] = []
+    worksheet_xml(_bulk_sheet(0), lambda style: 0, proof=none)
+    assert none == []  # -- a sheet without bulk rows is checked as it is --
+
+
+def test_a_bulk_sheet_with_one_malformed_cell_is_refused_and_the_file_left_alone(tmp_path: Path, monkeypatch) -> None:
+    from xml.parsers import expat
+
+    from xlpy.io import xlsx_package, xlsx_sheetxml
+
+    real = xlsx_sheetxml._cell
+
+    def cell(ref: str, value: Any, *args: Any, **kwargs: Any) -> str:
+        # -- a cell the writer got wrong, once among 5 000 rows: the proof must catch it too --
+        return f'<c r="{ref}"><v>1</c>' if value == "ODD" else real(ref, value, *args, **kwargs)
+
+    monkeypatch.setattr(xlsx_sheetxml, "_cell", cell)
+    out = tmp_path / "samlad.xlsx"
+    xlsx_package.write_copy(None, out, [_bulk_sheet(5000)])  # -- without the odd cell: written --
+    before = out.read_bytes()
+    with pytest.raises(expat.ExpatError):
+        xlsx_package.write_copy(None, out, [_bulk_sheet(5000, odd_at=4321)])
+    assert out.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["samlad.xlsx"]
