@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from xlpy.io import calamine_backend
 from xlpy.jobs import EXAMPLE_WORKBOOK, recalc_file
@@ -169,3 +171,15 @@ def test_a_bulk_sheet_with_one_malformed_cell_is_refused_and_the_file_left_alone
         xlsx_package.write_copy(None, out, [_bulk_sheet(5000, odd_at=4321)])
     assert out.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["samlad.xlsx"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="ab&<>\"'\n\r\t å\u00a0", max_size=14))
+def test_the_writers_escapes_are_saxutils_own(text: str) -> None:
+    # -- our copies spare every command xml.sax.saxutils' imports (urllib.request, http.client, ssl) --
+    from xml.sax import saxutils
+
+    from xlpy.io.xlsx_sheetxml import escape, quoteattr
+
+    assert escape(text) == saxutils.escape(text)
+    assert quoteattr(text) == saxutils.quoteattr(text)
