@@ -40,7 +40,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from run_benchmarks import growth_per_4x, machine, workbook_for, write_readme  # noqa: E402
+from run_benchmarks import growth_per_4x, machine, write_readme  # noqa: E402
 
 RESULTS = HERE / "commands.json"
 START_MARK = "<!-- commands:start (written by commands.py; do not edit by hand) -->"
@@ -142,29 +142,42 @@ def rotation(kinds: list[str], files: list[Path], rounds: int, timeout: float) -
     return out
 
 
+# -- the parent stays small: on Linux a child's ru_maxrss starts from its parent's size at the fork, so
+#    parsing or generating a workbook in this process would show up as every later child's peak --
+_ROWS = r"""
+import json, sys
+import python_calamine as pc
+book = pc.CalamineWorkbook.from_path(sys.argv[1])
+print(json.dumps({n: len(book.get_sheet_by_name(n).to_python()) - 2 for n in book.sheet_names}))
+"""
+_GENERATE = r"""
+import sys
+sys.path.insert(0, sys.argv[1])
+from xlpy.generate import generate_workbook
+generate_workbook(sys.argv[2], int(sys.argv[3]), seed=int(sys.argv[4]), prefix=sys.argv[5])
+"""
+
+
 def data_rows(path: Path) -> tuple[int, int]:
     """(Närvaro rows, all data rows) of a generated workbook: every sheet has a title and a header row."""
-    import python_calamine as pc
-
-    book = pc.CalamineWorkbook.from_path(str(path))
-    rows = {n: len(book.get_sheet_by_name(n).to_python()) - 2 for n in book.sheet_names}
+    out = subprocess.run([sys.executable, "-c", _ROWS, str(path)], capture_output=True, text=True, check=True)
+    rows: dict[str, int] = json.loads(out.stdout)
     return rows["Närvaro"], sum(rows.values())
+
+
+def generated(path: Path, participants: int, seed: int, prefix: str = "") -> Path:
+    """`path`, generated now (in a child process) unless it is there from an earlier run."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        subprocess.run([sys.executable, "-c", _GENERATE, str(HERE.parent), str(path), str(participants), str(seed),
+                        prefix], check=True)
+    return path
 
 
 def consolidation_files(count: int, participants: int, cache: Path) -> list[Path]:
     """`count` generated workbooks with their own GruppID/DeltagarID prefixes (cached)."""
-    sys.path.insert(0, str(HERE.parent))
-    from xlpy.generate import generate_workbook
-
     folder = cache / f"sammanstall_{count}x{participants}"
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for i in range(count):
-        path = folder / f"kommun{i:02d}.xlsx"
-        if not path.exists():
-            generate_workbook(path, participants, seed=1, prefix=f"W{i:02d}")
-        paths.append(path)
-    return paths
+    return [generated(folder / f"kommun{i:02d}.xlsx", participants, 1, f"W{i:02d}") for i in range(count)]
 
 
 def _r(m: dict[str, Any], key: str) -> str:
@@ -241,7 +254,7 @@ def main(argv: list[str] | None = None) -> int:
                            "cases": {}, "growth": []}
     sized: list[tuple[int, dict[str, Any]]] = []
     for size in [int(s) for s in args.sizes.split(",") if s]:
-        path, _ = workbook_for(size, args.seed, Path(args.cache))
+        path = generated(Path(args.cache) / f"syntetisk_{size}_s{args.seed}.xlsx", size, args.seed)
         attendance, rows = data_rows(path)
         print(f"{size} participants: {path.name}, {rows} data rows ({attendance} Närvaro)", flush=True)
         entry = {"participants": size, "file": path.name, "file_mb": path.stat().st_size / 1e6,
