@@ -4,7 +4,8 @@
     .venv/bin/python benchmarks/commands.py --sizes 5000 --rounds 3      # a quick look
     .venv/bin/python benchmarks/commands.py --kinds parse,recalc,report --sizes 1250,5000
 
-Every measurement is one child process from interpreter start to exit, the way a user meets it:
+Every measurement is one child process from interpreter start to exit, the way a user meets it (xlpy's
+bytecode compiled first, as `pip install` leaves it):
 
 - parse:       `python -c` importing python-calamine and reading every sheet of the file (the floor:
                no program can compute anything before it has the cells),
@@ -250,6 +251,10 @@ def main(argv: list[str] | None = None) -> int:
     kinds = args.kinds.split(",")
     if kinds[0] != "parse":
         kinds = ["parse"] + [k for k in kinds if k != "parse"]
+    # -- as after `pip install` (which compiles): without .pyc files (PYTHONDONTWRITEBYTECODE=1 is set on
+    #    some machines, and an editable install compiles nothing) every run would compile xlpy again --
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(HERE.parent / "xlpy")], check=True,
+                   stdout=subprocess.DEVNULL)
     res: dict[str, Any] = {"date": dt.date.today().isoformat(), "machine": machine(), "rounds": args.rounds,
                            "cases": {}, "growth": []}
     sized: list[tuple[int, dict[str, Any]]] = []
