@@ -183,3 +183,17 @@ def test_the_writers_escapes_are_saxutils_own(text: str) -> None:
 
     assert escape(text) == saxutils.escape(text)
     assert quoteattr(text) == saxutils.quoteattr(text)
+
+
+def test_the_console_script_starts_numpy_without_a_blas_thread_pool(tmp_path: Path, monkeypatch) -> None:
+    from xlpy import cli
+
+    exits: list[int] = []
+    monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
+    monkeypatch.setattr(os, "_exit", exits.append)
+    monkeypatch.setattr(sys, "argv", ["xlpy", "check", str(tmp_path / "saknas.xlsx")])
+    cli.run()
+    assert exits == [2] and os.environ["OPENBLAS_NUM_THREADS"] == "1"
+    monkeypatch.setenv("OPENBLAS_NUM_THREADS", "4")  # -- the user's own setting is kept --
+    cli.run()
+    assert os.environ["OPENBLAS_NUM_THREADS"] == "4"

@@ -306,6 +306,9 @@ def run() -> None:
     Everything a command writes is written, fsynced and verified inside main(); what is left at exit is
     the interpreter freeing the job's millions of objects one by one (~0.1 s at 5 000 participants), which
     nobody waits for. Output is flushed first. Tests call main(), never this."""
+    # -- numpy's OpenBLAS starts a thread per core when it loads (25-60 ms of every command's start, and
+    #    threads spinning beside our own); nothing here multiplies large matrices. A user's setting wins --
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     code = main()
     for stream in (sys.stdout, sys.stderr):
         try:
