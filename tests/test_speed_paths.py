@@ -197,3 +197,21 @@ def test_the_console_script_starts_numpy_without_a_blas_thread_pool(tmp_path: Pa
     monkeypatch.setenv("OPENBLAS_NUM_THREADS", "4")  # -- the user's own setting is kept --
     cli.run()
     assert os.environ["OPENBLAS_NUM_THREADS"] == "4"
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="fork is POSIX only")
+def test_a_forked_child_writes_after_its_parent_did(example: Path, tmp_path: Path) -> None:
+    # -- the deflate worker is per process: a child forked after the parent wrote (multiprocessing's
+    #    default on Linux, as the corpus campaign runs) must not wait on the parent's worker thread --
+    import multiprocessing
+
+    recalc_file(example, out=tmp_path / "parent.xlsx")
+    ctx = multiprocessing.get_context("fork")
+    with ctx.Pool(1) as pool:
+        result = pool.apply_async(_recalc_copy, (str(example), str(tmp_path / "child.xlsx")))
+        assert result.get(timeout=120) == (tmp_path / "parent.xlsx").read_bytes()
+
+
+def _recalc_copy(src: str, out: str) -> bytes:
+    recalc_file(Path(src), out=Path(out))
+    return Path(out).read_bytes()

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import contextlib
-import functools
+import os
 import posixpath
 import zlib
 from collections.abc import Callable, Iterator, Sequence
@@ -238,11 +238,18 @@ def apply_sheets(package: Package, sheets: Sequence[OutputSheet], label: str = "
     return written
 
 
-@functools.cache
+_DEFLATERS: dict[int, concurrent.futures.ThreadPoolExecutor] = {}
+
+
 def _deflater() -> concurrent.futures.ThreadPoolExecutor:
-    # -- one worker for the whole process (a ribbon click reuses it); its thread is a daemon-like pool
-    #    thread that idles between writes --
-    return concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="xlpy-deflate")
+    """One deflate worker per process (a ribbon click reuses it). Per process id: a child forked by
+    multiprocessing inherits the parent's pool without its thread, and would wait forever on it."""
+    pid = os.getpid()
+    pool = _DEFLATERS.get(pid)
+    if pool is None:
+        pool = _DEFLATERS[pid] = concurrent.futures.ThreadPoolExecutor(max_workers=1,
+                                                                       thread_name_prefix="xlpy-deflate")
+    return pool
 
 
 def verify_package(path: Path, expected: list[RawEntry]) -> None:
