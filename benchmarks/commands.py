@@ -15,11 +15,12 @@ bytecode compiled first, as `pip install` leaves it):
 - sammanstall: `xlpy sammanstall F1 … Fn -o SAMLAD.xlsx` of `--workbooks` generated workbooks, against
                `parse-all`, one process parsing every sheet of all of them (issue #14).
 
-The kinds run in rotation (parse, recalc, [report], parse, recalc, …) `--rounds` times, so a slow stretch
-of a shared machine hits the baseline and the command alike; the ratio of each round is taken inside the
-round and the median of those ratios reported, beside the ratio of the medians. Wall time, CPU time
+Each round runs every case (every size, then sammanstall) and within it every kind in turn (parse,
+recalc, [report]); `--rounds` rounds. A slow stretch of a shared machine thus hits the baseline and the
+command, and every size, alike: the ratio of each round is taken inside the round and the median of those
+ratios reported with their range; growth likewise per round, median over rounds. Wall time, CPU time
 (user + system of the child and its children) and peak RSS come from os.wait4, per child. Growth is the
-time factor per 4× data rows between consecutive sizes (4.0 linear). Raw numbers go to
+time factor per 4× data rows between consecutive sizes (4.0 linear), per round, median. Raw numbers go to
 benchmarks/commands.json and the table into benchmarks/README.md between its markers.
 """
 
@@ -113,34 +114,47 @@ def commands(kind: str, files: list[Path], work: Path) -> list[str]:
     raise SystemExit(f"unknown kind {kind}")
 
 
-def rotation(kinds: list[str], files: list[Path], rounds: int, timeout: float) -> dict[str, Any]:
-    """`rounds` rounds of every kind in turn; per kind the runs and medians, per round the ratios to the
-    first kind (the baseline)."""
-    runs: dict[str, list[dict[str, Any]]] = {k: [] for k in kinds}
+def rotation(cases: dict[str, tuple[list[str], list[Path]]], rounds: int, timeout: float) -> dict[str, Any]:
+    """`rounds` rounds; each round runs every case (label -> kinds, files), and within it every kind in
+    turn, so a slow stretch of the machine hits the baseline and the command, and every size, alike.
+    Per case and kind: the runs and medians, and per round the ratio to the case's first kind (its
+    baseline)."""
+    runs: dict[str, dict[str, list[dict[str, Any]]]] = {c: {k: [] for k in kinds} for c, (kinds, _) in cases.items()}
     with tempfile.TemporaryDirectory(prefix="xlpy-cmd-") as tmp:
         work = Path(tmp)
         for i in range(rounds):
-            for kind in kinds:
-                r = run_child(commands(kind, files, work), work, timeout)
-                runs[kind].append(r)
-                print(f"    round {i + 1} {kind:11s} wall {r['wall']:6.2f} s  cpu {r['cpu']:6.2f} s  "
-                      f"{r['peak_mb']:6.0f} MB" + (f"  ERROR {r['error']}" if "error" in r else ""), flush=True)
-    base = kinds[0]
+            for label, (kinds, files) in cases.items():
+                for kind in kinds:
+                    r = run_child(commands(kind, files, work), work, timeout)
+                    runs[label][kind].append(r)
+                    print(f"    round {i + 1} {label:>10s} {kind:11s} wall {r['wall']:6.2f} s  cpu {r['cpu']:6.2f} s"
+                          f"  {r['peak_mb']:6.0f} MB" + (f"  ERROR {r['error']}" if "error" in r else ""),
+                          flush=True)
     out: dict[str, Any] = {}
-    for kind in kinds:
-        rs = runs[kind]
-        m: dict[str, Any] = {"runs": rs, "peak_mb": max(r["peak_mb"] for r in rs),
-                             "wall": statistics.median(r["wall"] for r in rs),
-                             "cpu": statistics.median(r["cpu"] for r in rs)}
-        if any("error" in r for r in rs):
-            m["error"] = next(r["error"] for r in rs if "error" in r)
-        if kind != base:
-            for key in ("wall", "cpu"):
-                per_round = [a[key] / b[key] for a, b in zip(rs, runs[base], strict=True)]
-                m[f"ratio_{key}"] = statistics.median(per_round)
-                m[f"ratio_{key}_range"] = [min(per_round), max(per_round)]
-        out[kind] = m
+    for label, (kinds, _) in cases.items():
+        base = kinds[0]
+        out[label] = {}
+        for kind in kinds:
+            rs = runs[label][kind]
+            m: dict[str, Any] = {"runs": rs, "peak_mb": max(r["peak_mb"] for r in rs),
+                                 "wall": statistics.median(r["wall"] for r in rs),
+                                 "cpu": statistics.median(r["cpu"] for r in rs)}
+            if any("error" in r for r in rs):
+                m["error"] = next(r["error"] for r in rs if "error" in r)
+            if kind != base:
+                for key in ("wall", "cpu"):
+                    per_round = [a[key] / b[key] for a, b in zip(rs, runs[label][base], strict=True)]
+                    m[f"ratio_{key}"] = statistics.median(per_round)
+                    m[f"ratio_{key}_range"] = [min(per_round), max(per_round)]
+            out[label][kind] = m
     return out
+
+
+def growth(ea: dict[str, Any], eb: dict[str, Any], kind: str, key: str) -> float:
+    """Time factor per 4× data rows from case `ea` to `eb`: the median over rounds of each round's own
+    factor (the sizes of one round ran minutes apart at most, not a whole run apart)."""
+    pairs = zip(ea["measure"][kind]["runs"], eb["measure"][kind]["runs"], strict=True)
+    return statistics.median(growth_per_4x(a[key], b[key], ea["data_rows"], eb["data_rows"]) for a, b in pairs)
 
 
 # -- the parent stays small: on Linux a child's ru_maxrss starts from its parent's size at the fork, so
@@ -257,31 +271,31 @@ def main(argv: list[str] | None = None) -> int:
                    stdout=subprocess.DEVNULL)
     res: dict[str, Any] = {"date": dt.date.today().isoformat(), "machine": machine(), "rounds": args.rounds,
                            "cases": {}, "growth": []}
+    cases: dict[str, tuple[list[str], list[Path]]] = {}
     sized: list[tuple[int, dict[str, Any]]] = []
     for size in [int(s) for s in args.sizes.split(",") if s]:
         path = generated(Path(args.cache) / f"syntetisk_{size}_s{args.seed}.xlsx", size, args.seed)
         attendance, rows = data_rows(path)
         print(f"{size} participants: {path.name}, {rows} data rows ({attendance} Närvaro)", flush=True)
-        entry = {"participants": size, "file": path.name, "file_mb": path.stat().st_size / 1e6,
-                 "attendance_rows": attendance, "data_rows": rows,
-                 "measure": rotation(kinds, [path], args.rounds, args.timeout)}
-        res["cases"][f"{size:,}".replace(",", " ")] = entry
+        label = f"{size:,}".replace(",", " ")
+        res["cases"][label] = entry = {"participants": size, "file": path.name, "file_mb": path.stat().st_size / 1e6,
+                                       "attendance_rows": attendance, "data_rows": rows}
+        cases[label] = (kinds, [path])
         sized.append((size, entry))
-    for (a, ea), (b, eb) in zip(sized, sized[1:], strict=False):
-        g: dict[str, Any] = {"from": a, "to": b, "rows": [ea["data_rows"], eb["data_rows"]], "kinds": {}}
-        for kind in kinds:
-            ma, mb = ea["measure"][kind], eb["measure"][kind]
-            g["kinds"][kind] = {key: growth_per_4x(ma[key], mb[key], ea["data_rows"], eb["data_rows"])
-                                for key in ("wall", "cpu")}
-        res["growth"].append(g)
     if args.workbooks:
         files = consolidation_files(args.workbooks, args.participants_each, Path(args.cache))
         rows = sum(data_rows(f)[1] for f in files)
         label = f"{args.workbooks} × {args.participants_each:,}".replace(",", " ")
         print(f"sammanstall of {label} participants ({rows} data rows)", flush=True)
         res["cases"][label] = {"workbooks": args.workbooks, "participants_each": args.participants_each,
-                               "data_rows": rows,
-                               "measure": rotation(["parse-all", "sammanstall"], files, args.rounds, args.timeout)}
+                               "data_rows": rows}
+        cases[label] = (["parse-all", "sammanstall"], files)
+    for label, measured in rotation(cases, args.rounds, args.timeout).items():
+        res["cases"][label]["measure"] = measured
+    for (a, ea), (b, eb) in zip(sized, sized[1:], strict=False):
+        res["growth"].append({"from": a, "to": b, "rows": [ea["data_rows"], eb["data_rows"]],
+                              "kinds": {kind: {key: growth(ea, eb, kind, key) for key in ("wall", "cpu")}
+                                        for kind in kinds}})
     res["targets"] = targets(res)
     section = table(res)
     print()

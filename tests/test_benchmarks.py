@@ -133,8 +133,20 @@ def test_a_tiny_whole_command_run_times_parse_and_recalc_in_rotation(commands: A
     assert commands.main(["--sizes", "40", "--rounds", "2", "--workbooks", "2", "--participants-each", "30",
                           "--no-write", "--cache", str(tmp_path)]) == 0
     out = capsys.readouterr().out
-    assert [line.split()[2] for line in out.splitlines() if line.strip().startswith("round")] == \
-        ["parse", "recalc", "parse", "recalc", "parse-all", "sammanstall", "parse-all", "sammanstall"]
+    kinds = [w[w.index("wall") - 1] for w in (line.split() for line in out.splitlines())
+             if w and w[0] == "round"]
+    # -- every round runs every case, each kind in turn --
+    assert kinds == ["parse", "recalc", "parse-all", "sammanstall"] * 2
     assert "| 40 | " in out and "| recalc |" in out and "| sammanstall |" in out and "×" in out
     assert "recalc 40 ≤ 1.5× parse (wall)" in out
     assert (ROOT / "benchmarks" / "README.md").read_bytes() == readme_before
+
+
+def test_whole_command_growth_is_the_median_of_each_rounds_own_factor(commands: Any) -> None:
+    def case(rows: int, walls: list[float]) -> dict[str, Any]:
+        return {"data_rows": rows, "measure": {"recalc": {"runs": [{"wall": w, "cpu": w} for w in walls]}}}
+
+    # -- round 2 ran on a slow stretch for both sizes: its factor is still 4, and so is the median --
+    small, big = case(100, [1.0, 2.0, 1.0]), case(400, [4.0, 8.0, 5.0])
+    assert math.isclose(commands.growth(small, big, "recalc", "wall"), 4.0)
+    assert math.isclose(commands.growth(small, case(400, [4.0, 8.0, 8.0]), "recalc", "cpu"), 4.0)
