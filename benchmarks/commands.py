@@ -13,7 +13,9 @@ bytecode compiled first, as `pip install` leaves it):
                write the four output sheets into the copy),
 - report:      `xlpy report COPY -o R.docx` (recalc plus the Word report; off by default, slow),
 - sammanstall: `xlpy sammanstall F1 … Fn -o SAMLAD.xlsx` of `--workbooks` generated workbooks, against
-               `parse-all`, one process parsing every sheet of all of them (issue #14).
+               `parse-all`, one process parsing every sheet of all of them (issue #14),
+- *-before:    with `--before DIR` (an older tree's xlpy, e.g. `git archive` of the branch point), the same
+               recalc and sammanstall of that tree in the same rounds: before and after under one load.
 
 Each round runs every case (every size, then sammanstall) and within it every kind in turn (parse,
 recalc, [report]); `--rounds` rounds. A slow stretch of a shared machine thus hits the baseline and the
@@ -48,6 +50,7 @@ RESULTS = HERE / "commands.json"
 START_MARK = "<!-- commands:start (written by commands.py; do not edit by hand) -->"
 END_MARK = "<!-- commands:end -->"
 XLPY = Path(sys.executable).with_name("xlpy")
+BEFORE = Path()  # -- set by --before --
 
 # -- targets of issue #17 --
 TARGET_OVER_PARSE = 1.5  # recalc and sammanstall, whole process
@@ -103,6 +106,18 @@ def commands(kind: str, files: list[Path], work: Path) -> list[str]:
         copy = work / "kopia.xlsx"
         shutil.copyfile(files[0], copy)
         return [str(XLPY), "recalc", str(copy)]
+    if kind == "recalc-before":
+        # -- the same command from another tree (--before: an older checkout's xlpy), for before/after in one
+        #    run; started as its console script was then --
+        copy = work / "kopia.xlsx"
+        shutil.copyfile(files[0], copy)
+        code = "import sys; sys.path.insert(0, sys.argv.pop(1)); from xlpy.cli import main; sys.exit(main())"
+        return [sys.executable, "-c", code, str(BEFORE), "recalc", str(copy)]
+    if kind == "sammanstall-before":
+        out = work / "samlad.xlsx"
+        out.unlink(missing_ok=True)
+        code = "import sys; sys.path.insert(0, sys.argv.pop(1)); from xlpy.cli import main; sys.exit(main())"
+        return [sys.executable, "-c", code, str(BEFORE), "sammanstall", *map(str, files), "-o", str(out)]
     if kind == "report":
         copy = work / "kopia.xlsx"
         shutil.copyfile(files[0], copy)
@@ -233,6 +248,11 @@ def targets(res: dict[str, Any]) -> list[str]:
         return "met" if ok else "NOT met"
 
     for label, entry in res["cases"].items():
+        for kind in ("recalc-before", "sammanstall-before"):
+            before = entry["measure"].get(kind)
+            if before and "ratio_wall" in before:
+                out.append(f"(for comparison, {kind} {label}: {before['ratio_wall']:.2f}× parse, CPU "
+                           f"{before['ratio_cpu']:.2f}×)")
         for kind in ("recalc", "sammanstall"):
             m = entry["measure"].get(kind)
             if m and "ratio_wall" in m:
@@ -261,10 +281,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cache", default=str(Path(tempfile.gettempdir()) / "xlpy-bench-cache"))
     ap.add_argument("--timeout", type=float, default=600)
     ap.add_argument("--no-write", action="store_true", help="print only; leave commands.json and README alone")
+    ap.add_argument("--before", type=Path, help="a folder holding an older xlpy package (e.g. `git archive` of "
+                    "the branch point): adds `recalc-before`, its recalc, to every round")
     args = ap.parse_args(argv)
     kinds = args.kinds.split(",")
     if kinds[0] != "parse":
         kinds = ["parse"] + [k for k in kinds if k != "parse"]
+    if args.before:
+        global BEFORE
+        BEFORE = args.before.resolve()
+        subprocess.run([sys.executable, "-m", "compileall", "-q", str(BEFORE / "xlpy")], check=True,
+                       stdout=subprocess.DEVNULL)
+        kinds.append("recalc-before")
     # -- as after `pip install` (which compiles): without .pyc files (PYTHONDONTWRITEBYTECODE=1 is set on
     #    some machines, and an editable install compiles nothing) every run would compile xlpy again --
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(HERE.parent / "xlpy")], check=True,
@@ -289,7 +317,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"sammanstall of {label} participants ({rows} data rows)", flush=True)
         res["cases"][label] = {"workbooks": args.workbooks, "participants_each": args.participants_each,
                                "data_rows": rows}
-        cases[label] = (["parse-all", "sammanstall"], files)
+        cases[label] = (["parse-all", "sammanstall"] + (["sammanstall-before"] if args.before else []), files)
     for label, measured in rotation(cases, args.rounds, args.timeout).items():
         res["cases"][label]["measure"] = measured
     for (a, ea), (b, eb) in zip(sized, sized[1:], strict=False):
