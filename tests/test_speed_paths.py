@@ -215,3 +215,31 @@ def test_a_forked_child_writes_after_its_parent_did(example: Path, tmp_path: Pat
 def _recalc_copy(src: str, out: str) -> bytes:
     recalc_file(Path(src), out=Path(out))
     return Path(out).read_bytes()
+
+
+def test_a_refused_recalc_does_not_wait_for_the_read_ahead(tmp_path: Path, monkeypatch) -> None:
+    # -- the file open in Excel (its ~$ owner file): refused at once, not after Närvaro's parse --
+    import threading
+    import time
+
+    from xlpy import cli
+
+    book = tmp_path / "exempel.xlsx"
+    shutil.copyfile(EXAMPLE_WORKBOOK, book)
+    (tmp_path / "~$exempel.xlsx").write_bytes(b"owner")
+    release = threading.Event()
+    real = calamine_backend.pc.CalamineWorkbook.from_path
+
+    def slow_open(path: str) -> Any:
+        if threading.current_thread() is not threading.main_thread():
+            release.wait(30)  # -- the background parse takes "long" --
+        return real(path)
+
+    monkeypatch.setattr(calamine_backend.pc.CalamineWorkbook, "from_path", slow_open)
+    start = time.perf_counter()
+    try:
+        assert cli.main(["recalc", str(book)]) == 2
+        assert time.perf_counter() - start < 10
+    finally:
+        release.set()
+    assert not calamine_backend._AHEAD

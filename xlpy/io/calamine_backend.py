@@ -106,6 +106,9 @@ class CalamineSource:
                 box["book"], box["sheet"] = book, book.get_sheet_by_name(sheet)
             except BaseException as exc:  # -- read_values reads the sheet again and reports it properly --
                 box["error"] = exc
+            if box.get("abandoned") and "book" in box:  # -- closed without waiting (discard_ahead) --
+                box.pop("sheet", None)
+                box["book"].close()
 
         thread = threading.Thread(target=run, daemon=True)
         if plan is not None and not plan[0].out_of_proportion:
@@ -181,9 +184,13 @@ class CalamineSource:
                 self._parts = xlsx_cells.book_parts(zf, _workbook_part(zf), MAX_PART_BYTES)
             return xlsx_cells.read_sparse(zf, part, self._parts)
 
-    def close(self) -> None:
-        """Release the file (calamine keeps it open until then), including any background parse's handle."""
+    def close(self, wait: bool = True) -> None:
+        """Release the file (calamine keeps it open until then), including any background parse's handle.
+        wait=False: a parse still running is not waited for; its thread closes its own handle when done."""
         for thread, box in self._prefetched.values():
+            if thread.is_alive() and not wait:
+                box["abandoned"] = True
+                continue
             if thread.ident is not None:
                 thread.join()
             if "book" in box:
@@ -230,10 +237,11 @@ def read_ahead(path: str | Path, sheet: str) -> None:
 
 
 def discard_ahead() -> None:
-    """Close every source read_ahead opened that no open_source has taken."""
+    """Close every source read_ahead opened that no open_source has taken, without waiting for a parse
+    still running (a command refused before reading, e.g. the file open in Excel, answers at once)."""
     while _AHEAD:
         _, (_, source) = _AHEAD.popitem()
-        source.close()
+        source.close(wait=False)
 
 
 def _take_ahead(path: Path) -> CalamineSource | None:
@@ -246,8 +254,8 @@ def _take_ahead(path: Path) -> CalamineSource | None:
         same = _signature(path) == signature
     except OSError:
         same = False
-    if not same:  # -- the file changed since: read it again --
-        source.close()
+    if not same:  # -- the file changed since: read it again (a stale parse is not waited for) --
+        source.close(wait=False)
         return None
     return source
 
