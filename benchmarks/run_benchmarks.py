@@ -305,14 +305,14 @@ def check_targets(results: dict[str, Any]) -> list[str]:
     return out
 
 
-def write_readme(section: str) -> None:
-    """Replace the generated section of README.md (between the markers), keeping the rest."""
-    text = README.read_text(encoding="utf-8") if README.exists() else f"# Benchmarks\n\n{START_MARK}\n{END_MARK}\n"
-    if START_MARK not in text:
-        text += f"\n{START_MARK}\n{END_MARK}\n"
-    head, rest = text.split(START_MARK, 1)
-    _, tail = rest.split(END_MARK, 1)
-    README.write_text(f"{head}{START_MARK}\n{section}{END_MARK}{tail}", encoding="utf-8")
+def write_readme(section: str, start: str = START_MARK, end: str = END_MARK) -> None:
+    """Replace the generated section of README.md (between the markers `start` and `end`), keeping the rest."""
+    text = README.read_text(encoding="utf-8") if README.exists() else f"# Benchmarks\n\n{start}\n{end}\n"
+    if start not in text:
+        text += f"\n{start}\n{end}\n"
+    head, rest = text.split(start, 1)
+    _, tail = rest.split(end, 1)
+    README.write_text(f"{head}{start}\n{section}{end}{tail}", encoding="utf-8")
 
 
 def _add_growth(results: dict[str, Any]) -> None:

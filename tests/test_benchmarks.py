@@ -94,3 +94,59 @@ def test_warm_click_benchmark_measures_warm_cold_and_fresh_clicks(monkeypatch: p
     assert len(result["warm"]["runs"]) == 2 and len(result["fresh"]["runs"]) == 1
     assert result["fresh"]["cpu"] > result["warm"]["cpu"] > 0
     assert result["warm_met"] == (result["warm"]["cpu"] < module.TARGET_SECONDS)
+
+
+@pytest.fixture(scope="module")
+def commands(bench: Any) -> Any:
+    # -- benchmarks/commands.py (#17) imports run_benchmarks by name; the fixture above registered it --
+    spec = importlib.util.spec_from_file_location("commands_bench", ROOT / "benchmarks" / "commands.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_whole_command_targets_are_judged_from_ratios_peaks_and_growth(commands: Any) -> None:
+    def m(wall: float, ratio: float | None = None, peak: float = 100.0) -> dict[str, Any]:
+        out: dict[str, Any] = {"wall": wall, "cpu": wall, "peak_mb": peak}
+        if ratio is not None:
+            out.update(ratio_wall=ratio, ratio_cpu=ratio, ratio_wall_range=[ratio, ratio],
+                       ratio_cpu_range=[ratio, ratio])
+        return out
+
+    res = {"cases": {"5 000": {"measure": {"parse": m(1.0), "recalc": m(1.4, 1.4)}},
+                     "20 000": {"measure": {"parse": m(4.0), "recalc": m(7.0, 1.75, peak=900)}},
+                     "4 × 1 250": {"measure": {"parse-all": m(1.0), "sammanstall": m(1.5, 1.5)}}},
+           "growth": [{"from": 5000, "to": 20000, "kinds": {"recalc": {"wall": 4.6, "cpu": 4.4}}}]}
+    assert commands.targets(res) == [
+        "recalc 5 000 ≤ 1.5× parse (wall): 1.40× – met (CPU 1.40×)",
+        "recalc 20 000 ≤ 1.5× parse (wall): 1.75× – NOT met (CPU 1.75×)",
+        "sammanstall 4 × 1 250 ≤ 1.5× parse (wall): 1.50× – met (CPU 1.50×)",
+        "recalc peak memory at 20 000 < 800 MB: 900 MB – NOT met",
+        "recalc growth 5000 → 20000 ≤ 4.5 per 4× data: 4.60 – NOT met (CPU 4.40)",
+    ]
+
+
+def test_a_tiny_whole_command_run_times_parse_and_recalc_in_rotation(commands: Any, tmp_path: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    readme_before = (ROOT / "benchmarks" / "README.md").read_bytes()
+    assert commands.main(["--sizes", "40", "--rounds", "2", "--workbooks", "2", "--participants-each", "30",
+                          "--no-write", "--cache", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    kinds = [w[w.index("wall") - 1] for w in (line.split() for line in out.splitlines())
+             if w and w[0] == "round"]
+    # -- every round runs every case, each kind in turn --
+    assert kinds == ["parse", "recalc", "parse-all", "sammanstall"] * 2
+    assert "| 40 | " in out and "| recalc |" in out and "| sammanstall |" in out and "×" in out
+    assert "recalc 40 ≤ 1.5× parse (wall)" in out
+    assert (ROOT / "benchmarks" / "README.md").read_bytes() == readme_before
+
+
+def test_whole_command_growth_is_the_median_of_each_rounds_own_factor(commands: Any) -> None:
+    def case(rows: int, walls: list[float]) -> dict[str, Any]:
+        return {"data_rows": rows, "measure": {"recalc": {"runs": [{"wall": w, "cpu": w} for w in walls]}}}
+
+    # -- round 2 ran on a slow stretch for both sizes: its factor is still 4, and so is the median --
+    small, big = case(100, [1.0, 2.0, 1.0]), case(400, [4.0, 8.0, 5.0])
+    assert math.isclose(commands.growth(small, big, "recalc", "wall"), 4.0)
+    assert math.isclose(commands.growth(small, case(400, [4.0, 8.0, 8.0]), "recalc", "cpu"), 4.0)

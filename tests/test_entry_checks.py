@@ -7,6 +7,8 @@ import datetime as dt
 from pathlib import Path
 
 import openpyxl
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl.worksheet.table import Table, TableColumn
 
 from xlpy import jobs
@@ -123,3 +125,34 @@ def test_an_excel_tables_totals_row_is_not_read_as_data(tmp_path: Path) -> None:
     assert len(data.attendance) == 16
     assert main(["check", str(path)]) == 0
     assert not [p for p in data.problems if p.severity == "fel"]
+
+
+def _weeks_day_by_day(start: dt.date, end: dt.date) -> list[dt.date]:
+    # -- the definition, spelled out: a Monday counts when one of its Monday–Friday in [start, end] is
+    #    not in the Christmas break --
+    from xlpy.entry_checks import _christmas
+
+    monday, weeks = start - dt.timedelta(days=start.weekday()), []
+    while monday <= end:
+        days = [monday + dt.timedelta(days=i) for i in range(5)]
+        if any(start <= d <= end and not _christmas(d) for d in days):
+            weeks.append(monday)
+        monday += dt.timedelta(days=7)
+    return weeks
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.dates(dt.date(2015, 1, 1), dt.date(2030, 12, 31)), st.integers(-3, 70))
+def test_scheduled_weeks_are_the_day_by_day_definition(start: dt.date, days: int) -> None:
+    from xlpy.entry_checks import _weeks
+
+    end = start + dt.timedelta(days=days)
+    assert _weeks(start, end) == _weeks_day_by_day(start, end)
+
+
+def test_a_week_wholly_in_the_christmas_break_is_not_scheduled() -> None:
+    from xlpy.entry_checks import _weeks
+
+    assert _weeks(dt.date(2019, 12, 23), dt.date(2020, 1, 10)) == [dt.date(2019, 12, 23), dt.date(2019, 12, 30),
+                                                                   dt.date(2020, 1, 6)]
+    assert _weeks(dt.date(2019, 12, 30), dt.date(2020, 1, 1)) == []

@@ -21,6 +21,8 @@ The source workbooks are only read. Imports no IO library: the sources are any W
 
 from __future__ import annotations
 
+import itertools
+import operator
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
@@ -113,9 +115,9 @@ class ConsolidatedSource:
             rows: list[Sequence[Any]] = [header]
             origins: list[tuple[str, int]] = [("", 0)]
             for part in parts:
-                label = (part.source,)
-                rows.extend(r + label for r in part.rows)
-                origins.extend((part.source, n) for n in part.row_numbers)
+                # -- map/zip with repeat run in C: these are 300 000 Närvaro rows for a förbund --
+                rows.extend(map(operator.add, part.rows, itertools.repeat((part.source,))))
+                origins.extend(zip(itertools.repeat(part.source), part.row_numbers))
             self._sheets[sheet.name] = rows
             self._origins[sheet.name] = origins
 

@@ -12,7 +12,7 @@ warns that Rapportperiod slut is missing).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -30,7 +30,10 @@ def check_entry(frames: dict[str, pd.DataFrame], groups: pd.DataFrame, report_en
     participants = _live(frames["participants"])
     attendance = _live(frames["attendance"])
     group_of = dict(zip(participants["participant_id"], participants["group_id"], strict=True))
-    _attendance_outside_own_dates(attendance, participants, out)
+    # -- Närvaro's participant and date as integer codes, once for both checks that read them --
+    codes = _Codes(*pd.factorize(attendance["participant_id"].to_numpy(dtype=object), use_na_sentinel=True),
+                   *pd.factorize(attendance["date"].to_numpy(dtype=object), use_na_sentinel=True))
+    _attendance_outside_own_dates(attendance, participants, codes, out)
     if report_end is None:
         return
     ended = [g for g in groups.itertuples(index=False) if g.period_ok and _ended(g.end, report_end)]
@@ -42,9 +45,18 @@ def check_entry(frames: dict[str, pd.DataFrame], groups: pd.DataFrame, report_en
     by_group: dict[Any, list[str]] = {}
     for pid, gid in group_of.items():
         by_group.setdefault(gid, []).append(pid)
-    _empty_weeks(ended, attendance, group_of, group_row, group_info, out)
+    _empty_weeks(ended, codes, group_of, group_row, group_info, out)
     _without_outcome(ended, participants, _live(frames["outcomes"]), out)
     _without_internships(ended, by_group, _live(frames["internships"]), group_row, group_info, out)
+
+
+class _Codes(NamedTuple):
+    """Närvaro's DeltagarID and Datum as pd.factorize codes (-1 = empty) and their distinct values."""
+
+    participant: np.ndarray
+    participants: Any
+    date: np.ndarray
+    dates: Any
 
 
 def _live(frame: pd.DataFrame) -> pd.DataFrame:
@@ -55,7 +67,7 @@ def _ended(end: Any, report_end: dt.date) -> bool:
     return isinstance(end, dt.date) and end <= report_end
 
 
-def _attendance_outside_own_dates(attendance: pd.DataFrame, participants: pd.DataFrame,
+def _attendance_outside_own_dates(attendance: pd.DataFrame, participants: pd.DataFrame, codes: _Codes,
                                   out: list[Problem]) -> None:
     """Närvaro rows dated before the participant's own Startdatum or after its own Slutdatum, one
     warning per participant and side, listing every row. Vectorised over integer codes: Närvaro holds
@@ -66,8 +78,7 @@ def _attendance_outside_own_dates(attendance: pd.DataFrame, participants: pd.Dat
     sheet = spec.ATTENDANCE
     starts = dict(zip(own["participant_id"], own["start"], strict=True))
     ends = dict(zip(own["participant_id"], own["end"], strict=True))
-    pcodes, pids = pd.factorize(attendance["participant_id"].to_numpy(dtype=object), use_na_sentinel=True)
-    dcodes, days = pd.factorize(attendance["date"].to_numpy(dtype=object), use_na_sentinel=True)
+    pcodes, pids, dcodes, days = codes
     date = np.append(_dt64(list(days)), np.datetime64("NaT"))[dcodes]
     start = np.append(_dt64([starts.get(p) for p in pids]), np.datetime64("NaT"))[pcodes]
     end = np.append(_dt64([ends.get(p) for p in pids]), np.datetime64("NaT"))[pcodes]
@@ -100,12 +111,15 @@ def _weeks(start: dt.date, end: dt.date) -> list[dt.date]:
     """The Mondays of the scheduled weeks: those with a weekday (Monday–Friday) in [start, end] that is
     not in the Christmas break."""
     monday = start - dt.timedelta(days=start.weekday())
+    week, friday = dt.timedelta(days=7), dt.timedelta(days=4)
     weeks = []
     while monday <= end:
-        days = [monday + dt.timedelta(days=i) for i in range(5)]
-        if any(start <= d <= end and not _christmas(d) for d in days):
+        # -- the week's weekdays within [start, end] are [first, last]; the Christmas break is 9 days in a
+        #    row, so a span of at most 5 days lies wholly inside it exactly when both its ends do --
+        first, last = max(start, monday), min(end, monday + friday)
+        if first <= last and not (_christmas(first) and _christmas(last)):
             weeks.append(monday)
-        monday += dt.timedelta(days=7)
+        monday += week
     return weeks
 
 
@@ -114,17 +128,25 @@ def _week_list(mondays: list[dt.date]) -> str:
     return numbers[0] if len(numbers) == 1 else f"{', '.join(numbers[:-1])} och {numbers[-1]}"
 
 
-def _empty_weeks(ended: list[Any], attendance: pd.DataFrame, group_of: dict[Any, Any], group_row: dict[Any, Any],
+def _empty_weeks(ended: list[Any], codes: _Codes, group_of: dict[Any, Any], group_row: dict[Any, Any],
                  group_info: dict[Any, Any], out: list[Problem]) -> None:
     """Weeks of an ended group's span without a single Närvaro row, when there are more of them than its
     Praktikveckor (internship weeks have no group days)."""
-    # -- distinct (group, Monday) pairs first: Närvaro has ~70 rows per participant, a few dates per week --
-    pairs = pd.DataFrame({"group": attendance["participant_id"].map(group_of).to_numpy(dtype=object),
-                          "date": attendance["date"].to_numpy(dtype=object)}).drop_duplicates()
+    # -- distinct (group, Monday) pairs first, on integer codes: Närvaro has ~70 rows per participant and
+    #    a few dates per week, a few thousand pairs in all --
+    pcodes, pids, dcodes, days = codes
+    groups = [gid if isinstance(gid, str) else None for gid in (group_of.get(p) for p in pids)]
+    mondays = [day - dt.timedelta(days=day.weekday()) if isinstance(day, dt.date) else None for day in days]
+    gcodes, gids = pd.factorize(np.array(groups + [None], dtype=object), use_na_sentinel=True)
+    mcodes, distinct_mondays = pd.factorize(np.array(mondays + [None], dtype=object), use_na_sentinel=True)
+    # -- a code of -1 (an empty cell) reads the appended None's code, itself -1 --
+    g, m = gcodes[pcodes], mcodes[dcodes]
+    ok = (g >= 0) & (m >= 0)
+    width = max(len(distinct_mondays), 1)
+    pairs = np.unique(g[ok].astype(np.int64) * width + m[ok])
     seen: dict[Any, set[dt.date]] = {}
-    for gid, day in zip(pairs["group"], pairs["date"], strict=True):
-        if isinstance(gid, str) and isinstance(day, dt.date):
-            seen.setdefault(gid, set()).add(day - dt.timedelta(days=day.weekday()))
+    for gi, mi in zip(*np.divmod(pairs, width), strict=True):
+        seen.setdefault(gids[gi], set()).add(distinct_mondays[mi])
     with_members = set(group_of.values())
     sheet = spec.GROUPS
     for g in ended:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,20 @@ class Settings:
         return self.real_cost + self.financial_cost
 
 
+def _empty_frame() -> pd.DataFrame:
+    # -- pandas is imported when a frame is made, not with this module: the command line reads the
+    #    workbook's largest sheet in the background while pandas loads (calamine_backend.read_ahead) --
+    import pandas as pd
+
+    return pd.DataFrame()
+
+
+def _empty_followup() -> pd.DataFrame:
+    import pandas as pd
+
+    return pd.DataFrame(columns=["participant_id", "point", "date", "contact", "status", "type", "comment", "row"])
+
+
 @dataclass
 class InputData:
     """Everything read from the input sheets.
@@ -85,18 +100,17 @@ class InputData:
     statistics: pd.DataFrame
     texts: pd.DataFrame
     # -- Uppföljning; a default with the sheet's columns, for InputData built without it --
-    followup: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
-        columns=["participant_id", "point", "date", "contact", "status", "type", "comment", "row"]))
+    followup: pd.DataFrame = field(default_factory=_empty_followup)
     problems: list[Problem] = field(default_factory=list)
     source_name: str = ""
     # -- the survey sheets (optional: an older workbook has none; empty frames then) --
-    survey_questions: pd.DataFrame = field(default_factory=pd.DataFrame)
-    scales: pd.DataFrame = field(default_factory=pd.DataFrame)
-    survey_answers: pd.DataFrame = field(default_factory=pd.DataFrame)
-    mailings: pd.DataFrame = field(default_factory=pd.DataFrame)
+    survey_questions: pd.DataFrame = field(default_factory=_empty_frame)
+    scales: pd.DataFrame = field(default_factory=_empty_frame)
+    survey_answers: pd.DataFrame = field(default_factory=_empty_frame)
+    mailings: pd.DataFrame = field(default_factory=_empty_frame)
     # -- optional sheets (WORKBOOK.md): empty frames when the sheet is missing or has no rows --
-    cost_items: pd.DataFrame = field(default_factory=pd.DataFrame)
-    budget: pd.DataFrame = field(default_factory=pd.DataFrame)
+    cost_items: pd.DataFrame = field(default_factory=_empty_frame)
+    budget: pd.DataFrame = field(default_factory=_empty_frame)
     # -- the Excel row of each setting read from Inställningar (Settings attribute -> row), for messages --
     settings_rows: dict[str, int] = field(default_factory=dict)
     # -- the workbooks' file names when several were consolidated (xlpy.consolidate), else empty --

@@ -89,6 +89,8 @@ def _flag(frame: pd.DataFrame, mask: pd.Series, sheet: spec.SheetSpec, column: s
           message: Callable[[Any], str], out: list[Problem], drop: bool, severity: str = "fel") -> None:
     """One Problem per row in `mask` (message gets the row as a namedtuple); drop them if asked."""
     col = sheet.column(column)
+    if not mask.any():  # -- the usual case; selecting no rows of Närvaro still copies it --
+        return
     sub = frame.loc[mask]
     for row_no, r in zip(sub["row"].tolist(), sub.itertuples(index=False), strict=True):
         out.append(Problem(sheet.name, int(row_no), col.header, _show(getattr(r, column)), message(r),
@@ -102,6 +104,8 @@ def _flag_grouped(frame: pd.DataFrame, mask: pd.Series, by: list[str], sheet: sp
     """Drop the rows in `mask` and report them once per value of `by` (row = first row; the message gets
     every row, so it can list them), so one mistyped code does not fill Kontroll with a row for each of
     its hundred Närvaro days."""
+    if not mask.any():  # -- the usual case; selecting no rows of Närvaro still copies it --
+        return
     bad = frame.loc[mask]
     if bad.empty:
         return

@@ -6,11 +6,14 @@ years 1..horizon; with a discount rate r > 0, year t's amount is divided by (1 +
 
 from __future__ import annotations
 
+import functools
 from decimal import ROUND_HALF_UP, Decimal
 
 from xlpy.model import Settings
 
 
+# -- cached: the same amounts recur across the units and years of a workbook (a pure function of x) --
+@functools.lru_cache(maxsize=1 << 16)
 def whole_kronor(x: float) -> int:
     """Round to whole kronor, half up (0,5 kr -> 1 kr), as people round money."""
     return int(Decimal(repr(float(x))).quantize(Decimal(1), rounding=ROUND_HALF_UP))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from xlpy.spec import GENDER_MISSING, GENDERS, NO_OUTCOME
@@ -61,9 +62,9 @@ def spans_of(data: Any) -> pd.DataFrame:
     return spans(people, groups, data.participants)
 
 
-def _by_gender(mask: pd.Series, gender: pd.Series) -> dict[str, int]:
-    counts = {k: int((mask & (gender == k)).sum()) for k in GENDER_KEYS}
-    counts["total"] = int(mask.sum())
+def _by_gender(mask: np.ndarray, gender: dict[str, np.ndarray]) -> dict[str, int]:
+    counts = {k: int(np.count_nonzero(mask & is_k)) for k, is_k in gender.items()}
+    counts["total"] = int(np.count_nonzero(mask))
     return counts
 
 
@@ -82,17 +83,22 @@ def yearly_counts(spans_: pd.DataFrame, period_end: dt.date | None) -> dict[str,
         last = period_end.year
     else:
         last = max([d.year for d in s["start"]] + [d.year for d in s["exit"] if d is not None])
-    start, exit_ = s["start"], s["exit"]
-    ended = pd.Series([e is not None and (period_end is None or e <= period_end) for e in exit_], index=s.index)
+    # -- day numbers (date.toordinal), compared per year as arrays; no exit is "never" for aktiva --
+    start = np.array([d.toordinal() for d in s["start"]], dtype=np.int64)
+    has_exit = np.array([e is not None for e in s["exit"]], dtype=bool)
+    exit_ = np.array([e.toordinal() if e is not None else np.iinfo(np.int64).max for e in s["exit"]],
+                     dtype=np.int64)
+    ended = has_exit & (exit_ <= period_end.toordinal() if period_end is not None else True)
+    values = s["gender"].to_numpy(dtype=object)
+    gender = {k: values == k for k in GENDER_KEYS}
     out: dict[str, dict[str, dict[str, int]]] = {}
     for year in range(first, last + 1):
-        jan1, dec31 = dt.date(year, 1, 1), dt.date(year, 12, 31)
-        active = pd.Series([a <= dec31 and (e is None or e >= jan1) for a, e in zip(start, exit_, strict=True)],
-                           index=s.index)
-        new = pd.Series([jan1 <= a <= dec31 for a in start], index=s.index)
-        left = ended & pd.Series([e is not None and jan1 <= e <= dec31 for e in exit_], index=s.index)
-        out[str(year)] = {"aktiva": _by_gender(active, s["gender"]), "nya": _by_gender(new, s["gender"]),
-                          "avslutade": _by_gender(left, s["gender"])}
+        jan1, dec31 = dt.date(year, 1, 1).toordinal(), dt.date(year, 12, 31).toordinal()
+        active = (start <= dec31) & (exit_ >= jan1)
+        new = (jan1 <= start) & (start <= dec31)
+        left = ended & (jan1 <= exit_) & (exit_ <= dec31)
+        out[str(year)] = {"aktiva": _by_gender(active, gender), "nya": _by_gender(new, gender),
+                          "avslutade": _by_gender(left, gender)}
     return out
 
 

@@ -23,7 +23,7 @@ import olefile
 import python_calamine as pc
 
 from xlpy.io import isolated, xlsx_cells
-from xlpy.io.base import WorkbookError
+from xlpy.io.base import WorkbookError, sheet_key
 from xlpy.io.xlsx_tables import totals_cells
 
 SUPPORTED_SUFFIXES = (".xlsx", ".xlsm", ".xlam", ".xlsb", ".xls", ".ods")
@@ -81,25 +81,38 @@ class CalamineSource:
         return list(self._names)
 
     def prefetch(self, sheet: str) -> None:
-        """Start reading `sheet` in a background thread, on a second handle of the file, so that a later
-        read_values(sheet) only turns cells into Python values. calamine releases the GIL while it parses
-        the sheet's XML (~0.8 s of 1.1 s for 350 000 Närvaro rows), so the small sheets are read meanwhile.
+        """Scan `sheet` (xlsx_cells.scan_sheet) now, then start calamine's parse of it in a background
+        thread, on a second handle of the file, so that a later read_values(sheet) only turns cells into
+        Python values. calamine releases the GIL while it parses the sheet's XML (~0.8 s of 1.1 s for
+        350 000 Närvaro rows), so the small sheets are read (and the command's modules imported) meanwhile.
+
+        The scan runs in the calling thread on purpose: it is Python and byte searches holding the GIL in
+        calls of several milliseconds, and beside a thread that keeps releasing the GIL (file reads,
+        imports) each of those releases waited for a whole search: imports and scan both took 4-5× as long.
         """
         if sheet in self._prefetched or not self._zip_xml:
             return
         box: dict[str, Any] = {}
+        try:
+            box["plan"] = plan = self._plan(sheet)
+        except BaseException as exc:  # -- read_values reads the sheet again and reports it properly --
+            _reraise_interrupt(exc)
+            box["error"] = exc
+            plan = None
 
         def run() -> None:
             try:
-                box["plan"] = plan = self._plan(sheet)
-                if not plan[0].out_of_proportion:
-                    book = pc.CalamineWorkbook.from_path(str(self.path))
-                    box["book"], box["sheet"] = book, book.get_sheet_by_name(sheet)
+                book = pc.CalamineWorkbook.from_path(str(self.path))
+                box["book"], box["sheet"] = book, book.get_sheet_by_name(sheet)
             except BaseException as exc:  # -- read_values reads the sheet again and reports it properly --
                 box["error"] = exc
+            if box.get("abandoned") and "book" in box:  # -- closed without waiting (discard_ahead) --
+                box.pop("sheet", None)
+                box["book"].close()
 
         thread = threading.Thread(target=run, daemon=True)
-        thread.start()
+        if plan is not None and not plan[0].out_of_proportion:
+            thread.start()
         self._prefetched[sheet] = (thread, box)
 
     def read_values(self, sheet: str) -> list[list[Any]]:
@@ -114,7 +127,8 @@ class CalamineSource:
         pending = self._prefetched.pop(sheet, None)
         box: dict[str, Any] = {}
         if pending is not None:
-            pending[0].join()
+            if pending[0].ident is not None:  # -- started (not when the scan said: read sparsely) --
+                pending[0].join()
             box = pending[1]
         try:
             scan, part = box["plan"] if "plan" in box else self._plan(sheet)
@@ -170,10 +184,15 @@ class CalamineSource:
                 self._parts = xlsx_cells.book_parts(zf, _workbook_part(zf), MAX_PART_BYTES)
             return xlsx_cells.read_sparse(zf, part, self._parts)
 
-    def close(self) -> None:
-        """Release the file (calamine keeps it open until then), including any background parse's handle."""
+    def close(self, wait: bool = True) -> None:
+        """Release the file (calamine keeps it open until then), including any background parse's handle.
+        wait=False: a parse still running is not waited for; its thread closes its own handle when done."""
         for thread, box in self._prefetched.values():
-            thread.join()
+            if thread.is_alive() and not wait:
+                box["abandoned"] = True
+                continue
+            if thread.ident is not None:
+                thread.join()
             if "book" in box:
                 box["book"].close()
         self._prefetched.clear()
@@ -187,9 +206,67 @@ class CalamineSource:
         self.close()
 
 
-def open_source(path: str | Path) -> CalamineSource:
-    """Open a workbook file for reading, or raise WorkbookError with one Swedish sentence saying why not."""
+# -- sources opened by read_ahead, waiting for the open_source of the same, unchanged file --
+_AHEAD: dict[Path, tuple[tuple[int, int, int, int], CalamineSource]] = {}
+
+
+def _signature(path: Path) -> tuple[int, int, int, int]:
+    st = path.stat()
+    return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns
+
+
+def read_ahead(path: str | Path, sheet: str) -> None:
+    """Open `path` now and start parsing its sheet named like `sheet` (by sheet_key) in the background,
+    for the next open_source of the same file; meant to run before the heavy imports of a command, which
+    then load while calamine parses (it releases the GIL). Every check of open_source and of the read
+    runs as before: a file that cannot be opened here is left to open_source to report."""
     p = Path(path)
+    try:
+        key, signature = p.resolve(), _signature(p)
+        source = open_source(p)
+    except (WorkbookError, OSError, RuntimeError):
+        return
+    wanted = sheet_key(sheet)
+    name = next((n for n in source.sheet_names() if sheet_key(n) == wanted), None)
+    if name is not None:
+        source.prefetch(name)
+    earlier = _AHEAD.pop(key, None)
+    if earlier is not None:
+        earlier[1].close()
+    _AHEAD[key] = (signature, source)
+
+
+def discard_ahead() -> None:
+    """Close every source read_ahead opened that no open_source has taken, without waiting for a parse
+    still running (a command refused before reading, e.g. the file open in Excel, answers at once)."""
+    while _AHEAD:
+        _, (_, source) = _AHEAD.popitem()
+        source.close(wait=False)
+
+
+def _take_ahead(path: Path) -> CalamineSource | None:
+    try:
+        key = path.resolve()
+        signature, source = _AHEAD.pop(key)
+    except (KeyError, OSError, RuntimeError):
+        return None
+    try:
+        same = _signature(path) == signature
+    except OSError:
+        same = False
+    if not same:  # -- the file changed since: read it again (a stale parse is not waited for) --
+        source.close(wait=False)
+        return None
+    return source
+
+
+def open_source(path: str | Path) -> CalamineSource:
+    """Open a workbook file for reading, or raise WorkbookError with one Swedish sentence saying why not.
+    A source read_ahead opened for the same unchanged file is handed over (once)."""
+    p = Path(path)
+    ahead = _take_ahead(p) if _AHEAD else None
+    if ahead is not None:
+        return ahead
     name = p.name or str(p)
     if not p.exists():
         raise WorkbookError(f"Filen {name} finns inte; kontrollera sökvägen.")

@@ -163,16 +163,17 @@ class Package:
             raise DamagedPart(f"bad CRC in {e.name}")
         return data
 
-    def write(self, part: str, content: bytes) -> None:
-        """Replace `part`'s bytes (keeping its place, name and timestamp) or add it at the end."""
+    def write(self, part: str, content: bytes, deflated: bytes | None = None) -> None:
+        """Replace `part`'s bytes (keeping its place, name and timestamp) or add it at the end.
+        deflated: xlsx_zip.deflate(content), when the caller made it already."""
         if self.has(part):
             i = self._index[part.lower()]
             old = self.entries[i]
             if self.read(part) != content:
-                self.entries[i] = new_entry(old.name, content, like=old)
+                self.entries[i] = new_entry(old.name, content, like=old, deflated=deflated)
                 self.touched.add(part.lower())
         else:
-            self.entries.append(new_entry(part, content))
+            self.entries.append(new_entry(part, content, deflated=deflated))
             self._index[part.lower()] = len(self.entries) - 1
             self.touched.add(part.lower())
 

@@ -19,7 +19,9 @@ Choices worth knowing:
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
+import os
 import posixpath
 import zlib
 from collections.abc import Callable, Iterator, Sequence
@@ -35,7 +37,7 @@ from xlpy.io.base import WorkbookError, sheet_key
 from xlpy.io.xlsx_opc import DamagedPart, NotAPackage, Package, parse_xml, rels_name, resolve, serialize
 from xlpy.io.xlsx_sheetxml import worksheet_xml
 from xlpy.io.xlsx_styles import MINIMAL_STYLES, StyleBook
-from xlpy.io.xlsx_zip import RawEntry, ZipTooLarge, new_entry, raw_entry_from, write_zip
+from xlpy.io.xlsx_zip import RawEntry, ZipTooLarge, deflate, new_entry, raw_entry_from, write_zip
 from xlpy.model import OutputSheet
 
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -162,7 +164,8 @@ def apply_sheets(package: Package, sheets: Sequence[OutputSheet], label: str = "
     """Write `sheets` into `package` (in memory); returns the worksheet part names written.
 
     label names the file in error messages. on_sheet_xml(part, xml) is called with each worksheet's XML as
-    soon as it is made (the writer checks it parses meanwhile). Raises WorkbookError when the package is
+    soon as it is made (the writer checks it parses meanwhile); for a sheet of bulk rows with the document
+    that is well-formed exactly when the part is (worksheet_xml's `proof`). Raises WorkbookError when the package is
     not a workbook.
     """
     keys = [sheet_key(s.name) for s in sheets]
@@ -212,10 +215,18 @@ def apply_sheets(package: Package, sheets: Sequence[OutputSheet], label: str = "
             workbook_changed = True
             package.set_override(part, CT_WORKSHEET)
             code_name, tab_color = None, ""
-        xml = worksheet_xml(sheet, styles.xf_index, code_name, tab_color, date1904=date1904)
-        if on_sheet_xml is not None:
-            on_sheet_xml(part, xml)
-        package.write(part, xml)
+        proof: list[bytes] = []
+        xml = worksheet_xml(sheet, styles.xf_index, code_name, tab_color, date1904=date1904, proof=proof)
+        # -- deflated in a thread while on_sheet_xml checks it here (zlib releases the GIL, expat does not);
+        #    the same bytes as deflating after the check --
+        deflating = _deflater().submit(deflate, xml)
+        try:
+            if on_sheet_xml is not None:
+                # -- a consolidated sheet of 300 000 rows is checked through its proof (worksheet_xml) --
+                on_sheet_xml(part, proof[0] if proof else xml)
+        finally:
+            deflated = deflating.result()
+        package.write(part, xml, deflated=deflated)
         written.append(package.entry(part).name)
     _drop_calc_chain_if_needed(package, wb_part, replaced_ids)
     _remove_orphans(package, orphan_candidates)
@@ -225,6 +236,20 @@ def apply_sheets(package: Package, sheets: Sequence[OutputSheet], label: str = "
     package.write(styles_part, styles.to_bytes())
     package.flush()
     return written
+
+
+_DEFLATERS: dict[int, concurrent.futures.ThreadPoolExecutor] = {}
+
+
+def _deflater() -> concurrent.futures.ThreadPoolExecutor:
+    """One deflate worker per process (a ribbon click reuses it). Per process id: a child forked by
+    multiprocessing inherits the parent's pool without its thread, and would wait forever on it."""
+    pid = os.getpid()
+    pool = _DEFLATERS.get(pid)
+    if pool is None:
+        pool = _DEFLATERS[pid] = concurrent.futures.ThreadPoolExecutor(max_workers=1,
+                                                                       thread_name_prefix="xlpy-deflate")
+    return pool
 
 
 def verify_package(path: Path, expected: list[RawEntry]) -> None:
