@@ -7,12 +7,11 @@ prose reads naturally where a share is hidden."""
 from __future__ import annotations
 
 import copy
+import random
 import re
 
 import pytest
 from docx import Document
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from tests.suppression_check import grid, solvable, truthful
 from tests.test_report_support import norm
@@ -26,11 +25,20 @@ CATS = (*OUTCOME_CATEGORIES, "Ej registrerat")
 CHECKED: dict[str, int] = {"random": 0, "report": 0}
 
 
-@settings(max_examples=150, deadline=None)
-@given(st.integers(1, 3).flatmap(lambda r: st.integers(2, 3).flatmap(
-    lambda c: st.lists(st.lists(st.integers(0, 8), min_size=c, max_size=c), min_size=r, max_size=r))),
-    # -- N = 2 is left out: `<2` can only mean 1, so the rule itself prints it (see the closing note) --
-    st.integers(3, 6), st.booleans())
+def _random_tables(n: int = 150) -> list[tuple[list[list[int]], int, bool]]:
+    """`n` random tables of 1-3 rows and 2-3 columns of counts 0-8, a threshold 3-6 and whether the column
+    totals print; seeded, so every run checks the same tables. (Hypothesis drifted towards tables of
+    nothing but `–`, where the brute-force reader below needs hours; plain random tables cover the rule.)"""
+    rng = random.Random(10)
+    out = []
+    for _ in range(n):
+        r, c = rng.randint(1, 3), rng.randint(2, 3)
+        out.append(([[rng.randint(0, 8) for _ in range(c)] for _ in range(r)], rng.randint(3, 6), rng.random() < 0.5))
+    return out
+
+
+# -- N = 2 is left out: `<2` can only mean 1, so the rule itself prints it (see the closing note) --
+@pytest.mark.parametrize(("table", "n_min", "col_totals"), _random_tables())
 def test_random_tables_print_no_false_and_no_computable_count(table, n_min, col_totals):
     led = table_ledger(table, row_totals=True, col_totals=col_totals)
     d = decide(led, n_min)
@@ -45,7 +53,9 @@ def test_random_tables_print_no_false_and_no_computable_count(table, n_min, col_
         assert truthful(d.text(k), led.values[k], n_min), (table, k, d.text(k))
         if d.state(k) == PROTECTED:  # -- a secondary cell never holds a count `<N` would describe --
             assert not 0 < led.values[k] < n_min
-    cap = 2 * sum(map(sum, table)) + n_min  # -- a bound the reader does not know, so generous --
+    # -- every true value is at most the table's sum; a smaller range only makes the brute force find more
+    #    solvable cells (fewer completions), so this cap is the strict side and keeps it fast --
+    cap = sum(map(sum, table)) + n_min
     assert solvable(cells, sums, n_min, cap) == set(), (table, n_min, rows)  # (b)
     CHECKED["random"] += 1
 
