@@ -19,12 +19,12 @@ from xlpy.io.memory import MemoryWorkbook
 from xlpy.workbook_template import create_workbook
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "workbook" / "forsta_steget_exempel.xlsx"
-PER_PARTICIPANT = ("attendance", "internships", "outcomes")
+PER_PARTICIPANT = ("attendance", "internships", "outcomes", "followup")
 
 
 def split_by_municipality(data: dict[str, list[dict[str, Any]]]) -> dict[str, dict[str, list[dict[str, Any]]]]:
     """The example's rows as one workbook per municipality: each holds its own groups, their staff and
-    participants and everything of those participants, and its groups' survey answers and mailings (those
+    participants and everything of those participants (Uppföljning too), and its groups' survey answers and mailings (those
     of no group, e.g. Styrgrupp, in the first); settings, goals, texts, Statistik, Enkätfrågor and Skalor
     in both."""
     group_mun = {g["group_id"]: g["municipality"] for g in data["groups"]}

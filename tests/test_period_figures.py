@@ -90,7 +90,9 @@ def test_a_group_without_slutdatum_is_ongoing_and_never_dropped() -> None:
     u = r["levels"]["group"]["N"]
     assert u["period_status"] == "Pågår" and u["ongoing"] is True
     assert u["counts"]["started"] == 4 and u["counts"]["completers"] == 4 and u["counts"]["moved_on"] == 1
-    assert u["goals"]["M4"]["status"] == "Uppfyllt"     # met while ongoing stays met
+    # -- M4 (cv_brev) is counted over completers: METRICS.md "Terms" takes only ended groups, so an ongoing
+    #    group has no basis for it yet and reads Pågår (decision 4), whatever its rows say so far --
+    assert u["goals"]["M4"]["status"] == "Pågår" and u["goals"]["M4"]["value"] is None
     assert u["goals"]["M1"]["status"] == "Pågår"        # no attendance yet: ongoing, not failed
 
 
