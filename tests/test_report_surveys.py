@@ -56,12 +56,15 @@ def test_the_appendix_lists_every_question_with_its_scale(text: dict[str, str]) 
 
 def test_tables_and_figures_are_numbered_after_the_results_chapters(results: dict[str, Any]) -> None:
     ctx = build_context(results)
-    # -- the survey chapters come after Resultat över tid, the last chapter with numbered tables and figures --
-    last_table = int(ctx["over_time"]["table_no"])
+    # -- the survey chapters come after Uppföljning efter avslut (after Resultat över tid), the last chapter
+    #    with numbered tables and figures before them --
+    points = [p for p in ctx["followup"]["points"] if p["table_no"]]
+    assert points, "the example has follow-up tables"
+    last_table = int(points[-1]["flow_table_no"])
     numbers = [int(q["table_no"]) for s in ctx["surveys"] for q in s["questions"]]
     assert numbers == list(range(last_table + 1, last_table + 1 + len(numbers)))
     figures = [int(q["figure_no"]) for s in ctx["surveys"] for q in s["questions"]]
-    assert figures[0] == int(ctx["over_time"]["charts"][-1]["figure_no"]) + 1
+    assert figures[0] == int(points[-1]["figure_no"]) + 1
 
 
 def test_target_and_status_where_a_goal_uses_the_question(results: dict[str, Any]) -> None:
