@@ -36,9 +36,12 @@ def solvable(cells: dict[str, str], sums: Sequence[tuple[str, Sequence[str]]], n
                 if val[t] != sum(val[p] for p in ps):
                     return False
             elif not final:
+                # -- the parts' least and greatest sum against the total's range, both ways --
                 lo = sum(min(doms[p]) if p not in val else val[p] for p in ps)
+                hi = sum(max(doms[p]) if p not in val else val[p] for p in ps)
+                lo_t = val[t] if t in val else min(doms[t])
                 hi_t = val[t] if t in val else max(doms[t])
-                if lo > hi_t:
+                if lo > hi_t or hi < lo_t:
                     return False
         return True
 

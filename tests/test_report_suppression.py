@@ -63,53 +63,9 @@ def test_threshold_hides_small_counts_and_a_second_cell(results, tmp_path):
 
 def test_threshold_hides_small_goal_shares(results, tmp_path):
     r = copy.deepcopy(results)
-    # -- 8, not 12: at 12 every group of 10-12 is small and, once a share's basis equal to a group's
-    #    Startade is tied to it, omgång 2's totals hide too (its groups' Fullföljde could be solved) --
-    r["parameters"]["min_count"] = 8
+    r["parameters"]["min_count"] = 12
     text = norm(" ".join(p.text for p in Document(str(render_report(r, tmp_path / "r.docx"))).paragraphs))
     assert "(dolt för att skydda små tal)" in text
     assert "(16 av 21)" in text  # 16 and 21 people are both at or above the threshold
     assert "(7 av 10)" not in text  # Perstorp's action plan is built on 7 of 10 people
 
-
-# -- counts printed in different places of the report under different keys: the one decision must see
-#    that they are the same people (found by reading the example's report at Minsta redovisade antal 5) --
-
-
-def _decision_at(results: dict, n: int):  # noqa: ANN202
-    from xlpy.report.context import ended_omgangar
-    from xlpy.report.counts import report_decision
-
-    res = copy.deepcopy(results)
-    res["parameters"]["min_count"] = n
-    ended = ended_omgangar(res)
-    metrics = [g["metric"] for g in res["goals"] if g.get("active", True)]
-    units = {("group", g) for g in res["levels"]["group"]} | {("omgang", o["key"]) for o in ended}
-    return res, ended, report_decision(res, ended, metrics, units)
-
-
-@pytest.mark.parametrize("n", [3, 5, 8])
-def test_a_hidden_startade_is_not_printed_as_the_basis_of_a_share(results, n):
-    # -- "Klippan 100 % (11 av 11)" beside a Startade of 11 printed as – would print it after all --
-    res, _, d = _decision_at(results, n)
-    checked = 0
-    for g in res["levels"]["group"]:
-        started = ("started", "group", g)
-        if started not in d.values or not d.hidden(started):
-            continue
-        for key, value in d.values.items():
-            if key[0] in ("num", "den") and key[2:] == ("group", g) and value == d.values[started]:
-                checked += 1
-                assert d.hidden(key), (key, value)
-    assert n < 5 or checked, "the example at this threshold hides a group's Startade with a share on it"
-
-
-@pytest.mark.parametrize("n", [3, 5, 8])
-def test_the_project_total_minus_the_printed_omgangar_gives_no_hidden_group_away(results, n):
-    # -- 54 deltagare in all, omgång 2 with 21, grupp 3's 10 and 11 printed: grupp 1's hidden 12 follows --
-    res, ended, d = _decision_at(results, n)
-    in_chapter = {g for o in ended for g in o["group_ids"]}
-    parts = [("started", "omgang", o["key"]) for o in ended]
-    parts += [("started", "group", g) for g in res["levels"]["group"] if g not in in_chapter]
-    hidden = [p for p in parts if d.hidden(p)]
-    assert d.hidden(("started", "project", "all")) or len(hidden) != 1, hidden

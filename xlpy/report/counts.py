@@ -80,12 +80,6 @@ def _shares(led: Ledger, results: dict[str, Any], metrics: list[str], printed_un
                 if m == "sysselsattning" and led.values[den]:
                     led.line(den, [("started", level, key)], strict=False)
                     led.line(num, [("moved", level, key)], strict=False)
-                # -- "11 av 11" beside a group's hidden Startade of 11 would print it: whenever a basis equals
-                #    the group's Startade a reader can take it for the same people, so the sum ties them (an
-                #    omgång's Startade is printed in its chapter; tying there too hid half the report) --
-                for part in (num, den) if level == "group" else ():
-                    if led.values[part] and led.values[part] == led.values[("started", level, key)]:
-                        led.line(part, [("started", level, key)], strict=False)
 
 
 def report_ledger(results: dict[str, Any], ended: list[dict[str, Any]], goal_metrics: list[str],
@@ -122,18 +116,9 @@ def report_ledger(results: dict[str, Any], ended: list[dict[str, Any]], goal_met
         led.line(("started", "project", "all"), [("started", "group", g) for g in groups], strict=False)
         # -- the cost section prints the project's moved-on count (and amounts of it × K) --
         c = project.get("costs", {})
-        project_kinds = ["started"]
         if "moved_on" in c:
             led.add(("moved", "project", "all"), int(c["moved_on"]))
             led.line(("moved", "project", "all"), [("moved", "group", g) for g in groups], strict=False)
-            project_kinds.append("moved")
-        # -- the same total over the omgångar with a chapter and the other groups: a reader subtracts a
-        #    printed omgång from the project as a whole, which sums over single groups do not show --
-        in_chapter = [g for o in ended for g in o["group_ids"] if g in groups]
-        if ended and len(in_chapter) == len(set(in_chapter)):
-            for kind in project_kinds:
-                led.line((kind, "project", "all"), [(kind, "omgang", o["key"]) for o in ended]
-                         + [(kind, "group", g) for g in groups if g not in set(in_chapter)], strict=False)
     shares = [m for m in goal_metrics if m not in PEOPLE_SHARES_EXCLUDED]
     # -- the omgång bullets print every period's placement share too --
     shares += sorted({f"praktik_deltagande_{p}" for o in ended for p in o["counts"].get("internships", {})}
