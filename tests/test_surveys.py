@@ -252,7 +252,7 @@ def test_enkatresultat_sheet_holds_exact_figures_and_only_with_survey_data(sampl
     _, r = sample
     sheets = {s.name: s for s in build_output_sheets(r)}
     assert list(sheets) == ["Resultat", "Måluppfyllelse", "Samhällskostnad", "Över tid", "Enkätresultat", "Finsam",
-                            "Kontroll"]
+                            "Kontroll", "Efter avslut"]
     rows = [[c.value for c in row] for row in sheets["Enkätresultat"].rows]
     assert ["Grupp", "Klippan grupp 2", 3, 4, 0.75] in rows  # -- response rate: exact, no suppression --
     assert ["Omgång", "Grupp 2", 2, 0.5, 3.5, 0, 1, 0, 0, 1, 1] in rows  # -- F4: (5 + 2) / 2; Vet ej 1 --
