@@ -32,11 +32,10 @@ from xlpy.io.xlsx_package import (
     _load,
     _resolve_rel,
     _styles,
-    _verify,
     _workbook_part,
+    save_package,
 )
 from xlpy.io.xlsx_sheetxml import MAX_CELL_CHARS, column_letter, excel_serial
-from xlpy.io.xlsx_zip import ZipTooLarge, write_zip
 
 REL_TABLE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/table"
 _Q = f"{{{NS}}}"
@@ -76,15 +75,7 @@ def append_rows(path: Path | str, appends: Sequence[Append]) -> None:
             if name.lower() in package.touched:
                 _check_parses(package.read(name))
 
-        def write(tmp: Path) -> None:
-            with open(tmp, "wb") as f:
-                try:
-                    write_zip(f, package.entries)
-                except ZipTooLarge:
-                    raise WorkbookError(f"{path.name} är för stor för att skrivas (över 4 GB).") from None
-
-        expected = list(package.entries)
-        safety.atomic_write(path, write, lambda tmp: _verify(tmp, expected), mode_from=path)
+        save_package(path, package, mode_from=path)
 
 
 def apply_appends(package: Package, appends: Sequence[Append], label: str = "") -> None:

@@ -336,6 +336,13 @@ def _write_package(path: Path, package: Package, sheets: list[OutputSheet], mode
         if name.lower() in package.touched and name.lower() not in checked:
             _check_parses(package.read(name))
 
+    save_package(path, package, mode_from)
+
+
+def save_package(path: Path, package: Package, mode_from: Path | None) -> None:
+    """Write `package` to `path` atomically (a temporary file, read back and compared, then renamed);
+    its parts must already have been checked to parse. A package over the zip format's 4 GB is refused."""
+
     def write(tmp: Path) -> None:
         with open(tmp, "wb") as f:
             try:
