@@ -113,7 +113,8 @@ def _check_answers(answers: pd.DataFrame, questions: pd.DataFrame, scales: pd.Da
     is_pid = live & answers["answer_id"].map(lambda a: str(a).casefold() in pids)
 
     def identifying(key: tuple[Hashable, ...], rows: list[int]) -> str:
-        return (f"SvarID {key[0]} är samma som ett DeltagarID i bladet Deltagare ({_rows(rows)}). Svaren ska "
+        # -- the rows are this sheet's (Enkätsvar), so they come before the other sheet is named --
+        return (f"SvarID {key[0]} ({_rows(rows)}) är samma som ett DeltagarID i bladet Deltagare. Svaren ska "
                 "vara anonyma: ge formuläret en egen kod som inte går att koppla till deltagaren. "
                 "Raderna har inte räknats med.")
 
