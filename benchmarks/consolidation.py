@@ -6,7 +6,7 @@ Generates the workbooks once (cached in a temp folder, each with its own GruppID
 consolidated), then, round by round and interleaved so machine drift hits all three alike, times in this
 process (imports done before timing):
 - calamine:  python-calamine parsing every sheet of every workbook (the floor),
-- in memory: xlpy.consolidate.ConsolidatedSource over the ten files (what `xlpy report F1 … F10` and
+- in memory: xlpy.intake.consolidate.ConsolidatedSource over the ten files (what `xlpy report F1 … F10` and
   `xlpy check F1 … F10` read through),
 - to file:   `xlpy sammanstall F1 … F10 -o SAMLAD.xlsx` as jobs.consolidate_files (read, merge, write).
 Prints medians and the ratios to the floor; target of #14: consolidating ≤ 1.5× the floor.
@@ -24,8 +24,8 @@ from pathlib import Path
 import python_calamine as pc
 
 from xlpy import jobs
-from xlpy.consolidate import ConsolidatedSource
 from xlpy.generate import generate_workbook
+from xlpy.intake.consolidate import ConsolidatedSource
 
 HERE = Path(__file__).resolve().parent
 TARGET = 1.5

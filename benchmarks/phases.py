@@ -22,11 +22,11 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from xlpy.core import compute  # noqa: E402 -- after the path is set
+from xlpy.intake.privacy import find_personal_data  # noqa: E402
+from xlpy.intake.reading import parse_workbook  # noqa: E402
 from xlpy.io import xlsx_package  # noqa: E402
 from xlpy.io.calamine_backend import open_source  # noqa: E402
-from xlpy.privacy import find_personal_data  # noqa: E402
-from xlpy.reading import parse_workbook  # noqa: E402
-from xlpy.sheets import build_output_sheets  # noqa: E402
+from xlpy.outputs.sheets import build_output_sheets  # noqa: E402
 
 PHASES = ("calamine: cells", "reading + validate", "personal-data search", "compute", "output sheets",
           "write package")

@@ -85,7 +85,8 @@ def _child(kind: str, path: Path, workdir: Path, mem_cap_mb: int) -> dict[str, A
     copy = workdir / "kopia.xlsx"
     shutil.copyfile(path, copy)
     # -- every module recalc_file uses is imported before timing, as the baseline imports calamine --
-    from xlpy import jobs, validate  # noqa: F401
+    from xlpy import jobs
+    from xlpy.intake import validate  # noqa: F401
     from xlpy.io import calamine_backend, xlsx_package  # noqa: F401
     from xlpy.report import render_report  # noqa: F401
 

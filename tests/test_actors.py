@@ -16,7 +16,7 @@ from xlpy.example import example_data
 from xlpy.io.memory import MemoryWorkbook
 from xlpy.jobs import load
 from xlpy.model import Settings
-from xlpy.sheets import units_in_order
+from xlpy.outputs.sheets import units_in_order
 
 D = dt.date
 TABLES = ("om_ingenting_hander", "besparing", "kvarstaende", "produktionsbortfall", "total")
@@ -229,7 +229,7 @@ def test_varaktighet_setting_reads_shares_and_percent() -> None:
 
 
 def test_samhallskostnad_shows_the_actor_split_the_items_with_sources_and_the_sensitivity(split) -> None:
-    from xlpy.sheets import build_output_sheets
+    from xlpy.outputs.sheets import build_output_sheets
 
     sheet = next(s for s in build_output_sheets(split) if s.name == "Samhällskostnad")
     rows = [[c.value for c in r] for r in sheet.rows]

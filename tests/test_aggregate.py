@@ -66,7 +66,7 @@ def test_no_survey_text_or_svarid_is_in_the_export(export: list[list[Any]]) -> N
 
 
 def test_small_counts_are_hidden_and_no_printed_count_is_false_or_computable(export: list[list[Any]]) -> None:
-    from xlpy.aggregate import _unit_counts
+    from xlpy.outputs.aggregate import _unit_counts
 
     results = jobs.check_file(EXAMPLE).results
     units = {u["label"]: u for level in ("group", "omgang", "municipality", "project")
@@ -91,8 +91,8 @@ def test_small_counts_are_hidden_and_no_printed_count_is_false_or_computable(exp
 
 
 def test_no_hidden_count_of_the_export_can_be_worked_out() -> None:
-    from xlpy.aggregate import COUNT_COLUMNS, _equations, _unit_counts, _units
     from xlpy.core.suppress import computable_cells, hide_in_equations
+    from xlpy.outputs.aggregate import COUNT_COLUMNS, _equations, _unit_counts, _units
 
     results = jobs.check_file(EXAMPLE).results
     for threshold in (3, 5, 8):

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 
 from xlpy import cli, jobs
-from xlpy.consolidate import ConsolidatedSource
 from xlpy.example import example_data
+from xlpy.intake.consolidate import ConsolidatedSource
 from xlpy.io.memory import MemoryWorkbook
 from xlpy.workbook_template import create_workbook
 

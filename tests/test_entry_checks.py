@@ -13,8 +13,8 @@ from openpyxl.worksheet.table import Table, TableColumn
 
 from xlpy import jobs
 from xlpy.cli import main
+from xlpy.intake.reading import parse_workbook
 from xlpy.io.memory import MemoryWorkbook
-from xlpy.reading import parse_workbook
 
 D = dt.date
 START, END = D(2019, 9, 2), D(2019, 10, 25)
@@ -130,7 +130,7 @@ def test_an_excel_tables_totals_row_is_not_read_as_data(tmp_path: Path) -> None:
 def _weeks_day_by_day(start: dt.date, end: dt.date) -> list[dt.date]:
     # -- the definition, spelled out: a Monday counts when one of its Monday–Friday in [start, end] is
     #    not in the Christmas break --
-    from xlpy.entry_checks import _christmas
+    from xlpy.intake.entry_checks import _christmas
 
     monday, weeks = start - dt.timedelta(days=start.weekday()), []
     while monday <= end:
@@ -144,14 +144,14 @@ def _weeks_day_by_day(start: dt.date, end: dt.date) -> list[dt.date]:
 @settings(max_examples=500, deadline=None)
 @given(st.dates(dt.date(2015, 1, 1), dt.date(2030, 12, 31)), st.integers(-3, 70))
 def test_scheduled_weeks_are_the_day_by_day_definition(start: dt.date, days: int) -> None:
-    from xlpy.entry_checks import _weeks
+    from xlpy.intake.entry_checks import _weeks
 
     end = start + dt.timedelta(days=days)
     assert _weeks(start, end) == _weeks_day_by_day(start, end)
 
 
 def test_a_week_wholly_in_the_christmas_break_is_not_scheduled() -> None:
-    from xlpy.entry_checks import _weeks
+    from xlpy.intake.entry_checks import _weeks
 
     assert _weeks(dt.date(2019, 12, 23), dt.date(2020, 1, 10)) == [dt.date(2019, 12, 23), dt.date(2019, 12, 30),
                                                                    dt.date(2020, 1, 6)]

@@ -108,7 +108,7 @@ def test_the_example_counts_its_women_per_year() -> None:
 
 
 def test_the_finsam_sheet_is_marked_internal_and_holds_exact_counts() -> None:
-    from xlpy.sheets import build_output_sheets
+    from xlpy.outputs.sheets import build_output_sheets
 
     people = [person("A", "G", gender="Kvinna"), person("B", "G", gender="Man")]
     data = make_input(Settings(report_start=D(2019, 1, 1), report_end=REPORT_END, min_count=5),

@@ -13,9 +13,9 @@ from tests.builders import group, make_input, person
 from xlpy.core import followup
 from xlpy.core.compute import compute
 from xlpy.core.metrics import build_facts
+from xlpy.intake.reading import parse_workbook, to_point, to_points
 from xlpy.io.memory import MemoryWorkbook
 from xlpy.model import InputData, Problem, Settings
-from xlpy.reading import parse_workbook, to_point, to_points
 
 D = dt.date
 
@@ -332,7 +332,7 @@ def test_point_cells() -> None:
 # -- the output sheet Efter avslut -----------------------------------------------------------------
 
 def test_the_sheet_lists_the_todo_and_exact_figures() -> None:
-    from xlpy.sheets import build_output_sheets
+    from xlpy.outputs.sheets import build_output_sheets
 
     r = compute(_five())
     r["followup_todo"] = [{"participant_id": "E", "group_id": "K2", "point": 6, "due": "2020-06-19",
@@ -368,7 +368,7 @@ def test_new_workbooks_have_the_followup_table_with_drop_downs_and_date_format(t
 
 
 def test_personal_data_in_the_followup_sheet_is_found() -> None:
-    from xlpy.privacy import find_personal_data
+    from xlpy.intake.privacy import find_personal_data
 
     data = parse_workbook(MemoryWorkbook({**BASE, "Uppföljning": [
         [*HEAD, "Kommentar"], ["D1", 6, D(2020, 6, 20), "Nådd", "Arbete", "Ringde Fatima Ali"]]}))

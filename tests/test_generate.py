@@ -11,10 +11,10 @@ import pytest
 
 from xlpy import generate, spec
 from xlpy.generate import MESSY_SHARE, AttendanceOverflowWarning, generate_workbook, plan_groups
+from xlpy.intake.reading import parse_workbook
 from xlpy.io.calamine_backend import open_source
 from xlpy.jobs import check_file
 from xlpy.model import InputData
-from xlpy.reading import parse_workbook
 
 PARTICIPANTS = 300
 

@@ -9,8 +9,8 @@ import pytest
 
 from xlpy import jobs
 from xlpy.core import compute
+from xlpy.outputs.sheets import build_output_sheets
 from xlpy.report.context import build_context
-from xlpy.sheets import build_output_sheets
 
 
 @pytest.fixture(scope="module")

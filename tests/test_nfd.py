@@ -11,11 +11,11 @@ import openpyxl
 import pytest
 
 from xlpy import jobs
+from xlpy.intake.reading import parse_workbook
 from xlpy.io.base import WorkbookError
 from xlpy.io.calamine_backend import open_source
 from xlpy.io.memory import MemoryWorkbook
 from xlpy.io.safety import check_not_open
-from xlpy.reading import parse_workbook
 
 D = dt.date
 

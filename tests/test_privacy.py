@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.builders import D, group, make_input, person
-from xlpy.privacy import find_identity_numbers, find_names, find_personal_data, luhn_ok, mask_text
+from xlpy.intake.privacy import find_identity_numbers, find_names, find_personal_data, luhn_ok, mask_text
 
 # -- 811218-9876 is Skatteverket's published test personnummer; 701063-2391 the common example
 #    samordningsnummer (born 1970-10-03, day + 60) --

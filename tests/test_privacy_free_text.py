@@ -15,14 +15,14 @@ import pytest
 from xlpy import jobs, spec
 from xlpy.cli import main
 from xlpy.core import compute
-from xlpy.io.memory import MemoryWorkbook
-from xlpy.privacy import (
+from xlpy.intake.privacy import (
     NUMBERS_ONLY_COLUMNS,
     PERSONAL_DATA,
     find_identity_numbers,
     find_names,
     searched_columns,
 )
+from xlpy.io.memory import MemoryWorkbook
 
 D = dt.date
 POISON = "Fatima Ali 19121212-1212"

@@ -17,11 +17,11 @@ from openpyxl.worksheet.table import Table
 
 from xlpy import spec
 from xlpy.defaults import DEFAULT_GOALS
+from xlpy.intake.reading import parse_workbook, to_date, to_int, to_number, to_percent, to_yesno
 from xlpy.io.base import WorkbookError, WorkbookSink, WorkbookSource
 from xlpy.io.calamine_backend import open_source
 from xlpy.io.memory import MemoryWorkbook
 from xlpy.model import OutCell, OutputSheet
-from xlpy.reading import parse_workbook, to_date, to_int, to_number, to_percent, to_yesno
 
 D = dt.date
 GROUPS = [

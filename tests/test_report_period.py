@@ -12,8 +12,8 @@ from xlpy import jobs
 from xlpy.core.compute import compute
 from xlpy.core.suppress import suppression_mask_lines
 from xlpy.example import build_next_year
+from xlpy.outputs.sheets import build_output_sheets
 from xlpy.report.context import build_context, ended_omgangar
-from xlpy.sheets import build_output_sheets
 
 
 @pytest.fixture(scope="module")

@@ -65,7 +65,7 @@ def example_results() -> dict:
 
 
 def _kontroll_rows(results: dict) -> list[list]:
-    from xlpy.sheets import build_output_sheets
+    from xlpy.outputs.sheets import build_output_sheets
 
     sheet = next(s for s in build_output_sheets(results) if s.name == "Kontroll")
     return [[c.value for c in row] for row in sheet.rows]
@@ -112,8 +112,8 @@ def test_control_characters_are_removed_from_cells_and_report_prose(example_resu
 def test_a_repeated_name_gives_one_short_kontroll_row(example_results: dict) -> None:
     import copy
 
-    from xlpy import privacy
-    from xlpy.sheets import KONTROLL_MESSAGE_CHARS, KONTROLL_VALUE_CHARS
+    from xlpy.intake import privacy
+    from xlpy.outputs.sheets import KONTROLL_MESSAGE_CHARS, KONTROLL_VALUE_CHARS
 
     for text in ("Fatima Ali, " * 2500, "Fatima Ali " * 2500):
         found = privacy._findings("comment", text, set(), privacy.COMMON_WORDS)

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 
 from xlpy.core import compute
+from xlpy.intake.reading import parse_workbook
 from xlpy.io.memory import MemoryWorkbook
 from xlpy.model import InputData, Problem
-from xlpy.reading import parse_workbook
 
 D = dt.date
 GROUPS = [
@@ -237,7 +237,7 @@ def test_workbook_without_survey_sheets_reads_without_warnings_and_gives_empty_l
 
 
 def test_a_name_in_a_question_text_or_svar_id_is_found_as_personal_data() -> None:
-    from xlpy.privacy import find_personal_data
+    from xlpy.intake.privacy import find_personal_data
 
     questions = [*QUESTIONS, ["F9", "Deltagare", "Hur var det att träffa Fatima Ali?", "Ja/Nej", "", ""]]
     data = read(**{"Enkätfrågor": questions,
@@ -247,7 +247,7 @@ def test_a_name_in_a_question_text_or_svar_id_is_found_as_personal_data() -> Non
 
 
 def test_enkatresultat_sheet_holds_exact_figures_and_only_with_survey_data(sample: Any) -> None:
-    from xlpy.sheets import build_output_sheets
+    from xlpy.outputs.sheets import build_output_sheets
 
     _, r = sample
     sheets = {s.name: s for s in build_output_sheets(r)}

@@ -7,9 +7,9 @@ import datetime as dt
 
 import pytest
 
+from xlpy.intake.reading import parse_workbook
 from xlpy.io.memory import MemoryWorkbook
 from xlpy.model import InputData, Problem
-from xlpy.reading import parse_workbook
 
 D = dt.date
 GROUPS = [

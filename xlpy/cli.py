@@ -176,7 +176,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     Per grupp, omgång, kommun och hela projektet, och per kalenderår: antal och andelar, med
     Minsta redovisade antal tillämpat. Ett eget blad säger vad filen innehåller."""
     with _reading_ahead(args.paths):
-        from xlpy import aggregate, jobs
+        from xlpy import jobs
+        from xlpy.outputs import aggregate
 
         outcome = jobs.check_files([Path(p) for p in args.paths])
     try:

@@ -16,14 +16,14 @@ from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
 from xlpy import fmt
-from xlpy.consolidate import ConsolidatedSource, consolidated_sheets
 from xlpy.core import compute
+from xlpy.intake.consolidate import ConsolidatedSource, consolidated_sheets
+from xlpy.intake.privacy import PERSONAL_DATA
+from xlpy.intake.reading import parse_workbook
 from xlpy.io.base import WorkbookError, WorkbookSink, WorkbookSource, sheet_key
 from xlpy.model import InputData, OutputSheet, Problem
-from xlpy.privacy import PERSONAL_DATA
-from xlpy.reading import parse_workbook
+from xlpy.outputs.sheets import build_output_sheets
 from xlpy.resources import EXAMPLE_NAME, data_path
-from xlpy.sheets import build_output_sheets
 from xlpy.spec import GENERATED_NOTE, INPUT_SHEETS, OUTPUT_SHEETS
 
 P = ParamSpec("P")
@@ -64,7 +64,7 @@ def gc_paused(job: Callable[P, R]) -> Callable[P, R]:
 @gc_paused
 def load(source: WorkbookSource) -> InputData:
     """Read and validate a workbook, including the search for personal identity numbers and names
-    (xlpy.privacy, on every row of every input sheet, run by parse_workbook), and a warning for each
+    (xlpy.intake.privacy, on every row of every input sheet, run by parse_workbook), and a warning for each
     output sheet the user renamed (archived_output_copies).
 
     A ConsolidatedSource (several workbooks) adds what the consolidation found, and every row-level
@@ -118,7 +118,7 @@ def open_file(path: Path) -> WorkbookSource:
 
 
 def open_files(paths: Sequence[Path]) -> WorkbookSource:
-    """One workbook file, or several consolidated in memory (xlpy.consolidate); the files are only read."""
+    """One workbook file, or several consolidated in memory (xlpy.intake.consolidate); the files are only read."""
     if len(paths) == 1:
         return open_file(Path(paths[0]))
     return ConsolidatedSource([open_file(Path(p)) for p in paths])
@@ -419,13 +419,13 @@ def demo(out_dir: Path, pdf: bool = False) -> Outcome:
 def import_survey(workbook: Path, export: Path, survey: str, group: str | None = None,
                   date: Any = None, again: bool = False, rng: Any = None) -> Any:
     """`xlpy enkat importera`: add a survey tool's export to the workbook's Enkätsvar (and new questions to
-    Enkätfrågor), surgically and atomically. Returns the xlpy.survey_import.ImportPlan that was written.
+    Enkätfrågor), surgically and atomically. Returns the xlpy.intake.survey_import.ImportPlan that was written.
     Raises WorkbookError (ImportRefused) with a Swedish message; the workbook is then unchanged."""
     from xlpy import spec
+    from xlpy.intake.reading import norm_name
+    from xlpy.intake.survey_import import ImportRefused, column_positions, plan_import, read_export
     from xlpy.io import safety
     from xlpy.io.xlsx_append import Append, append_rows
-    from xlpy.reading import norm_name
-    from xlpy.survey_import import ImportRefused, column_positions, plan_import, read_export
 
     workbook, export = Path(workbook), Path(export)
     safety.check_not_open(workbook)

@@ -113,7 +113,7 @@ class InputData:
     budget: pd.DataFrame = field(default_factory=_empty_frame)
     # -- the Excel row of each setting read from Inställningar (Settings attribute -> row), for messages --
     settings_rows: dict[str, int] = field(default_factory=dict)
-    # -- the workbooks' file names when several were consolidated (xlpy.consolidate), else empty --
+    # -- the workbooks' file names when several were consolidated (xlpy.intake.consolidate), else empty --
     sources: list[str] = field(default_factory=list)
 
 

@@ -22,7 +22,7 @@ class Column:
     kind: how the cell is parsed.
     required: whether the header must be present for the header row to be recognised.
     choices: allowed values (lower-case comparison) for kind "choice".
-    searched: a text column searched for personal identity numbers and names (xlpy.privacy); every text
+    searched: a text column searched for personal identity numbers and names (xlpy.intake.privacy); every text
     column is, unless it says otherwise.
     """
 

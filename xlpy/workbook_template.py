@@ -163,7 +163,7 @@ def _letter(sheet: spec.SheetSpec, col_key: str) -> str:
 
 def _followup_points(settings_rows: Iterable[Mapping[str, Any]] | None) -> tuple[int, ...]:
     """The follow-up points (months) of the settings rows written, for the Mättillfälle drop-down."""
-    from xlpy.reading import to_points  # -- the same parsing as when the workbook is read --
+    from xlpy.intake.reading import to_points  # -- the same parsing as when the workbook is read --
 
     name = next(s.name for s in spec.SETTING_DEFS if s.key == "followup_months")
     rows = list(settings_rows) if settings_rows is not None else default_settings_rows()

@@ -99,7 +99,7 @@ def check_data(book: Any = None) -> str | None:
 
     def job(b: Any) -> str:
         from xlpy.jobs import check_source
-        from xlpy.sheets import build_output_sheets
+        from xlpy.outputs.sheets import build_output_sheets
 
         wb = XlwingsBook(b)
         results = check_source(wb).results

@@ -18,9 +18,9 @@ import numpy as np
 import pandas as pd
 
 from xlpy import spec
+from xlpy.intake.privacy import row_ranges
+from xlpy.intake.reading import show
 from xlpy.model import Problem
-from xlpy.privacy import row_ranges
-from xlpy.reading import show
 
 
 def check_entry(frames: dict[str, pd.DataFrame], groups: pd.DataFrame, report_end: dt.date | None,

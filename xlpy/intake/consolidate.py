@@ -30,10 +30,8 @@ from operator import itemgetter
 from typing import Any
 
 from xlpy import spec
-from xlpy.io.base import WorkbookError, WorkbookSource
-from xlpy.model import OutCell, OutputSheet, Problem, Settings
-from xlpy.privacy import rows_text
-from xlpy.reading import (
+from xlpy.intake.privacy import rows_text
+from xlpy.intake.reading import (
     HEADER_SEARCH_ROWS,
     HeaderNotFound,
     _converter,
@@ -43,6 +41,8 @@ from xlpy.reading import (
     parse_settings,
     show,
 )
+from xlpy.io.base import WorkbookError, WorkbookSource
+from xlpy.model import OutCell, OutputSheet, Problem, Settings
 from xlpy.spec import SheetSpec
 
 SOURCE_HEADER = "Källa"

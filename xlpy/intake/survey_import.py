@@ -22,10 +22,10 @@ from pathlib import Path
 from typing import Any
 
 from xlpy import spec
+from xlpy.intake.reading import find_header, is_empty, norm_name, show
+from xlpy.intake.validate_surveys import alternative_key
 from xlpy.io.base import WorkbookError
 from xlpy.model import InputData
-from xlpy.reading import find_header, is_empty, norm_name, show
-from xlpy.validate_surveys import alternative_key
 
 # -- columns about the respondent or the submission (normalised headers, Swedish and English UIs) --
 DATE_HEADERS = ("completion time", "slutförandetid", "tid för slutförande", "sluttid", "end time", "timestamp",

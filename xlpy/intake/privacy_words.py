@@ -1,4 +1,4 @@
-"""Word lists for recognising names in free text (xlpy.privacy): given names and surnames common among
+"""Word lists for recognising names in free text (xlpy.intake.privacy): given names and surnames common among
 the project's participants and staff, and capitalised words that are places, employers or the
 contract's own terms. Lower case; data only.
 

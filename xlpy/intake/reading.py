@@ -2,7 +2,7 @@
 
 Works on any WorkbookSource (file, Excel, memory); imports no IO library. A cell that cannot be read
 becomes a Problem for its row, never an exception; only a missing required sheet (or one without a
-header row) raises WorkbookError. Cross-sheet checks live in xlpy.validate.
+header row) raises WorkbookError. Cross-sheet checks live in xlpy.intake.validate.
 
 Speed: a column is converted value by value only over its distinct values (pd.factorize), so 350 000
 Närvaro rows with a few hundred distinct dates cost a few hundred conversions, not 350 000.
@@ -24,9 +24,9 @@ import pandas as pd
 
 from xlpy import spec
 from xlpy.defaults import DEFAULT_GOALS
+from xlpy.intake.privacy import mask_problems, search_frames
 from xlpy.io.base import WorkbookError, WorkbookSource
 from xlpy.model import InputData, Problem, Settings
-from xlpy.privacy import mask_problems, search_frames
 from xlpy.spec import Column, SheetSpec
 
 Converted = tuple[Any, str | None]
@@ -567,7 +567,7 @@ def parse_workbook(source: WorkbookSource) -> InputData:
     A missing Mål sheet gives the seed's goals (xlpy.defaults.DEFAULT_GOALS); other missing sheets are
     empty, with a warning.
     """
-    from xlpy.validate import validate  # -- validate imports helpers from here --
+    from xlpy.intake.validate import validate  # -- validate imports helpers from here --
 
     problems: list[Problem] = []
     by_norm: dict[str, str] = {}

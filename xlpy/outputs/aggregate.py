@@ -14,7 +14,7 @@ from typing import Any
 
 from xlpy.core.suppress import hide_in_equations
 from xlpy.model import OutCell, OutputSheet
-from xlpy.sheets import fit_header_heights
+from xlpy.outputs.sheets import fit_header_heights
 from xlpy.spec import NO_OUTCOME, OUTCOME_CATEGORIES
 
 ABOUT_SHEET = "Om exporten"

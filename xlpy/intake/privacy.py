@@ -1,6 +1,6 @@
 """Finding personal data where only codes belong: personal identity numbers and names.
 
-Pure functions over DataFrames; no IO. `search_frames` runs in xlpy.reading on every row of every input
+Pure functions over DataFrames; no IO. `search_frames` runs in xlpy.intake.reading on every row of every input
 sheet before validation drops any (a name typed as an unknown DeltagarID is a dropped row), so that
 `report` refuses while any of its problems remain.
 
@@ -12,7 +12,7 @@ A personnummer is YYMMDD-NNNC (10 digits; `+` instead of `-` for people aged 100
 YYYYMMDDNNNC (12 digits); C is a Luhn check digit over the last ten digits. A samordningsnummer is the
 same with 60 added to the day. The spellings people use are recognised: no separator, `-`, `+`, an en
 or em dash, a dot, a space or no-break space before the last four, and digits in pairs
-(`19 81 12 18-98 76`). A name is (a) a known given name (xlpy.privacy_words) followed by a surname-like
+(`19 81 12 18-98 76`). A name is (a) a known given name (xlpy.intake.privacy_words) followed by a surname-like
 word or an initial, in any case ("FATIMA ALI", "fatima ali", "Fatima A."), or (b) two or more
 capitalised words none of which is a place, employer or ordinary word ("Hodan Warsame"). Messages never
 repeat the number or the name in full: "19850101-****", "F*** A***".
@@ -30,8 +30,8 @@ import numpy as np
 import pandas as pd
 
 from xlpy import spec
+from xlpy.intake.privacy_words import COMMON_CAPITALISED, GIVEN_NAMES, SURNAME_SUFFIXES, SURNAMES
 from xlpy.model import InputData, Problem, Settings
-from xlpy.privacy_words import COMMON_CAPITALISED, GIVEN_NAMES, SURNAME_SUFFIXES, SURNAMES
 
 # -- a run of digits in groups, each separated by at most a dash, dot or plus with spaces around it;
 #    the groups are then cut into 10- or 12-digit candidates at group boundaries (_candidates) --

@@ -1,6 +1,6 @@
 """Checks across rows and sheets (unknown codes, duplicates, dates outside a group's period, goals).
 
-Works on the frames xlpy.reading.read_table produces (typed columns, `row`, `_drop`), vectorised with
+Works on the frames xlpy.intake.reading.read_table produces (typed columns, `row`, `_drop`), vectorised with
 pandas so the Närvaro sheet's hundreds of thousands of rows cost merges, not Python loops; Problem
 objects are built only for bad rows. A problem in one group never touches another group's rows.
 """
@@ -17,11 +17,11 @@ import pandas as pd
 
 from xlpy import spec
 from xlpy.defaults import COUNT_METRICS, is_metric_key
-from xlpy.entry_checks import check_entry
+from xlpy.intake.entry_checks import check_entry
+from xlpy.intake.privacy import row_ranges
+from xlpy.intake.reading import show
+from xlpy.intake.validate_followup import check_followup, check_goal_points
 from xlpy.model import Problem
-from xlpy.privacy import row_ranges
-from xlpy.reading import show
-from xlpy.validate_followup import check_followup, check_goal_points
 
 Frames = dict[str, pd.DataFrame]
 _SHEET_ORDER = {s.name: i for i, s in enumerate(spec.INPUT_SHEETS)}
@@ -33,7 +33,7 @@ def validate(frames: Frames, problems: list[Problem],
     """Run every cross-sheet check, drop the rows that cannot be used, give each problem the GruppID
     its row belongs to (None when the row belongs to no known group) and sort problems by sheet and row.
 
-    report_end: Rapportperiod slut, which decides which groups have ended (xlpy.entry_checks).
+    report_end: Rapportperiod slut, which decides which groups have ended (xlpy.intake.entry_checks).
     Returns new frames without `_drop`, index 0..n-1, and the full problem list.
     """
     out = list(problems)
@@ -61,7 +61,7 @@ def validate(frames: Frames, problems: list[Problem],
         check_followup(f["followup"], f["participants"], groups, followup_points, out)
     _check_goals(f["goals"], out)
     if all(k in f for k in ("survey_questions", "scales", "survey_answers", "mailings")):
-        from xlpy.validate_surveys import check_surveys  # -- it builds on this module's helpers --
+        from xlpy.intake.validate_surveys import check_surveys  # -- it builds on this module's helpers --
 
         check_surveys(f, groups, participants, out)
     check_goal_points(f["goals"], followup_points, out)

@@ -1,5 +1,5 @@
 """The output sheets (Resultat, Måluppfyllelse, Samhällskostnad, Finsam, Kontroll) as plain OutputSheet data
-(Efter avslut is built in xlpy.sheets_followup).
+(Efter avslut is built in xlpy.outputs.sheets_followup).
 
 Built only from the results dict, so the file writer, the xlwings writer and tests all show the same
 cells. Values stay numbers where a person may want to calculate with them; the Excel number formats make
@@ -11,8 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from xlpy import fmt, sheets_costs
+from xlpy import fmt
 from xlpy.model import OutCell, OutputSheet
+from xlpy.outputs import sheets_costs
 from xlpy.spec import (
     GENERATED_NOTE,
     NO_OUTCOME,
@@ -268,10 +269,10 @@ def fit_header_heights(sheet: OutputSheet, line_height: float = 15.0) -> OutputS
 def build_output_sheets(results: dict[str, Any]) -> list[OutputSheet]:
     """The output sheets, in tab order: Resultat, Måluppfyllelse, Samhällskostnad, Över tid (when there are
     groups), Enkätresultat (when the workbook holds survey questions or answers), Finsam, Kontroll, then Efter
-    avslut (xlpy.sheets_followup) when there are participants."""
-    from xlpy.sheets_followup import followup_sheet  # -- it reuses _head from here --
-    from xlpy.sheets_overtime import overtime_sheet
-    from xlpy.sheets_surveys import surveys_sheet
+    avslut (xlpy.outputs.sheets_followup) when there are participants."""
+    from xlpy.outputs.sheets_followup import followup_sheet  # -- it reuses _head from here --
+    from xlpy.outputs.sheets_overtime import overtime_sheet
+    from xlpy.outputs.sheets_surveys import surveys_sheet
 
     finsam = sheets_costs.finsam_sheet(results, _head("Finsam", results), units_in_order(results))
     sheets = [results_sheet(results), goals_sheet(results), costs_sheet(results)]

@@ -3,7 +3,7 @@
 METRICS.md "Surveys": a Svar outside its question's scale, an unknown FrågeID and an SvarID equal to a
 DeltagarID are errors (the rows are left out); so is a FrågeID or a scale alternative defined twice, and a
 Tillfrågade below the number of questionnaires (the response rate is then not shown). Called by
-xlpy.validate.validate on the frames of xlpy.reading (typed columns, `row`, `_drop`); imports no IO library.
+xlpy.intake.validate.validate on the frames of xlpy.intake.reading (typed columns, `row`, `_drop`); imports no IO library.
 """
 
 from __future__ import annotations
@@ -15,9 +15,8 @@ import numpy as np
 import pandas as pd
 
 from xlpy import spec
-from xlpy.model import Problem
-from xlpy.reading import norm_name
-from xlpy.validate import (
+from xlpy.intake.reading import norm_name
+from xlpy.intake.validate import (
     Frames,
     _dropped_rows,
     _duplicates,
@@ -28,6 +27,7 @@ from xlpy.validate import (
     _rows,
     _spelling,
 )
+from xlpy.model import Problem
 
 # -- the survey whose answers make a group's "Enkät genomförd" expected to be ja --
 PARTICIPANT_SURVEY = "deltagare"

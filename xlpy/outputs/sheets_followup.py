@@ -34,7 +34,7 @@ def followup_sheet(results: dict[str, Any]) -> OutputSheet | None:
     if not units or not units[-1].get("followup"):
         return None
     meta = results["meta"]
-    from xlpy.sheets import _head  # -- one title and note for every output sheet --
+    from xlpy.outputs.sheets import _head  # -- one title and note for every output sheet --
 
     rows = _head("Efter avslut", results)
     points = list(units[-1]["followup"])

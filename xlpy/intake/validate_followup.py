@@ -1,7 +1,7 @@
 """Checks of the Uppföljning sheet (follow-up after exit, METRICS.md "Follow-up after exit").
 
-Runs inside xlpy.validate.validate after DeltagarID has been linked to Deltagare, on the frame
-xlpy.reading.read_table produced (typed columns, `row`, `_drop`). Every bad row is a Kontroll problem
+Runs inside xlpy.intake.validate.validate after DeltagarID has been linked to Deltagare, on the frame
+xlpy.intake.reading.read_table produced (typed columns, `row`, `_drop`). Every bad row is a Kontroll problem
 naming sheet, row and column; rows that cannot be counted are dropped, never guessed at:
 - Mättillfälle not one of the setting `Uppföljning efter avslut (månader)`;
 - a second row for the same participant and point (points at the first);
@@ -30,7 +30,7 @@ def check_followup(frame: pd.DataFrame, participants: pd.DataFrame, groups: pd.D
     points: the follow-up points of the settings, in months.
     """
     # -- helpers from validate; imported here because validate imports this module --
-    from xlpy.validate import _duplicates, _flag, _live, _show
+    from xlpy.intake.validate import _duplicates, _flag, _live, _show
 
     sheet = spec.FOLLOWUP
     if frame.empty:
@@ -66,7 +66,7 @@ def check_followup(frame: pd.DataFrame, participants: pd.DataFrame, groups: pd.D
 def check_goal_points(goals: pd.DataFrame, points: Sequence[int], out: list[Problem]) -> None:
     """A warning for each live Mål row on a follow-up metric (e.g. vidare_efter_12) whose point is not
     one of the setting's points: the goal is kept, with no basis, until the setting names that point."""
-    from xlpy.validate import _flag, _live, _show
+    from xlpy.intake.validate import _flag, _live, _show
 
     if goals.empty:
         return
