@@ -49,13 +49,13 @@ def municipality_chart(groups: list[dict[str, Any]], path: Path | str, hidden: s
                 ax.bar_label(bars, labels=texts if not many else [t if t in ("dolt", "–") else "" for t in texts],
                              fontsize=7, padding=1.5)
             ax.set_xticks(range(len(groups)), labels)
-            if many:
-                ax.set_xlabel("Grupp (omgång)")
             ax.set_ylim(0, 110)
             ax.yaxis.set_major_formatter(lambda x, _pos: fmt.percent(x / 100))
             ax.grid(axis="y", color="#D9D9D9", linewidth=0.6)
             ax.set_axisbelow(True)
-            ax.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncols=2)
+            # -- with many bars the numbers under them are omgångar: the legend says so, below them --
+            extra = {"title": "Omgång (grupp 1, 2, …)", "title_fontsize": 7.5} if many else {}
+            ax.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncols=2, **extra)
             fig.tight_layout()
             fig.set_layout_engine(None)
             fig.savefig(path, dpi=charts.DPI, metadata={"Software": None})
