@@ -10,6 +10,8 @@ from xlpy import fmt
 from xlpy.core.overtime import share_moved_on
 from xlpy.report import charts
 
+MANY_BARS = 10
+
 
 def municipality_chart(groups: list[dict[str, Any]], path: Path | str, hidden: set[str] | None = None) -> Path:
     """Grouped bars per group (start order): Andel vidare and Närvaro in percent. A share the report hides
@@ -23,6 +25,11 @@ def municipality_chart(groups: list[dict[str, Any]], path: Path | str, hidden: s
         fig, ax = plt.subplots(figsize=(charts.WIDTH_CM / 2.54, 6.5 / 2.54), dpi=charts.DPI)
         try:
             labels = [f"Grupp {g['group_no']}" if g.get("group_no") is not None else g["label"] for g in groups]
+            # -- many bars (a summarised report's omgångar): the group number alone under each pair, and a
+            #    value label only where there is no bar to read (`dolt`, `–`): "82,5 %" over 40 bars overlap --
+            many = len(groups) > MANY_BARS
+            if many:
+                labels = [str(g["group_no"]) if g.get("group_no") is not None else g["label"] for g in groups]
             width = 0.38
             for s, (name, metric, color) in enumerate((("Andel vidare till arbete eller studier", "sysselsattning",
                                                         charts.COLORS[0]),
@@ -39,13 +46,16 @@ def municipality_chart(groups: list[dict[str, Any]], path: Path | str, hidden: s
                         values.append(0.0 if v is None else v * 100)
                         texts.append(fmt.percent(v, 1 if metric == "narvaro" else 0))
                 bars = ax.bar(xs, values, width, label=name, color=color)
-                ax.bar_label(bars, labels=texts, fontsize=7, padding=1.5)
+                ax.bar_label(bars, labels=texts if not many else [t if t in ("dolt", "–") else "" for t in texts],
+                             fontsize=7, padding=1.5)
             ax.set_xticks(range(len(groups)), labels)
             ax.set_ylim(0, 110)
             ax.yaxis.set_major_formatter(lambda x, _pos: fmt.percent(x / 100))
             ax.grid(axis="y", color="#D9D9D9", linewidth=0.6)
             ax.set_axisbelow(True)
-            ax.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncols=2)
+            # -- with many bars the numbers under them are omgångar: the legend says so, below them --
+            extra = {"title": "Omgång (grupp 1, 2, …)", "title_fontsize": 7.5} if many else {}
+            ax.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncols=2, **extra)
             fig.tight_layout()
             fig.set_layout_engine(None)
             fig.savefig(path, dpi=charts.DPI, metadata={"Software": None})

@@ -15,6 +15,7 @@ from xlpy.core.period import STATUS_ENDED
 from xlpy.core.suppress import PROTECT_NOTE, PROTECTED_TEXT, Decision
 from xlpy.model import STYLES
 from xlpy.report import context_period as cp
+from xlpy.report import summary
 from xlpy.report.context_costs import TABLES as ACTOR_TABLES
 from xlpy.report.context_costs import actors_context
 from xlpy.report.context_followup import followup_context, reached_note
@@ -242,8 +243,9 @@ MAX_LISTED_GROUPS = 8
 
 
 def _goal_tally(members: list[dict[str, Any]], names: dict[str, str], goal_id: str, metric: str,
-                d: Decision | None) -> str:
-    """`31 grupper: 24 uppfyllt, 7 ej uppfyllt (Bjuv 79 %, …)`: one goal over a large omgång's groups."""
+                d: Decision | None, name_groups: bool = True) -> str:
+    """`31 grupper: 24 uppfyllt, 7 ej uppfyllt (Bjuv 79 %, …)`: one goal over a large omgång's groups
+    (without the names and values when not `name_groups`: a summarised report)."""
     by_status: dict[str, list[dict[str, Any]]] = {s: [] for s in STATUSES}
     for m in members:
         by_status.setdefault(_goal_result(m, goal_id)["status"], []).append(m)
@@ -252,7 +254,7 @@ def _goal_tally(members: list[dict[str, Any]], names: dict[str, str], goal_id: s
         if not units:
             continue
         text = f"{fmt.number(len(units))} {status.lower()}"
-        if status in (STATUSES[1], STATUSES[3]):  # -- ej uppfyllt, underlag saknas: name them --
+        if name_groups and status in (STATUSES[1], STATUSES[3]):  # -- ej uppfyllt, underlag saknas: name them --
             shown = [_goal_value(m, names[m["key"]], goal_id, metric, d) for m in units]
             text += " (" + ", ".join(shown) + ")"
         counts.append(text)
@@ -260,15 +262,17 @@ def _goal_tally(members: list[dict[str, Any]], names: dict[str, str], goal_id: s
 
 
 def _goals(results: dict[str, Any], groups: list[dict[str, Any]], omgangar: list[dict[str, Any]],
-           municipalities: list[dict[str, Any]], d: Decision | None = None
+           municipalities: list[dict[str, Any]], d: Decision | None = None, large: bool = False
            ) -> tuple[list[str], list[dict[str, Any]], list[dict[str, Any]]]:
     active = [g for g in results.get("goals", []) if g.get("active", True)]
-    columns = [g["label"] for g in groups]
+    # -- a summarised report (report/summary.py): one column per omgång, details per municipality --
+    column_units = omgangar if large else groups
+    columns = [g["label"] for g in column_units]
     matrix, details = [], []
     for goal in active:
         gid, metric = goal["id"], goal["metric"]
         cells = []
-        for g in groups:
+        for g in column_units:
             res = _goal_result(g, gid)
             cells.append({"fill": STATUS_FILL.get(res["status"], "FFFFFF"),
                           "value": unit_value_text(g, gid, metric, d, show_basis=False)
@@ -277,7 +281,9 @@ def _goals(results: dict[str, Any], groups: list[dict[str, Any]], omgangar: list
         matrix.append({"label": f"{gid} {goal.get('description') or metric}", "cells": cells})
 
         lines = []
-        for o in omgangar:
+        if large:
+            lines = _municipality_goal_lines(groups, municipalities, gid, metric, d)
+        for o in [] if large else omgangar:
             members = [results["levels"]["group"][k] for k in o["group_ids"] if k in results["levels"]["group"]]
             names = short_names(members)
             if len(members) > MAX_LISTED_GROUPS:
@@ -289,13 +295,25 @@ def _goals(results: dict[str, Any], groups: list[dict[str, Any]], omgangar: list
                 parts.append(_goal_part(o, "sammantaget", gid, metric, d))
             state = " (pågående)" if o.get("ongoing") else ""
             lines.append(f"{o['label']}{state}: " + "; ".join(parts) + ".")
-        if len(municipalities) > 1 or not omgangar:
+        if not large and (len(municipalities) > 1 or not omgangar):
             lines.append("Per kommun, sedan projektstart: "
                          + "; ".join(_goal_part(m, m["label"], gid, metric, d) for m in municipalities)
                          + ".")
         details.append({"title": f"{gid} {goal.get('description') or metric}",
                         "target": f"Mål: {target_text(goal)}.", "lines": lines})
     return columns, matrix, details
+
+
+def _municipality_goal_lines(groups: list[dict[str, Any]], municipalities: list[dict[str, Any]], goal_id: str,
+                             metric: str, d: Decision | None) -> list[str]:
+    """A summarised report's goal details: all groups of the period, then each municipality's groups of
+    the period counted by status, with the municipality's own value since the project started."""
+    lines = [f"Alla grupper i perioden: {_goal_tally(groups, {}, goal_id, metric, d, name_groups=False)}."]
+    for m in municipalities:
+        members = [g for g in groups if g.get("municipality") == m["label"]]
+        tally = _goal_tally(members, {}, goal_id, metric, d, name_groups=False) if members else "inga grupper i perioden"
+        lines.append(f"{m['label']}: {tally}; {_goal_part(m, 'sammantaget sedan projektstart', goal_id, metric, d)}.")
+    return lines
 
 
 MAX_GOAL_COLUMNS = 5  # -- groups side by side in one goal table: 2.1 cm each holds "Örkelljunga" at 8 pt --
@@ -321,11 +339,16 @@ def _cost_rows(series: list[dict[str, int]]) -> list[dict[str, str]]:
             for r in series]
 
 
-def _omgang(results: dict[str, Any], o: dict[str, Any], numbers: dict[str, int], d: Decision) -> dict[str, Any]:
+def _omgang(results: dict[str, Any], o: dict[str, Any], numbers: dict[str, int], d: Decision,
+            pooled: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """The context of one "Resultat grupp N" chapter. pooled: a summarised report's rows, the omgång's
+    groups pooled per municipality (report/summary.py), printed instead of the groups."""
     no = o.get("group_no") or o["key"]
     name = f"grupp {no}"
-    members = [results["levels"]["group"][k] for k in o["group_ids"] if k in results["levels"]["group"]]
-    members.sort(key=lambda m: (m.get("municipality") or "", m["key"]))
+    groups = [results["levels"]["group"][k] for k in o["group_ids"] if k in results["levels"]["group"]]
+    groups.sort(key=lambda m: (m.get("municipality") or "", m["key"]))
+    members = groups if pooled is None else pooled
+    lvl = "group" if pooled is None else summary.PART_LEVEL
 
     names = short_names(members)
 
@@ -337,7 +360,7 @@ def _omgang(results: dict[str, Any], o: dict[str, Any], numbers: dict[str, int],
     okey = ("omgang", o["key"])
 
     def ukey(u: dict[str, Any]) -> tuple[str, str]:
-        return okey if u is o else ("group", u["key"])
+        return okey if u is o else (lvl, u["key"])
 
     def moved_share(u: dict[str, Any]) -> str | None:
         k = ukey(u)
@@ -362,9 +385,12 @@ def _omgang(results: dict[str, Any], o: dict[str, Any], numbers: dict[str, int],
         phrase = d.phrase(key)
         return f"{phrase} {noun}" if phrase is not None else f"ett dolt antal {noun}"
 
-    intake = _join([f"{people(('started', 'group', m['key']), 'deltagare')} i {mun(m)}" for m in members])
-    weeks = {(m.get("weeks"), m.get("term")) for m in members if m.get("weeks") is not None}
+    intake = _join([f"{people(('started', lvl, m['key']), 'deltagare')} i {mun(m)}" for m in members])
+    weeks = {(m.get("weeks"), m.get("term")) for m in groups if m.get("weeks") is not None}
     intro = f"{name.capitalize()} startade den {fmt.date_long(o.get('start'))} med {intake}"
+    if pooled is not None:
+        intro = (f"{name.capitalize()} startade den {fmt.date_long(o.get('start'))} i "
+                 f"{fmt.count(len(groups), 'grupp', 'grupper')} med {intake}")
     if len(weeks) == 1:
         w, term = next(iter(weeks))
         intro += f" och omfattade {fmt.count(w, 'vecka', 'veckor')}" + (f" ({term})" if term else "")
@@ -376,13 +402,14 @@ def _omgang(results: dict[str, Any], o: dict[str, Any], numbers: dict[str, int],
     phrases = {"Arbete": "Vidare till arbete", "Studier": "Vidare till studier",
                "Planering": "Vidare med planering mot arbete eller studier", "Annat": "Annat utfall",
                "Ej registrerat": "Utfall ej registrerat"}
-    for cat in cats:
+    # -- a summarised report's outcome table already gives each municipality's outcomes --
+    for cat in cats if pooled is None else ():
         counts = [(m, m["counts"].get("outcomes", {}).get(cat, 0)) for m in members]
         if not any(n for _, n in counts):
             continue
-        shown = [f"{d.phrase(('out', 'group', m['key'], cat))} från {mun(m)}" for m, n in counts
-                 if n and d.phrase(("out", "group", m["key"], cat)) is not None]
-        dolt = [mun(m) for m, n in counts if d.phrase(("out", "group", m["key"], cat)) is None]
+        shown = [f"{d.phrase(('out', lvl, m['key'], cat))} från {mun(m)}" for m, n in counts
+                 if n and d.phrase(("out", lvl, m["key"], cat)) is not None]
+        dolt = [mun(m) for m, n in counts if d.phrase(("out", lvl, m["key"], cat)) is None]
         text = _join(shown)
         if dolt:
             text += ("; " if text else "") + f"antalet från {_join(dolt)} är {PROTECT_NOTE}"
@@ -421,17 +448,19 @@ def _omgang(results: dict[str, Any], o: dict[str, Any], numbers: dict[str, int],
         bullets.append("Praktik: " + _join(parts) + " av de erbjudna praktikplatserna.")
 
     type_lines = []
-    for m in members:
+    # -- a summarised report breaks down the omgång's outcomes, not each municipality's --
+    for m in members if pooled is None else [o]:
+        where = mun(m) if m is not o else f"alla grupper i {name}"
         for cat in OUTCOME_CATEGORIES:
             items = type_items(m, cat)
             if not items:  # -- no Typ given for this category: nothing to break down --
                 continue
-            td = None if d.hidden(("out", "group", m["key"], cat)) else type_decision(items, d.min_count)
+            td = None if d.hidden(("out", *ukey(m), cat)) else type_decision(items, d.min_count)
             if td is None:
                 # -- the category's count is hidden, so its breakdown would reveal it --
-                type_lines.append(f"{cat}, {mun(m)}: fördelningen redovisas inte ({PROTECT_NOTE}).")
+                type_lines.append(f"{cat}, {where}: fördelningen redovisas inte ({PROTECT_NOTE}).")
                 continue
-            type_lines.append(f"{cat}, {mun(m)}: "
+            type_lines.append(f"{cat}, {where}: "
                               + ", ".join(f"{td.text((0, j))} {t}" for j, (t, _n) in enumerate(items)) + ".")
 
     costs = o["costs"]
@@ -485,7 +514,8 @@ def _omgang(results: dict[str, Any], o: dict[str, Any], numbers: dict[str, int],
                    "title": title("Besparing", moved_p, "deltagare som gått vidare till arbete eller studier")},
         "remaining": {"table_no": str(numbers["remaining"]), "rows": cost_rows(costs["kvarstaende"], hide_remaining),
                       "title": title("Kvarstående kostnad", rem_p, "deltagare utan sysselsättning")},
-        "chart": "", "figure_no": str(numbers["figure"]), "legend": legend,
+        # -- a summarised report's chapters have no chart each: the tables give the amounts --
+        "chart": "", "show_chart": pooled is None, "figure_no": str(numbers["figure"]), "legend": legend,
         "figure_title": f"Samhällskostnad för {name}, ackumulerat per år (kr)",
         "saving_text": saving_text,
     }
@@ -576,12 +606,19 @@ def build_context(results: dict[str, Any]) -> dict[str, Any]:
     # -- the one suppression decision for every count of the report (report/counts.py) --
     ended = ended_omgangar(results)
     active_metrics = [g["metric"] for g in results.get("goals", []) if g.get("active", True)]
-    goal_units = ({("group", g["key"]) for g in groups}
-                  | {("omgang", o["key"]) for o in omgangar_all if len(o.get("group_ids", [])) > 1}
-                  | ({("municipality", m["key"]) for m in municipalities}
-                     if len(municipalities) > 1 or not omgangar_all else set()))
-    d = report_decision(results, ended, active_metrics, goal_units)
-    columns, matrix, details = _goals(results, groups, omgangar_all, municipalities, d)
+    large = summary.is_large(len(groups))
+    if large:
+        # -- a summarised report: goal values per omgång (matrix) and per municipality (details) --
+        goal_units = {("omgang", o["key"]) for o in omgangar_all} | {("municipality", m["key"]) for m in municipalities}
+        parts: dict[str, list[dict[str, Any]]] | None = {o["key"]: summary.omgang_parts(results, o) for o in ended}
+    else:
+        goal_units = ({("group", g["key"]) for g in groups}
+                      | {("omgang", o["key"]) for o in omgangar_all if len(o.get("group_ids", [])) > 1}
+                      | ({("municipality", m["key"]) for m in municipalities}
+                         if len(municipalities) > 1 or not omgangar_all else set()))
+        parts = None
+    d = report_decision(results, ended, active_metrics, goal_units, parts)
+    columns, matrix, details = _goals(results, groups, omgangar_all, municipalities, d, large)
     previous = cp.previous_goal_cells(results)
     if previous:
         columns = [*columns, "Föregående period"]
@@ -590,6 +627,8 @@ def build_context(results: dict[str, Any]) -> dict[str, Any]:
             st = previous.get(gid, STATUSES[3])
             row["cells"] = [*row["cells"], {"fill": STATUS_FILL.get(st, "FFFFFF"), "value": "", "status": st}]
     method_rows, method_summary = _method(groups)
+    if large:
+        method_rows = summary.method_rows(results, omgangar_all, period_keys)
     table_no = 4  # -- 1 staffing, 2 method, 3 goal matrix --
     statistics = []
     for s in results.get("statistics", []):
@@ -610,19 +649,20 @@ def build_context(results: dict[str, Any]) -> dict[str, Any]:
     for o in ended:
         numbers = {"participation": table_no, "outcome": table_no + 1, "nothing": table_no + 2,
                    "saving": table_no + 3, "remaining": table_no + 4, "figure": figure_no}
-        omgangar.append(_omgang(results, o, numbers, d))
+        o_ctx = _omgang(results, o, numbers, d, None if parts is None else parts[o["key"]])
+        omgangar.append(o_ctx)
         table_no += 5
-        figure_no += 1
+        figure_no += 1 if o_ctx["show_chart"] else 0
     comparison = cp.comparison(results, table_no, min_count)
     table_no += 1 if comparison["show"] else 0
-    over_time = cp.over_time(results, table_no, figure_no, min_count)
+    over_time = cp.over_time(results, table_no, figure_no, min_count, large)
     kind = cp.words(results)
     # -- the chapter Uppföljning efter avslut comes after Resultat över tid (xlpy/report/context_followup.py) --
     table_no += 1 if over_time["show"] else 0
     figure_no += len(over_time["charts"])
     followup, table_no, figure_no = followup_context(results, table_no, figure_no)
     # -- the survey chapters follow Uppföljning efter avslut --
-    surveys, table_no, figure_no = surveys_context(results, table_no, figure_no, min_count)
+    surveys, table_no, figure_no = surveys_context(results, table_no, figure_no, min_count, large)
 
     problems = results.get("problems", [])
     errors = sum(1 for p in problems if p.get("severity") == "fel")
@@ -660,7 +700,19 @@ def build_context(results: dict[str, Any]) -> dict[str, Any]:
         },
         "texts": texts_context(results.get("texts", {})),
         "tables": {"staffing": "1", "method": "2", "goals": "3"},
-        "staffing": _staffing(results, groups),
+        "summarised": large,
+        # -- the first column's heading of the staffing, method and Resultat tables --
+        "heads": {"staffing": "Kommun" if large else "Grupp", "method": "Omgång" if large else "Grupp",
+                  "unit": "Kommun" if large else "Grupp"},
+        "titles": {"staffing": "Bemanning per kommun, medel per grupp" if large else "Bemanning per grupp",
+                   "method": ("Omgångarnas omfattning enligt bladet Grupper" if large
+                              else "Gruppernas omfattning enligt bladet Grupper"),
+                   "goals": "Måluppfyllelse per omgång" if large else "Måluppfyllelse per grupp",
+                   "goal_details": "Målen per kommun" if large else "Målen grupp för grupp"},
+        "summary_note": (f"Rapporten omfattar {fmt.count(len(groups), 'grupp', 'grupper')} i perioden och redovisar "
+                         "därför per omgång och per kommun. Varje grupps siffror finns i arbetsbokens blad Resultat, "
+                         "Måluppfyllelse, Samhällskostnad och Över tid." if large else ""),
+        "staffing": summary.staffing(results, groups) if large else _staffing(results, groups),
         "method": method_rows,
         "method_summary": method_summary,
         "status_legend": "Grönt = uppfyllt, rött = ej uppfyllt, grått = pågår (gruppen är inte avslutad), "

@@ -115,10 +115,35 @@ _SHORT = {"started": "Start", "completers": "Fullf.", "narvaro": "Närv.", "arbe
           "sysselsattning": "Vidare"}
 
 
-def over_time(results: dict[str, Any], table_no: int, figure_no: int, min_count: int) -> dict[str, Any]:
+def _summary_rows(results: dict[str, Any], rows_: list[overtime.OverTimeRow]) -> list[overtime.OverTimeRow]:
+    """Över tid's rows for a summarised report: every omgång (in start order, also one of a single group),
+    the groups without Gruppnummer, then the municipalities and Sedan projektstart as in the sheet."""
+    lv = results["levels"]
+    groups = lv.get("group", {})
+    in_omgang = {g for o in lv.get("omgang", {}).values() for g in o["group_ids"]}
+    first: dict[str, int] = {}
+    for i, r in enumerate(rows_):
+        if r.kind == "group":
+            first.setdefault(r.unit["key"], i)
+    out = []
+    for o in sorted(lv.get("omgang", {}).values(),
+                    key=lambda o: min((first.get(g, 10**9) for g in o["group_ids"]), default=10**9)):
+        if any(g in groups for g in o["group_ids"]):
+            out.append(overtime.OverTimeRow("omgang", o["label"], o))
+    out += [r for r in rows_ if r.kind == "group" and r.unit["key"] not in in_omgang]
+    return out + [r for r in rows_ if r.kind in ("municipality", "project")]
+
+
+def over_time(results: dict[str, Any], table_no: int, figure_no: int, min_count: int,
+              summarised: bool = False) -> dict[str, Any]:
     """The chapter "Resultat över tid": one table (groups since the start, subtotals, Sedan projektstart)
-    with small counts suppressed across every total the table prints, and a chart slot per municipality."""
+    with small counts suppressed across every total the table prints, and a chart slot per municipality.
+
+    summarised (a förbund-size report, report/summary.py): the table holds the omgångar, municipalities
+    and Sedan projektstart only (each group is in the sheet Över tid), and one chart shows the omgångar."""
     rows_ = overtime.rows(results)
+    if summarised:
+        rows_ = _summary_rows(results, rows_)
     cols = {c.key: c for c in overtime.columns(results)}
     counts = [k for k in REPORT_KEYS if cols[k].count]
     # -- one value per (row, count column); lines tie each total to its parts --
@@ -144,6 +169,11 @@ def over_time(results: dict[str, Any], table_no: int, figure_no: int, min_count:
     if mun_rows and project:
         for k in counts:
             lines.append([index[(project[0], k)]] + [index[(m, k)] for m in mun_rows])
+    if summarised and project:
+        # -- the omgångar (and any group without one) add up to Sedan projektstart too --
+        first_level = [i for i, r in enumerate(rows_) if r.kind in ("omgang", "group")]
+        for k in counts:
+            lines.append([index[(project[0], k)]] + [index[(m, k)] for m in first_level])
     mask = suppression_mask_lines(values, lines, min_count)
     secondary = False
     hidden_keys: list[str] = []
@@ -165,18 +195,29 @@ def over_time(results: dict[str, Any], table_no: int, figure_no: int, min_count:
                 moved = values[index[(i, "arbete")]] + values[index[(i, "studier")]]
                 hidden |= min_count > 1 and 0 < moved < min_count
                 cells.append("dolt" if hidden else fmt.percent(c.value(r.unit)))
-                if hidden and r.kind == "group":
+                if hidden and r.kind == ("omgang" if summarised else "group"):
                     hidden_keys.append(r.unit["key"])
             else:
                 cells.append(fmt.percent(c.value(r.unit), 1))
         status = r.unit.get("period_status") or ""
         label = r.label + (f" ({status.lower()})" if r.kind == "group" and status else "")
         table.append({"label": label, "bold": r.kind != "group", "cells": cells})
-    charts = [{"municipality": mun, "chart": "", "figure_no": str(figure_no + j),
+    charts: list[dict[str, Any]] = [{"municipality": mun, "chart": "", "figure_no": str(figure_no + j),
                "title": f"{mun}: andel vidare till arbete eller studier och närvaro per grupp"}
               for j, mun in enumerate(overtime.municipality_series(results))]
+    if summarised:
+        keys = [r.unit["key"] for r in rows_ if r.kind == "omgang"]
+        charts = [{"municipality": "", "omgangar": keys, "chart": "", "figure_no": str(figure_no),
+                   "title": "Andel vidare till arbete eller studier och närvaro per omgång, alla kommuner"}
+                  ] if keys else []
     return {
         "show": bool(rows_), "table_no": str(table_no), "headers": ["Grupp", *(_SHORT[k] for k in REPORT_KEYS)],
+        "intro": ("Resultaten för varje omgång sedan projektstart, i startordning, och per kommun; varje grupps "
+                  "resultat finns i arbetsbokens blad Över tid." if summarised else
+                  "Resultaten för varje grupp sedan projektstart, i startordning, med summor per omgång och per "
+                  "kommun. Status inom parentes gäller rapportperioden."),
+        "title": "Resultat per omgång och kommun sedan projektstart" if summarised else
+                 "Resultat per grupp sedan projektstart",
         "rows": table, "charts": charts, "hidden_shares": [{"key": k} for k in hidden_keys],
         "note": ("Start = startade, Fullf. = fullföljde, Närv. = närvaro, Arb. = arbete, Stud. = studier, "
                  "Plan. = planering, Ann. = annat, Ej reg. = utfall ej registrerat, "

@@ -5,6 +5,10 @@ share positive, the target where a goal uses `enkat_positiva_Q`, the previous pe
 stacked bar chart; an appendix lists every question with its scale. Every count goes through
 xlpy.core.suppress: below `Minsta redovisade antal` a row shows "för få svar", and a second row is hidden
 where the printed total would give the first away.
+
+A summarised report (report/summary.py, a förbund's hundreds of groups) has a row per municipality instead of
+per group, from results' municipality entries, under the same row suppression; each group's figures stay in
+the workbook.
 """
 
 from __future__ import annotations
@@ -92,11 +96,12 @@ def _rate_text(r: dict[str, Any], min_count: int) -> str:
             f"tillfrågade svarade{share}")
 
 
-def _entries(results: dict[str, Any], survey: str) -> dict[tuple[str, str], list[dict[str, Any]]]:
-    """(kind, FrågeID or indicator) -> the entries of that question at group and project level."""
+def _entries(results: dict[str, Any], survey: str, rows: str = "group") -> dict[tuple[str, str], list[dict[str, Any]]]:
+    """(kind, FrågeID or indicator) -> the entries of that question at `rows` level (group, or municipality
+    in a summarised report) and project level."""
     out: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for e in results.get("surveys", []):
-        if e["survey"] == survey and e["level"] in ("group", "project"):
+        if e["survey"] == survey and e["level"] in (rows, "project"):
             out.setdefault((e["kind"], e["question_id"] or e["indicator"]), []).append(e)
     for block in out.values():
         block.sort(key=lambda e: (LEVEL_ORDER[e["level"]], _unit(results, e["level"], e["key"]).get("start") or "",
@@ -105,10 +110,11 @@ def _entries(results: dict[str, Any], survey: str) -> dict[tuple[str, str], list
 
 
 def _question_table(results: dict[str, Any], block: list[dict[str, Any]], goal: dict[str, Any] | None,
-                    min_count: int, grouped: bool) -> tuple[list[dict[str, str]], list[dict[str, Any]], bool]:
+                    min_count: int, grouped: bool, rows_level: str = "group"
+                    ) -> tuple[list[dict[str, str]], list[dict[str, Any]], bool]:
     """The table rows, the chart's bars (label, counts of the counted alternatives) and whether anything
-    was hidden. Group rows come first; the project row is the printed total."""
-    groups = [e for e in block if e["level"] == "group"]
+    was hidden. Group (or, summarised, municipality) rows come first; the project row is the printed total."""
+    groups = [e for e in block if e["level"] == rows_level]
     total = next((e for e in block if e["level"] == "project"), None)
     counts = [(int(e["positive"]), int(e["n"]) - int(e["positive"])) for e in groups]
     mask = _row_mask(counts, min_count) if len(groups) > 1 else [False] * len(groups)
@@ -124,7 +130,7 @@ def _question_table(results: dict[str, Any], block: list[dict[str, Any]], goal: 
     for e, hidden_row in shown_rows:
         n, pos = int(e["n"]), int(e["positive"])
         few = min_count > 1 and 0 < n < min_count
-        label = _unit(results, e["level"], e["key"]).get("label", e["key"]) if e["level"] == "group" else \
+        label = _unit(results, e["level"], e["key"]).get("label", e["key"]) if e["level"] == rows_level else \
             ("Totalt" if grouped else "Alla svar")
         share = _share_text(pos, n, min_count, hidden_row)
         shown = share not in (FEW, HIDDEN, "–")
@@ -140,9 +146,11 @@ def _question_table(results: dict[str, Any], block: list[dict[str, Any]], goal: 
     return rows, bars, anything_hidden
 
 
-def surveys_context(results: dict[str, Any], table_no: int, figure_no: int, min_count: int
-                    ) -> tuple[list[dict[str, Any]], int, int]:
-    """The survey chapters (in Enkätfrågor order) and the next free table and figure numbers."""
+def surveys_context(results: dict[str, Any], table_no: int, figure_no: int, min_count: int,
+                    summarised: bool = False) -> tuple[list[dict[str, Any]], int, int]:
+    """The survey chapters (in Enkätfrågor order) and the next free table and figure numbers; `summarised`:
+    a row and a response-rate line per municipality instead of per group (report/summary.py)."""
+    rows_level = "municipality" if summarised else "group"
     questions = [q for q in results.get("survey_questions", []) if q.get("active")]
     names = list(dict.fromkeys(q["survey"] for q in questions))
     goals = _goal_by_metric(results)
@@ -150,8 +158,8 @@ def surveys_context(results: dict[str, Any], table_no: int, figure_no: int, min_
     for survey in names:
         rates = [r for r in results.get("response_rates", []) if r["survey"] == survey]
         project_rate = next((r for r in rates if r["level"] == "project"), None)
-        group_rates = [r for r in rates if r["level"] == "group"]
-        entries = _entries(results, survey)
+        group_rates = [r for r in rates if r["level"] == rows_level]
+        entries = _entries(results, survey, rows_level)
         answered = any(int(e["n"]) for b in entries.values() for e in b)
         if not answered and (project_rate is None or not project_rate["responded"]):
             continue  # -- questions typed in, nothing answered yet: no chapter of empty tables --
@@ -162,15 +170,15 @@ def surveys_context(results: dict[str, Any], table_no: int, figure_no: int, min_
 
             status = _unit(results, "project", "all").get("goals", {}).get(rate_goal["id"], {}).get("status", "–")
             intro += f" Målet för svarsfrekvensen är {target_text(rate_goal)} ({status})."
-        lines = [f"{_unit(results, 'group', r['key']).get('label', r['key'])}: {_rate_text(r, min_count)}."
-                 for r in sorted(group_rates, key=lambda r: _unit(results, "group", r["key"]).get("start") or "")]
-        grouped = bool(group_rates) or any(e["level"] == "group" for b in entries.values() for e in b)
+        lines = [f"{_unit(results, rows_level, r['key']).get('label', r['key'])}: {_rate_text(r, min_count)}."
+                 for r in sorted(group_rates, key=lambda r: _unit(results, rows_level, r["key"]).get("start") or "")]
+        grouped = bool(group_rates) or any(e["level"] == rows_level for b in entries.values() for e in b)
         blocks = []
         hidden_any = False
         by_id = {q["question_id"]: q for q in questions}
         for (kind, ident), block in entries.items():
             goal = goals.get("enkat_positiva_" + ident.casefold()) if kind == "question" else None
-            rows, bars, hidden = _question_table(results, block, goal, min_count, grouped)
+            rows, bars, hidden = _question_table(results, block, goal, min_count, grouped, rows_level)
             hidden_any |= hidden
             if kind == "question":
                 q = by_id.get(ident, {})

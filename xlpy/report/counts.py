@@ -82,31 +82,48 @@ def _shares(led: Ledger, results: dict[str, Any], metrics: list[str], printed_un
                     led.line(num, [("moved", level, key)], strict=False)
 
 
+KINDS = ("started", "moved", "completers", *(("out", c) for c in CATEGORIES))
+
+
+def _sum_lines(led: Ledger, total_key: tuple[str, ...], part_keys: list[tuple[str, ...]]) -> None:
+    """Every count of a unit (started, moved, completers, each outcome) is the sum of its parts' counts."""
+    for kind in KINDS:
+        kinds = kind if isinstance(kind, tuple) else (kind,)
+        led.line((kinds[0], *total_key, *kinds[1:]), [(kinds[0], *p, *kinds[1:]) for p in part_keys], strict=False)
+
+
 def report_ledger(results: dict[str, Any], ended: list[dict[str, Any]], goal_metrics: list[str],
-                  goal_units: set[tuple[str, str]]) -> Ledger:
+                  goal_units: set[tuple[str, str]],
+                  parts: dict[str, list[dict[str, Any]]] | None = None) -> Ledger:
     """The ledger of every count the report prints.
 
     ended: the omgångar that get a Resultat chapter. goal_metrics: the active goals' metrics.
     goal_units: the (level, key) whose goal values the report prints (all groups, the omgångar with
-    more than one group, the municipalities when listed).
+    more than one group, the municipalities when listed). parts: for a summarised report (report/summary.py),
+    omgång key -> its groups pooled per municipality, which its chapter prints instead of the groups; the
+    groups' counts are then not printed, and a group's size only where `group` units are in goal_units.
     """
     led = Ledger()
     levels = results["levels"]
     groups = levels.get("group", {})
-    chapter = {g for o in ended for g in o["group_ids"]}
+    chapter = set() if parts is not None else {g for o in ended for g in o["group_ids"]}
     size_printed = "gruppstorlek" in goal_metrics
     for gid, g in groups.items():
         _people(led, g, ("group", gid), gid in chapter)
-        if size_printed:
+        if size_printed and (parts is None or ("group", gid) in goal_units):
             led.show(("started", "group", gid))
     for o in ended:
         key = ("omgang", o["key"])
         members = [g for g in o["group_ids"] if g in groups]
         _people(led, o, key, True)
-        for kind in ("started", "moved", "completers", *(("out", c) for c in CATEGORIES)):
-            kinds = kind if isinstance(kind, tuple) else (kind,)
-            total = (kinds[0], *key, *kinds[1:])
-            led.line(total, [(kinds[0], "group", g, *kinds[1:]) for g in members], strict=False)
+        _sum_lines(led, key, [("group", g) for g in members])
+        # -- the chapter's rows per municipality: each the sum of its groups, together the omgång --
+        for p in (parts or {}).get(o["key"], []):
+            pkey = (p["level"], p["key"])
+            _people(led, p, pkey, True)
+            _sum_lines(led, pkey, [("group", g) for g in p["group_ids"] if g in groups])
+        if parts is not None and parts.get(o["key"]):
+            _sum_lines(led, key, [(p["level"], p["key"]) for p in parts[o["key"]]])
         c = o["costs"]
         rem = led.add(("remaining", *key), int(c["remaining"]))
         led.line(("started", *key), [("moved", *key), rem], strict=False)
@@ -129,10 +146,11 @@ def report_ledger(results: dict[str, Any], ended: list[dict[str, Any]], goal_met
 
 
 def report_decision(results: dict[str, Any], ended: list[dict[str, Any]], goal_metrics: list[str],
-                    goal_units: set[tuple[str, str]]) -> Decision:
+                    goal_units: set[tuple[str, str]],
+                    parts: dict[str, list[dict[str, Any]]] | None = None) -> Decision:
     """The one suppression decision for the whole report at the workbook's Minsta redovisade antal."""
     min_count = int(results.get("parameters", {}).get("min_count") or 0)
-    return decide(report_ledger(results, ended, goal_metrics, goal_units), min_count)
+    return decide(report_ledger(results, ended, goal_metrics, goal_units, parts), min_count)
 
 
 def share_hidden(d: Decision, metric: str, level: str, key: str) -> bool:

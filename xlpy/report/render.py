@@ -48,7 +48,7 @@ def _attach_charts(tpl: DocxTemplate, ctx: dict[str, Any], results: dict[str, An
             ctx["actors"]["chart"] = InlineImage(tpl, str(png), width=Cm(CHART_WIDTH_CM))
     for o_ctx, unit in zip(ctx["omgangar"], ended_omgangar(results), strict=True):
         legend = o_ctx.get("legend")
-        if legend is not None and not any(legend.values()):
+        if (legend is not None and not any(legend.values())) or not o_ctx.get("show_chart", True):
             continue
         png = charts.omgang_chart(unit, tmp / f"grupp_{unit['key']}.png", legend)
         o_ctx["chart"] = InlineImage(tpl, str(png), width=Cm(CHART_WIDTH_CM))
@@ -73,8 +73,11 @@ def _attach_over_time_charts(tpl: DocxTemplate, ctx: dict[str, Any], results: di
     series = municipality_series(results)
     # -- a group whose share the table hides is hidden in its chart too --
     hidden = {r["key"] for r in over_time.get("hidden_shares", [])}
+    omgangar = results["levels"].get("omgang", {})
     for i, c in enumerate(over_time.get("charts", [])):
-        png = municipality_chart(series[c["municipality"]], tmp / f"over_tid_{i}.png", hidden)
+        # -- a summarised report's one chart: the omgångar, each pooled over its groups --
+        units = [omgangar[k] for k in c["omgangar"]] if c.get("omgangar") else series[c["municipality"]]
+        png = municipality_chart(units, tmp / f"over_tid_{i}.png", hidden)
         c["chart"] = InlineImage(tpl, str(png), width=Cm(CHART_WIDTH_CM))
 
 

@@ -206,12 +206,15 @@ def _cover(doc) -> None:  # noqa: ANN001
 def _organisation(doc) -> None:  # noqa: ANN001
     doc.add_heading("Organisation", 1)
     _p(doc, "{{ scope_note }}")
+    _tag(doc, "{%p if summary_note %}")
+    _p(doc, "{{ summary_note }}")
+    _tag(doc, "{%p endif %}")
     _prose(doc, "organisation")
     _p(doc, "Processpersonalens bemanning per grupp, enligt bladet Personal. Tjänster som budgeterats men "
             "inte använts står inom parentes och räknas inte in i summan.")
-    _caption(doc, "Tabell", "{{ tables.staffing }}", "Bemanning per grupp")
+    _caption(doc, "Tabell", "{{ tables.staffing }}", "{{ titles.staffing }}")
     num = [False, False, True]
-    t = _table(doc, ["Grupp", "Roll", "Tjänstgöringsgrad"], [6.4, 6.0, 3.6], num)
+    t = _table(doc, ["{{ heads.staffing }}", "Roll", "Tjänstgöringsgrad"], [6.4, 6.0, 3.6], num)
     _tag_row(t, "{%tr for s in staffing %}")
     _tag_row(t, "{%tr for r in s.roles %}")
     _row(doc, t, ["{{ r.group }}", "{{ r.role }}", "{{ r.percent }}"], num)
@@ -224,9 +227,9 @@ def _method(doc) -> None:  # noqa: ANN001
     doc.add_heading("Metod", 1)
     _prose(doc, "metod")
     _p(doc, "{{ method_summary }}")
-    _caption(doc, "Tabell", "{{ tables.method }}", "Gruppernas omfattning enligt bladet Grupper")
+    _caption(doc, "Tabell", "{{ tables.method }}", "{{ titles.method }}")
     num = [False, False, False, False, True, True, True]
-    heads = ["Grupp", "Termin", "Startdatum", "Slutdatum", "Veckor", "Varav praktik", "Dagar/vecka"]
+    heads = ["{{ heads.method }}", "Termin", "Startdatum", "Slutdatum", "Veckor", "Varav praktik", "Dagar/vecka"]
     t = _table(doc, heads, [3.4, 1.6, 3.0, 3.0, 1.5, 1.9, 1.6], num)
     _tag_row(t, "{%tr for g in method %}")
     _row(doc, t, ["{{ g.label }}", "{{ g.term }}", "{{ g.start }}", "{{ g.end }}", "{{ g.weeks }}",
@@ -245,7 +248,7 @@ def _goals(doc) -> None:  # noqa: ANN001
     _prose(doc, "mal")
     _p(doc, "Tabellen visar varje aktivt mål i bladet Mål för varje grupp: uppmätt värde och status. "
             "{{ status_legend }}")
-    _caption(doc, "Tabell", "{{ tables.goals }}", "Måluppfyllelse per grupp")
+    _caption(doc, "Tabell", "{{ tables.goals }}", "{{ titles.goals }}")
     # -- one table per part of at most a few groups: a förbund's sixty groups side by side were unreadable --
     _tag(doc, "{%p for part in goal_tables %}")
     _tag(doc, "{%p if part.title %}")
@@ -274,7 +277,7 @@ def _goals(doc) -> None:  # noqa: ANN001
     set_column_widths(t, [6.0, 3.3, 3.4, 3.3])
     set_table_alt_text(t, GOAL_MATRIX_ALT)
     _tag(doc, "{%p endfor %}")
-    doc.add_heading("Målen grupp för grupp", 2)
+    doc.add_heading("{{ titles.goal_details }}", 2)
     _tag(doc, "{%p for g in goal_details %}")
     doc.add_heading("{{ g.title }}", 3)
     _p(doc, "{{ g.target }}")
@@ -339,7 +342,7 @@ def _results(doc) -> None:  # noqa: ANN001
     _tag(doc, "{%p endfor %}")
     _caption(doc, "Tabell", "{{ o.participation_table_no }}", "Deltagande och närvaro, {{ o.name }}")
     num = [False, True, True, True, True, True]
-    t = _table(doc, ["Grupp", "Startade", "Fullföljde", "Närvaro", "Vidare till arbete/studier",
+    t = _table(doc, ["{{ heads.unit }}", "Startade", "Fullföljde", "Närvaro", "Vidare till arbete/studier",
                      "Andel vidare"], [4.0, 2.0, 2.2, 2.3, 3.3, 2.2], num)
     _tag_row(t, "{%tr for r in o.rows %}")
     _row(doc, t, ["{{ r.label }}", "{{ r.started }}", "{{ r.completers }}", "{{ r.attendance }}",
@@ -352,7 +355,7 @@ def _results(doc) -> None:  # noqa: ANN001
     _tag_row(t, "{%tr endif %}")
     _caption(doc, "Tabell", "{{ o.outcome_table_no }}", "Senaste utfall per deltagare, {{ o.name }}")
     num = [False, True, True, True, True, True, True]
-    t = _table(doc, ["Grupp", "Arbete", "Studier", "Planering", "Annat", "Ej registrerat", "Summa"],
+    t = _table(doc, ["{{ heads.unit }}", "Arbete", "Studier", "Planering", "Annat", "Ej registrerat", "Summa"],
                [4.0, 1.9, 1.9, 2.1, 1.9, 2.4, 1.8], num)
     _tag_row(t, "{%tr for r in o.rows %}")
     _row(doc, t, ["{{ r.label }}", "{{ r.arbete }}", "{{ r.studier }}", "{{ r.planering }}", "{{ r.annat }}",
@@ -380,8 +383,10 @@ def _results(doc) -> None:  # noqa: ANN001
     _cost_table(doc, "o", "saving")
     _cost_table(doc, "o", "remaining")
     # -- a chart stays on the page of its caption below (no caption alone atop a page) --
+    _tag(doc, "{%p if o.show_chart %}")
     _p(doc, "{{ o.chart }}").paragraph_format.keep_with_next = True
     _caption(doc, "Figur", "{{ o.figure_no }}", "{{ o.figure_title }}", below=True)
+    _tag(doc, "{%p endif %}")
     _p(doc, "{{ o.saving_text }}")
     _tag(doc, "{%p endfor %}")
     _comparison(doc)
@@ -407,9 +412,8 @@ OVER_TIME_COLUMNS = 10
 def _over_time(doc) -> None:  # noqa: ANN001
     _tag(doc, "{%p if over_time.show %}")
     doc.add_heading("Resultat över tid", 2).paragraph_format.page_break_before = True
-    _p(doc, "Resultaten för varje grupp sedan projektstart, i startordning, med summor per omgång och per "
-            "kommun. Status inom parentes gäller rapportperioden.")
-    _caption(doc, "Tabell", "{{ over_time.table_no }}", "Resultat per grupp sedan projektstart")
+    _p(doc, "{{ over_time.intro }}")
+    _caption(doc, "Tabell", "{{ over_time.table_no }}", "{{ over_time.title }}")
     num = [False] + [True] * (OVER_TIME_COLUMNS - 1)
     t = _table(doc, [f"{{{{ over_time.headers[{i}] }}}}" for i in range(OVER_TIME_COLUMNS)],
                # -- Grupp, Start., Fullf., Närv. ("82,5 %" on one line), 5 outcomes, Vidare --
