@@ -98,10 +98,14 @@ class ConsolidatedSource:
         if len({n.casefold() for n in names}) < len(names):
             raise WorkbookError("Samma arbetsbok är angiven två gånger: " + ", ".join(names) + ".")
         self.name = self.name or " + ".join(names)
-        for source in self.sources:
-            _prefetch_attendance(source)
+        # -- each workbook's sheet names by their normalised form, once (the first of a form wins) --
+        named = [_names_by_norm(s) for s in self.sources]
+        for source, by_norm in zip(self.sources, named, strict=True):
+            _prefetch_attendance(source, by_norm)
         for sheet in spec.INPUT_SHEETS:
-            parts = [p for p in (_sheet_rows(s, sheet, self.problems) for s in self.sources) if p is not None]
+            wanted = norm_name(sheet.name)
+            parts = [p for p in (_sheet_rows(s, sheet, self.problems, by_norm.get(wanted))
+                                 for s, by_norm in zip(self.sources, named, strict=True)) if p is not None]
             if not parts:
                 continue
             if sheet.key in FIRST_ONLY:
@@ -246,23 +250,29 @@ class ConsolidatedSource:
                     first_seen[code] = (part.source, number)
 
 
-def _prefetch_attendance(source: WorkbookSource) -> None:
+def _names_by_norm(source: WorkbookSource) -> dict[str, str]:
+    """The workbook's sheet names keyed by norm_name; the first sheet of each normalised name."""
+    out: dict[str, str] = {}
+    for n in source.sheet_names():
+        out.setdefault(norm_name(n), n)
+    return out
+
+
+def _prefetch_attendance(source: WorkbookSource, names: dict[str, str]) -> None:
     # -- Närvaro is the large sheet: a source that can parse it in the background starts now, so ten
     #    workbooks' Närvaro sheets are parsed two at a time on a two-core machine --
     prefetch = getattr(source, "prefetch", None)
     if not callable(prefetch):
         return
-    wanted = norm_name(spec.ATTENDANCE.name)
-    actual = next((n for n in source.sheet_names() if norm_name(n) == wanted), None)
+    actual = names.get(norm_name(spec.ATTENDANCE.name))
     if actual is not None:
         prefetch(actual)
 
 
-def _sheet_rows(source: WorkbookSource, sheet: SheetSpec, problems: list[Problem]) -> _Rows | None:
-    """One workbook's rows of `sheet`, in the contract's column order; None when the sheet is missing or
-    has no header row (a required sheet without a header stops everything, as for one workbook)."""
-    wanted = norm_name(sheet.name)
-    actual = next((n for n in source.sheet_names() if norm_name(n) == wanted), None)
+def _sheet_rows(source: WorkbookSource, sheet: SheetSpec, problems: list[Problem], actual: str | None) -> _Rows | None:
+    """One workbook's rows of `sheet` (named `actual` there, None when it has none), in the contract's
+    column order; None when the sheet is missing or has no header row (a required sheet without a header
+    stops everything, as for one workbook)."""
     if actual is None:
         return None
     rows = source.read_values(actual)
