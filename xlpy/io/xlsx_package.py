@@ -44,7 +44,7 @@ from xlpy.io.xlsx_opc import (
     resolve,
     serialize,
 )
-from xlpy.io.xlsx_sheetxml import worksheet_xml
+from xlpy.io.xlsx_sheetxml import SharedStrings, worksheet_xml
 from xlpy.io.xlsx_styles import MINIMAL_STYLES, StyleBook
 from xlpy.io.xlsx_zip import RawEntry, ZipTooLarge, deflate, new_entry, raw_entry_from, write_zip
 from xlpy.model import OutputSheet
@@ -56,6 +56,8 @@ REL_OFFICE_DOCUMENT = REL + "officeDocument"
 REL_WORKSHEET = REL + "worksheet"
 REL_STYLES = REL + "styles"
 REL_CALC_CHAIN = REL + "calcChain"
+REL_SHARED_STRINGS = REL + "sharedStrings"
+CT_SHARED_STRINGS = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
 CT_WORKSHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 CT_STYLES = "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"
 CT_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
@@ -199,10 +201,16 @@ def apply_sheets(package: Package, sheets: Sequence[OutputSheet], label: str = "
     # -- (part, XML, its deflate in the worker), written into the package in order after the loop: a large
     #    sheet is deflated while the next ones are built instead of while the main thread waits for it --
     pending: list[tuple[str, bytes, concurrent.futures.Future[bytes]]] = []
+    shared_part = posixpath.join(posixpath.dirname(wb_part), "sharedStrings.xml")
+    # -- bulk rows' texts go into a shared-strings table, but only in a package without one (a new
+    #    workbook): a user's own table is never touched, and there they stay inline --
+    shared = (SharedStrings() if any(s.bulk_rows for s in sheets) and not wb_rels.by_type(REL_SHARED_STRINGS)
+              and not package.has(shared_part) else None)
     try:
         for sheet in sheets:
             workbook_changed |= _prepare_sheet(package, sheet, existing, wb_part, wb_rels, sheets_el, styles,
-                                               date1904, replaced_ids, orphan_candidates, pending, on_sheet_xml)
+                                               date1904, replaced_ids, orphan_candidates, pending, on_sheet_xml,
+                                               shared)
     finally:
         # -- every deflate has ended before this returns or raises: none runs on behind a refusal --
         concurrent.futures.wait([f for _, _, f in pending])
@@ -210,6 +218,10 @@ def apply_sheets(package: Package, sheets: Sequence[OutputSheet], label: str = "
     for part, xml, deflating in pending:
         package.write(part, xml, deflated=deflating.result())
         written.append(package.entry(part).name)
+    if shared is not None and shared.index:
+        wb_rels.add(REL_SHARED_STRINGS, shared_part)
+        package.set_override(shared_part, CT_SHARED_STRINGS)
+        package.write(shared_part, shared.to_bytes())
     _drop_calc_chain_if_needed(package, wb_part, replaced_ids)
     _remove_orphans(package, orphan_candidates)
     if workbook_changed:
@@ -224,7 +236,7 @@ def _prepare_sheet(package: Package, sheet: OutputSheet, existing: dict[str, etr
                    wb_rels: Relationships, sheets_el: etree._Element, styles: StyleBook, date1904: bool,
                    replaced_ids: set[str], orphan_candidates: set[str],
                    pending: list[tuple[str, bytes, concurrent.futures.Future[bytes]]],
-                   on_sheet_xml: Callable[[str, bytes], None] | None) -> bool:
+                   on_sheet_xml: Callable[[str, bytes], None] | None, shared: SharedStrings | None) -> bool:
     """One sheet of apply_sheets: its part chosen (the replaced sheet's, or a new one), its XML made and
     checked (on_sheet_xml), its deflate started and appended to `pending`. Returns whether the workbook
     part changed (a sheet added)."""
@@ -256,7 +268,7 @@ def _prepare_sheet(package: Package, sheet: OutputSheet, existing: dict[str, etr
         package.set_override(part, CT_WORKSHEET)
         code_name, tab_color = None, ""
     proof: list[bytes] = []
-    xml = worksheet_xml(sheet, styles.xf_index, code_name, tab_color, date1904=date1904, proof=proof)
+    xml = worksheet_xml(sheet, styles.xf_index, code_name, tab_color, date1904=date1904, proof=proof, shared=shared)
     # -- deflated in a thread while on_sheet_xml checks it here and the next sheets are made (zlib
     #    releases the GIL, expat does not); the same bytes as deflating after the check --
     pending.append((part, xml, _deflater().submit(deflate, xml)))
