@@ -298,7 +298,10 @@ def _sheet_rows(source: WorkbookSource, sheet: SheetSpec, problems: list[Problem
     # -- blank rows (or notes in extra columns only) carry nothing over; calamine writes "" for an empty
     #    cell, other sources None: rows of either are dropped here, and any other blank row is skipped
     #    by reading, as in one workbook --
-    blanks = {("",) * len(positions), (None,) * len(positions)}
+    blanks = (("",) * len(positions), (None,) * len(positions))
+    if not any(map(picked.count, blanks)):
+        # -- the common case, none: counting compares in C, where the filter below hashes every row --
+        return _Rows(source.name, picked, list(range(first, first + len(picked))))
     keep = [i for i, t in enumerate(picked) if t not in blanks]
     out = [picked[i] for i in keep]
     numbers = [first + i for i in keep]
@@ -307,6 +310,9 @@ def _sheet_rows(source: WorkbookSource, sheet: SheetSpec, problems: list[Problem
 
 def _fold(value: Any) -> str:
     """A code as the contract compares codes: NFC, trimmed, case-insensitive."""
+    if type(value) is str:  # -- the common case: is_empty and show of a text are its strip --
+        text = value.strip()
+        return unicodedata.normalize("NFC", text).strip().casefold() if text else ""
     if is_empty(value):
         return ""
     return unicodedata.normalize("NFC", show(value)).strip().casefold()

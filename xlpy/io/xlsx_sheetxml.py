@@ -164,7 +164,7 @@ def _bulk_xml(sheet: OutputSheet, first_row: int, xf: Callable[[str, Any], int],
     consolidated Närvaro of 300 000 rows has a few thousand codes, a few hundred dates and three
     statuses), then the rows are one join of those pieces and the row numbers (_join_rows). The cells
     are what `_cell` writes for the same values (an empty one is written as `<c r=".."/>`), a text as
-    an index into `shared` when given (`_shared_cell`).
+    an index into `shared` when given (`_shared_piece`).
 
     Returns (the XML, a proof): the proof is the XML with, in place of the rows, rows of the same
     template in which every piece of every column appears at least once. Each row is the template (markup and digits) filled with pieces, and
@@ -181,20 +181,25 @@ def _bulk_xml(sheet: OutputSheet, first_row: int, xf: Callable[[str, Any], int],
     for j, style in enumerate(sheet.bulk_styles):
         values = np.empty(len(rows), dtype=object)
         values[:] = transposed[j]
-        types = set(map(type, values))
-        if bool in types and types & {int, float}:
-            # -- True == 1 == 1.0 for hashing: keep them apart by type (rare: a yes/no column with numbers) --
-            keys = np.empty(len(rows), dtype=object)
-            keys[:] = [(type(v), v) for v in values]
-            codes, uniques = pd.factorize(keys)
-            uniques = np.array([k[1] for k in uniques], dtype=object)
-        else:
-            codes, uniques = pd.factorize(values)
+        codes, uniques = pd.factorize(values)
+        # -- True == 1 == 1.0 for hashing, so factorize may have merged them: only where a distinct value
+        #    is a bool or a number equal to 0 or 1 can it have, and only then are the types looked at --
+        if any(type(v) in (bool, int, float) and v in (0, 1) for v in uniques):
+            types = set(map(type, values))
+            if bool in types and types & {int, float}:
+                # -- keep them apart by type (rare: a yes/no column with numbers) --
+                keys = np.empty(len(rows), dtype=object)
+                keys[:] = [(type(v), v) for v in values]
+                codes, uniques = pd.factorize(keys)
+                uniques = np.array([k[1] for k in uniques], dtype=object)
         pieces = np.empty(len(uniques) + 1, dtype=object)
+        # -- a plain text's style never depends on the text (a formula-like one gets a quote prefix) --
+        s_text = xf(style, "")
         for i, value in enumerate(uniques):
-            s = xf(style, value)
-            text = _shared_cell("\x00", value, s, shared) if shared is not None and type(value) is str else None
-            pieces[i] = _piece(_cell("\x00", value, s, inline, date1904) if text is None else text)
+            if shared is not None and type(value) is str and not value.startswith(FORMULA_START):
+                pieces[i] = _shared_piece(value, s_text, shared)
+            else:
+                pieces[i] = _piece(_cell("\x00", value, xf(style, value), inline, date1904))
         # -- pandas' code -1 (None/NaN) takes the last slot: an empty cell --
         pieces[-1] = _piece(_cell("\x00", None, xf(style, None), inline, date1904))
         if shared is not None:
@@ -229,14 +234,15 @@ class SharedStrings:
                 f'count="{self.cells}" uniqueCount="{len(self.index)}">{items}</sst>').encode()
 
 
-def _shared_cell(ref: str, value: str, s: int, shared: SharedStrings) -> str:
-    """A text cell as an index into `shared` (`t="s"`); the empty text as `_cell` writes it (no value).
-    Texts are stored as _excel_text makes them, exactly the text an inline cell would hold."""
+def _shared_piece(value: str, s: int, shared: SharedStrings) -> str:
+    """A text cell as an index into `shared` (`t="s"`), as _piece gives it: what follows `<c r="A1"`.
+    The empty text as `_cell` writes it (no value). Texts are stored as _excel_text makes them, exactly
+    the text an inline cell would hold."""
     text = _excel_text(value)
     s_attr = f' s="{s}"' if s else ""
     if not text:
-        return f'<c r="{ref}"{s_attr}/>' if s else ""
-    return f'<c r="{ref}"{s_attr} t="s"><v>{shared.add(text)}</v></c>'
+        return f"{s_attr}/>"
+    return f'{s_attr} t="s"><v>{shared.add(text)}</v></c>'
 
 
 def _piece(cell: str) -> str:
