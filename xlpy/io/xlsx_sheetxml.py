@@ -164,7 +164,7 @@ def _bulk_xml(sheet: OutputSheet, first_row: int, xf: Callable[[str, Any], int],
     consolidated Närvaro of 300 000 rows has a few thousand codes, a few hundred dates and three
     statuses), then the rows are one join of those pieces and the row numbers (_join_rows). The cells
     are what `_cell` writes for the same values (an empty one is written as `<c r=".."/>`), a text as
-    an index into `shared` when given (`_shared_piece`).
+    an index into `shared` when given (`_shared_pieces`).
 
     Returns (the XML, a proof): the proof is the XML with, in place of the rows, rows of the same
     template in which every piece of every column appears at least once. Each row is the template (markup and digits) filled with pieces, and
@@ -192,16 +192,18 @@ def _bulk_xml(sheet: OutputSheet, first_row: int, xf: Callable[[str, Any], int],
                 keys[:] = [(type(v), v) for v in values]
                 codes, uniques = pd.factorize(keys)
                 uniques = np.array([k[1] for k in uniques], dtype=object)
-        pieces = np.empty(len(uniques) + 1, dtype=object)
-        # -- a plain text's style never depends on the text (a formula-like one gets a quote prefix) --
-        s_text = xf(style, "")
-        for i, value in enumerate(uniques):
-            if shared is not None and type(value) is str and not value.startswith(FORMULA_START):
-                pieces[i] = _shared_piece(value, s_text, shared)
-            else:
-                pieces[i] = _piece(_cell("\x00", value, xf(style, value), inline, date1904))
+        values_list = uniques.tolist()
+        # -- texts as shared-string pieces in one pass; every other value (and every value when there is
+        #    no table) as _cell writes it --
+        made: list[str | None] = (_shared_pieces(values_list, xf(style, ""), shared) if shared is not None
+                                  else [None] * len(values_list))
+        for i, value in enumerate(values_list):
+            if made[i] is None:
+                made[i] = _piece(_cell("\x00", value, xf(style, value), inline, date1904))
         # -- pandas' code -1 (None/NaN) takes the last slot: an empty cell --
-        pieces[-1] = _piece(_cell("\x00", None, xf(style, None), inline, date1904))
+        made.append(_piece(_cell("\x00", None, xf(style, None), inline, date1904)))
+        pieces = np.empty(len(made), dtype=object)
+        pieces[:] = made
         if shared is not None:
             # -- the table's `count`: the cells whose piece refers to it --
             refers = np.array([' t="s"><v>' in piece for piece in pieces], dtype=bool)
@@ -220,12 +222,8 @@ class SharedStrings:
     each distinct text once, in the order first met, so the same sheets give the same bytes."""
 
     def __init__(self) -> None:
-        self.index: dict[str, int] = {}
+        self.index: dict[str, int] = {}  # -- text (as _excel_text made it) -> its index --
         self.cells = 0  # -- cells referring to the table: the part's `count` --
-
-    def add(self, text: str) -> int:
-        """The index of `text` (as _excel_text made it), added when new."""
-        return self.index.setdefault(text, len(self.index))
 
     def to_bytes(self) -> bytes:
         """The sharedStrings part."""
@@ -234,15 +232,30 @@ class SharedStrings:
                 f'count="{self.cells}" uniqueCount="{len(self.index)}">{items}</sst>').encode()
 
 
-def _shared_piece(value: str, s: int, shared: SharedStrings) -> str:
-    """A text cell as an index into `shared` (`t="s"`), as _piece gives it: what follows `<c r="A1"`.
-    The empty text as `_cell` writes it (no value). Texts are stored as _excel_text makes them, exactly
-    the text an inline cell would hold."""
-    text = _excel_text(value)
+def _shared_pieces(values: list[Any], s: int, shared: SharedStrings) -> list[str | None]:
+    """For each of `values`, a plain text (not formula-like) as a cell referring to `shared` (`t="s"`),
+    as _piece gives it: what follows `<c r="A1"`; None for every other value. `s` is a plain text's
+    style. The empty text as `_cell` writes it (no value). Texts are stored as _excel_text makes them,
+    exactly the text an inline cell would hold. One loop without calls for the common text (a
+    consolidated Deltagare and Praktik have ~20 000 distinct ones)."""
     s_attr = f' s="{s}"' if s else ""
-    if not text:
-        return f"{s_attr}/>"
-    return f'{s_attr} t="s"><v>{shared.add(text)}</v></c>'
+    empty = f"{s_attr}/>"
+    index = shared.index
+    out: list[str | None] = []
+    for value in values:
+        if type(value) is not str or value.startswith(FORMULA_START):
+            out.append(None)
+            continue
+        # -- _excel_text's own test for "nothing to change", inline --
+        text = value if "_x" not in value and value.isprintable() and len(value) <= MAX_CELL_CHARS else _excel_text(value)
+        if not text:
+            out.append(empty)
+            continue
+        i = index.get(text)
+        if i is None:
+            i = index[text] = len(index)
+        out.append(f'{s_attr} t="s"><v>{i}</v></c>')
+    return out
 
 
 def _piece(cell: str) -> str:
