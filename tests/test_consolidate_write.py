@@ -147,3 +147,23 @@ def test_a_failing_write_leaves_the_old_consolidation_and_no_temporary_file(
     with pytest.raises((WorkbookError, OSError)):
         jobs.consolidate_files(split_files, fresh)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["samlad.xlsx"]
+
+
+def test_blank_rows_are_dropped_and_every_kept_row_keeps_its_own_row_number() -> None:
+    from tests.test_consolidate import _memory
+    from xlpy import spec
+
+    head = [c.header for c in spec.PARTICIPANTS.columns]
+    n = len(head)
+
+    def row(code: str) -> list[Any]:
+        return [code, "K1"] + [""] * (n - 2)
+
+    # -- blank rows first, in the middle (two together, "" and None alike), last; calamine writes "" --
+    rows_a = [head, [""] * n, row("D1"), [None] * n, [""] * n, row("D2"), row("D3"), [None] * n]
+    source = ConsolidatedSource([_memory("a.xlsx", Deltagare=rows_a),
+                                 _memory("b.xlsx", Deltagare=[head, row("E1"), [""] * n])])
+    got = source.read_values("Deltagare")
+    assert [r[0] for r in got[1:]] == ["D1", "D2", "D3", "E1"]
+    assert [source.origin("Deltagare", r) for r in range(2, 6)] == [
+        ("a.xlsx", 3), ("a.xlsx", 6), ("a.xlsx", 7), ("b.xlsx", 2)]

@@ -302,10 +302,26 @@ def _sheet_rows(source: WorkbookSource, sheet: SheetSpec, problems: list[Problem
     if not any(map(picked.count, blanks)):
         # -- the common case, none: counting compares in C, where the filter below hashes every row --
         return _Rows(source.name, picked, list(range(first, first + len(picked))))
-    keep = [i for i, t in enumerate(picked) if t not in blanks]
-    out = [picked[i] for i in keep]
-    numbers = [first + i for i in keep]
+    # -- a few blank rows among many: found by list.index (compares in C), the rest kept in slices --
+    dropped = sorted(i for blank in blanks for i in _positions(picked, blank))
+    out: list[tuple[Any, ...]] = []
+    numbers: list[int] = []
+    start = 0
+    for i in [*dropped, len(picked)]:
+        out += picked[start:i]
+        numbers += range(first + start, first + i)
+        start = i + 1
     return _Rows(source.name, out, numbers)
+
+
+def _positions(items: list[Any], wanted: Any) -> list[int]:
+    """Every index of `wanted` in `items`."""
+    found: list[int] = []
+    try:
+        while True:
+            found.append(items.index(wanted, found[-1] + 1 if found else 0))
+    except ValueError:
+        return found
 
 
 def _fold(value: Any) -> str:
