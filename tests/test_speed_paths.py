@@ -157,13 +157,18 @@ def test_a_bulk_sheet_with_one_malformed_cell_is_refused_and_the_file_left_alone
 
     from xlpy.io import xlsx_package, xlsx_sheetxml
 
-    real = xlsx_sheetxml._cell
+    real, real_shared = xlsx_sheetxml._cell, xlsx_sheetxml._shared_pieces
 
     def cell(ref: str, value: Any, *args: Any, **kwargs: Any) -> str:
         # -- a cell the writer got wrong, once among 5 000 rows: the proof must catch it too --
         return f'<c r="{ref}"><v>1</c>' if value == "ODD" else real(ref, value, *args, **kwargs)
 
+    def shared_pieces(values: list[Any], *args: Any) -> list[str | None]:
+        # -- the same mistake in a text cell of the shared-strings table (a new workbook's bulk texts) --
+        return [' t="s"><v>1</c>' if v == "ODD" else p for v, p in zip(values, real_shared(values, *args), strict=True)]
+
     monkeypatch.setattr(xlsx_sheetxml, "_cell", cell)
+    monkeypatch.setattr(xlsx_sheetxml, "_shared_pieces", shared_pieces)
     out = tmp_path / "samlad.xlsx"
     xlsx_package.write_copy(None, out, [_bulk_sheet(5000)])  # -- without the odd cell: written --
     before = out.read_bytes()

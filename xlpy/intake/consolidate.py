@@ -98,10 +98,14 @@ class ConsolidatedSource:
         if len({n.casefold() for n in names}) < len(names):
             raise WorkbookError("Samma arbetsbok är angiven två gånger: " + ", ".join(names) + ".")
         self.name = self.name or " + ".join(names)
-        for source in self.sources:
-            _prefetch_attendance(source)
+        # -- each workbook's sheet names by their normalised form, once (the first of a form wins) --
+        named = [_names_by_norm(s) for s in self.sources]
+        for source, by_norm in zip(self.sources, named, strict=True):
+            _prefetch_attendance(source, by_norm)
         for sheet in spec.INPUT_SHEETS:
-            parts = [p for p in (_sheet_rows(s, sheet, self.problems) for s in self.sources) if p is not None]
+            wanted = norm_name(sheet.name)
+            parts = [p for p in (_sheet_rows(s, sheet, self.problems, by_norm.get(wanted))
+                                 for s, by_norm in zip(self.sources, named, strict=True)) if p is not None]
             if not parts:
                 continue
             if sheet.key in FIRST_ONLY:
@@ -246,23 +250,29 @@ class ConsolidatedSource:
                     first_seen[code] = (part.source, number)
 
 
-def _prefetch_attendance(source: WorkbookSource) -> None:
+def _names_by_norm(source: WorkbookSource) -> dict[str, str]:
+    """The workbook's sheet names keyed by norm_name; the first sheet of each normalised name."""
+    out: dict[str, str] = {}
+    for n in source.sheet_names():
+        out.setdefault(norm_name(n), n)
+    return out
+
+
+def _prefetch_attendance(source: WorkbookSource, names: dict[str, str]) -> None:
     # -- Närvaro is the large sheet: a source that can parse it in the background starts now, so ten
     #    workbooks' Närvaro sheets are parsed two at a time on a two-core machine --
     prefetch = getattr(source, "prefetch", None)
     if not callable(prefetch):
         return
-    wanted = norm_name(spec.ATTENDANCE.name)
-    actual = next((n for n in source.sheet_names() if norm_name(n) == wanted), None)
+    actual = names.get(norm_name(spec.ATTENDANCE.name))
     if actual is not None:
         prefetch(actual)
 
 
-def _sheet_rows(source: WorkbookSource, sheet: SheetSpec, problems: list[Problem]) -> _Rows | None:
-    """One workbook's rows of `sheet`, in the contract's column order; None when the sheet is missing or
-    has no header row (a required sheet without a header stops everything, as for one workbook)."""
-    wanted = norm_name(sheet.name)
-    actual = next((n for n in source.sheet_names() if norm_name(n) == wanted), None)
+def _sheet_rows(source: WorkbookSource, sheet: SheetSpec, problems: list[Problem], actual: str | None) -> _Rows | None:
+    """One workbook's rows of `sheet` (named `actual` there, None when it has none), in the contract's
+    column order; None when the sheet is missing or has no header row (a required sheet without a header
+    stops everything, as for one workbook)."""
     if actual is None:
         return None
     rows = source.read_values(actual)
@@ -288,15 +298,37 @@ def _sheet_rows(source: WorkbookSource, sheet: SheetSpec, problems: list[Problem
     # -- blank rows (or notes in extra columns only) carry nothing over; calamine writes "" for an empty
     #    cell, other sources None: rows of either are dropped here, and any other blank row is skipped
     #    by reading, as in one workbook --
-    blanks = {("",) * len(positions), (None,) * len(positions)}
-    keep = [i for i, t in enumerate(picked) if t not in blanks]
-    out = [picked[i] for i in keep]
-    numbers = [first + i for i in keep]
+    blanks = (("",) * len(positions), (None,) * len(positions))
+    if not any(map(picked.count, blanks)):
+        # -- the common case, none: counting compares in C, where the filter below hashes every row --
+        return _Rows(source.name, picked, list(range(first, first + len(picked))))
+    # -- a few blank rows among many: found by list.index (compares in C), the rest kept in slices --
+    dropped = sorted(i for blank in blanks for i in _positions(picked, blank))
+    out: list[tuple[Any, ...]] = []
+    numbers: list[int] = []
+    start = 0
+    for i in [*dropped, len(picked)]:
+        out += picked[start:i]
+        numbers += range(first + start, first + i)
+        start = i + 1
     return _Rows(source.name, out, numbers)
+
+
+def _positions(items: list[Any], wanted: Any) -> list[int]:
+    """Every index of `wanted` in `items`."""
+    found: list[int] = []
+    try:
+        while True:
+            found.append(items.index(wanted, found[-1] + 1 if found else 0))
+    except ValueError:
+        return found
 
 
 def _fold(value: Any) -> str:
     """A code as the contract compares codes: NFC, trimmed, case-insensitive."""
+    if type(value) is str:  # -- the common case: is_empty and show of a text are its strip --
+        text = value.strip()
+        return unicodedata.normalize("NFC", text).strip().casefold() if text else ""
     if is_empty(value):
         return ""
     return unicodedata.normalize("NFC", show(value)).strip().casefold()

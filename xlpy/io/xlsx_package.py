@@ -34,8 +34,17 @@ from lxml import etree
 
 from xlpy.io import safety
 from xlpy.io.base import WorkbookError, sheet_key
-from xlpy.io.xlsx_opc import DamagedPart, NotAPackage, Package, parse_xml, rels_name, resolve, serialize
-from xlpy.io.xlsx_sheetxml import worksheet_xml
+from xlpy.io.xlsx_opc import (
+    DamagedPart,
+    NotAPackage,
+    Package,
+    Relationships,
+    parse_xml,
+    rels_name,
+    resolve,
+    serialize,
+)
+from xlpy.io.xlsx_sheetxml import SharedStrings, worksheet_xml
 from xlpy.io.xlsx_styles import MINIMAL_STYLES, StyleBook
 from xlpy.io.xlsx_zip import RawEntry, ZipTooLarge, deflate, new_entry, raw_entry_from, write_zip
 from xlpy.model import OutputSheet
@@ -47,6 +56,8 @@ REL_OFFICE_DOCUMENT = REL + "officeDocument"
 REL_WORKSHEET = REL + "worksheet"
 REL_STYLES = REL + "styles"
 REL_CALC_CHAIN = REL + "calcChain"
+REL_SHARED_STRINGS = REL + "sharedStrings"
+CT_SHARED_STRINGS = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
 CT_WORKSHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 CT_STYLES = "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"
 CT_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
@@ -187,47 +198,30 @@ def apply_sheets(package: Package, sheets: Sequence[OutputSheet], label: str = "
     existing = {sheet_key(el.get("name", "")): el for el in sheets_el.iterchildren(_Q + "sheet")}
     replaced_ids: set[str] = set()
     orphan_candidates: set[str] = set()
+    # -- (part, XML, its deflate in the worker), written into the package in order after the loop: a large
+    #    sheet is deflated while the next ones are built instead of while the main thread waits for it --
+    pending: list[tuple[str, bytes, concurrent.futures.Future[bytes]]] = []
+    shared_part = posixpath.join(posixpath.dirname(wb_part), "sharedStrings.xml")
+    # -- bulk rows' texts go into a shared-strings table, but only in a package without one (a new
+    #    workbook): a user's own table is never touched, and there they stay inline --
+    shared = (SharedStrings() if any(s.bulk_rows for s in sheets) and not wb_rels.by_type(REL_SHARED_STRINGS)
+              and not package.has(shared_part) else None)
+    try:
+        for sheet in sheets:
+            workbook_changed |= _prepare_sheet(package, sheet, existing, wb_part, wb_rels, sheets_el, styles,
+                                               date1904, replaced_ids, orphan_candidates, pending, on_sheet_xml,
+                                               shared)
+    finally:
+        # -- every deflate has ended before this returns or raises: none runs on behind a refusal --
+        concurrent.futures.wait([f for _, _, f in pending])
     written: list[str] = []
-    for sheet in sheets:
-        el = existing.get(sheet_key(sheet.name))
-        rel = wb_rels.by_id(el.get(f"{{{NS_R}}}id", "")) if el is not None else None
-        if el is not None and rel is not None and rel.get("TargetMode") != "External":
-            part = _resolve_rel(wb_part, rel)
-            code_name, tab_color = _kept_sheet_pr(package, part)
-            orphan_candidates |= _drop_sheet_rels(package, part)
-            if rel.get("Type") != REL_WORKSHEET:
-                # -- a chart sheet or dialog sheet of that name becomes a worksheet in the same slot --
-                rel.set("Type", REL_WORKSHEET)
-                wb_rels.changed = True
-            package.set_override(part, CT_WORKSHEET)
-            replaced_ids.add(el.get("sheetId", ""))
-        else:
-            if el is not None:
-                # -- a sheet entry whose part is missing: drop it and add the sheet afresh --
-                sheets_el.remove(el)
-            part = _new_sheet_part(package)
-            rid = wb_rels.add(REL_WORKSHEET, part)
-            ids = [int(s.get("sheetId", "0")) for s in sheets_el.iterchildren(_Q + "sheet")]
-            # -- nsmap: where the prefix is not declared above (openpyxl declares it on each <sheet>), lxml
-            #    would invent ns0:id; some readers look for the literal r:id. Not redeclared when in scope --
-            etree.SubElement(sheets_el, _Q + "sheet", {"name": sheet.name, "sheetId": str(max(ids, default=0) + 1),
-                                                       f"{{{NS_R}}}id": rid}, nsmap={"r": NS_R})
-            workbook_changed = True
-            package.set_override(part, CT_WORKSHEET)
-            code_name, tab_color = None, ""
-        proof: list[bytes] = []
-        xml = worksheet_xml(sheet, styles.xf_index, code_name, tab_color, date1904=date1904, proof=proof)
-        # -- deflated in a thread while on_sheet_xml checks it here (zlib releases the GIL, expat does not);
-        #    the same bytes as deflating after the check --
-        deflating = _deflater().submit(deflate, xml)
-        try:
-            if on_sheet_xml is not None:
-                # -- a consolidated sheet of 300 000 rows is checked through its proof (worksheet_xml) --
-                on_sheet_xml(part, proof[0] if proof else xml)
-        finally:
-            deflated = deflating.result()
-        package.write(part, xml, deflated=deflated)
+    for part, xml, deflating in pending:
+        package.write(part, xml, deflated=deflating.result())
         written.append(package.entry(part).name)
+    if shared is not None and shared.index:
+        wb_rels.add(REL_SHARED_STRINGS, shared_part)
+        package.set_override(shared_part, CT_SHARED_STRINGS)
+        package.write(shared_part, shared.to_bytes())
     _drop_calc_chain_if_needed(package, wb_part, replaced_ids)
     _remove_orphans(package, orphan_candidates)
     if workbook_changed:
@@ -236,6 +230,52 @@ def apply_sheets(package: Package, sheets: Sequence[OutputSheet], label: str = "
     package.write(styles_part, styles.to_bytes())
     package.flush()
     return written
+
+
+def _prepare_sheet(package: Package, sheet: OutputSheet, existing: dict[str, etree._Element], wb_part: str,
+                   wb_rels: Relationships, sheets_el: etree._Element, styles: StyleBook, date1904: bool,
+                   replaced_ids: set[str], orphan_candidates: set[str],
+                   pending: list[tuple[str, bytes, concurrent.futures.Future[bytes]]],
+                   on_sheet_xml: Callable[[str, bytes], None] | None, shared: SharedStrings | None) -> bool:
+    """One sheet of apply_sheets: its part chosen (the replaced sheet's, or a new one), its XML made and
+    checked (on_sheet_xml), its deflate started and appended to `pending`. Returns whether the workbook
+    part changed (a sheet added)."""
+    workbook_changed = False
+    el = existing.get(sheet_key(sheet.name))
+    rel = wb_rels.by_id(el.get(f"{{{NS_R}}}id", "")) if el is not None else None
+    if el is not None and rel is not None and rel.get("TargetMode") != "External":
+        part = _resolve_rel(wb_part, rel)
+        code_name, tab_color = _kept_sheet_pr(package, part)
+        orphan_candidates |= _drop_sheet_rels(package, part)
+        if rel.get("Type") != REL_WORKSHEET:
+            # -- a chart sheet or dialog sheet of that name becomes a worksheet in the same slot --
+            rel.set("Type", REL_WORKSHEET)
+            wb_rels.changed = True
+        package.set_override(part, CT_WORKSHEET)
+        replaced_ids.add(el.get("sheetId", ""))
+    else:
+        if el is not None:
+            # -- a sheet entry whose part is missing: drop it and add the sheet afresh --
+            sheets_el.remove(el)
+        part = _new_sheet_part(package, {p.lower() for p, _, _ in pending})
+        rid = wb_rels.add(REL_WORKSHEET, part)
+        ids = [int(s.get("sheetId", "0")) for s in sheets_el.iterchildren(_Q + "sheet")]
+        # -- nsmap: where the prefix is not declared above (openpyxl declares it on each <sheet>), lxml
+        #    would invent ns0:id; some readers look for the literal r:id. Not redeclared when in scope --
+        etree.SubElement(sheets_el, _Q + "sheet", {"name": sheet.name, "sheetId": str(max(ids, default=0) + 1),
+                                                   f"{{{NS_R}}}id": rid}, nsmap={"r": NS_R})
+        workbook_changed = True
+        package.set_override(part, CT_WORKSHEET)
+        code_name, tab_color = None, ""
+    proof: list[bytes] = []
+    xml = worksheet_xml(sheet, styles.xf_index, code_name, tab_color, date1904=date1904, proof=proof, shared=shared)
+    # -- deflated in a thread while on_sheet_xml checks it here and the next sheets are made (zlib
+    #    releases the GIL, expat does not); the same bytes as deflating after the check --
+    pending.append((part, xml, _deflater().submit(deflate, xml)))
+    if on_sheet_xml is not None:
+        # -- a consolidated sheet of 300 000 rows is checked through its proof (worksheet_xml) --
+        on_sheet_xml(part, proof[0] if proof else xml)
+    return workbook_changed
 
 
 _DEFLATERS: dict[int, concurrent.futures.ThreadPoolExecutor] = {}
@@ -383,9 +423,10 @@ def _styles(package: Package, wb_part: str) -> StyleBook:
     return StyleBook(MINIMAL_STYLES)
 
 
-def _new_sheet_part(package: Package) -> str:
+def _new_sheet_part(package: Package, reserved: set[str] = frozenset()) -> str:  # type: ignore[assignment]
+    # -- reserved: lower-cased parts chosen for sheets not yet written into the package --
     n = 1
-    while package.has(f"xl/worksheets/sheet{n}.xml"):
+    while package.has(f"xl/worksheets/sheet{n}.xml") or f"xl/worksheets/sheet{n}.xml" in reserved:
         n += 1
     return f"xl/worksheets/sheet{n}.xml"
 
