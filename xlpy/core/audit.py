@@ -15,6 +15,7 @@ most of a förbund's hundreds of groups are untouched by each step.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -59,15 +60,78 @@ def _highs():  # type: ignore[no-untyped-def]
     return h
 
 
-def audit(values: Mapping[Key, int], lines: Sequence[Line], unknown: Mapping[Key, str],
-          bounds: Mapping[Key, tuple[float, float]], targets: Iterable[Key], min_count: int,
-          cache: AuditCache | None = None) -> list[Key]:
+def intervals(values: Mapping[Key, int], lines: Sequence[Line], line_ids: Iterable[int], unknown: Mapping[Key, str],
+              min_count: int) -> tuple[dict[Key, float], dict[Key, float]]:
+    """What interval reasoning gives a reader about the `unknown` entries through the sums `line_ids`: an
+    interval per entry, tightened over the sums until nothing changes (a work list: only the sums through
+    a tightened entry are looked at again). Printed entries are their values. Sound, not complete: the
+    cheap filter in front of the integer audit."""
+    lo: dict[Key, float] = {}
+    hi: dict[Key, float] = {}
+    for k, kind in unknown.items():
+        lo[k], hi[k] = (1, min_count - 1) if kind == SMALL else (0, math.inf)
+
+    def lo_of(k: Key) -> float:
+        return lo[k] if k in lo else values[k]
+
+    def hi_of(k: Key) -> float:
+        return hi[k] if k in hi else values[k]
+
+    ids = sorted(set(line_ids))
+    through: dict[Key, list[int]] = {}
+    for i in ids:
+        t, ps = lines[i]
+        for k in {t, *ps}:
+            if k in unknown:
+                through.setdefault(k, []).append(i)
+    pending = list(reversed(ids))
+    queued = set(pending)
+    # -- every tightening moves a bound by at least one towards the true value; the cap keeps a long walk
+    #    of unit steps (a loop of sums) short: the integer audit decides what is left --
+    budget = 50 * (len(ids) + 1)
+    while pending and budget > 0:
+        budget -= 1
+        i = pending.pop()
+        queued.discard(i)
+        total, parts = lines[i]
+        p_lo = [lo_of(p) for p in parts]
+        p_hi = [hi_of(p) for p in parts]
+        s_lo = sum(p_lo)
+        n_inf = sum(1 for b in p_hi if b == math.inf)
+        s_fin = sum(b for b in p_hi if b != math.inf)
+        t_lo, t_hi = max(lo_of(total), s_lo), min(hi_of(total), math.inf if n_inf else s_fin)
+        new = {total: (t_lo, t_hi)} if total in unknown else {}
+        for p, a, b in zip(parts, p_lo, p_hi, strict=True):
+            if p not in unknown:
+                continue
+            o_lo = s_lo - a
+            o_hi = math.inf if n_inf - (b == math.inf) > 0 else s_fin - (0 if b == math.inf else b)
+            a2, b2 = new.get(p, (a, b))
+            new[p] = (max(a2, t_lo - o_hi), min(b2, t_hi - o_lo))
+        for k, (a, b) in new.items():
+            if unknown[k] == GAP:  # -- `–` is never 1..N−1 --
+                if b < min_count:
+                    b = min(b, 0)
+                if a > 0:
+                    a = max(a, min_count)
+            if a > lo[k] or b < hi[k]:
+                lo[k], hi[k] = max(a, lo[k]), min(b, hi[k])
+                for q in through[k]:
+                    if q not in queued:
+                        queued.add(q)
+                        pending.append(q)
+    return lo, hi
+
+
+def audit(values: Mapping[Key, int], lines: Sequence[Line], unknown: Mapping[Key, str], targets: Iterable[Key],
+          min_count: int, cache: AuditCache | None = None) -> list[Key]:
     """The `targets` (hidden entries) that have exactly one feasible whole value.
 
     values: the true counts (printed entries are known to the reader at these values). lines: the sums
     (total, parts). unknown: every entry the reader does not see as a number, with its kind (SMALL, GAP,
-    FREE); every other entry of `values` is printed. bounds: a valid interval per unknown entry (interval
-    reasoning, sound for every completion; inf for none). min_count: N.
+    FREE); every other entry of `values` is printed. min_count: N. Per connected system of unknown
+    entries: interval reasoning first (its finds are computable for certain); when it finds none, the
+    integer audit of every target of the system.
     """
     cache = cache if cache is not None else AuditCache()
     targets = set(targets)
@@ -93,19 +157,24 @@ def audit(values: Mapping[Key, int], lines: Sequence[Line], unknown: Mapping[Key
                 parent[a] = b
     members: dict[Key, list[Key]] = {}
     for k in unknown:
-        if k in through:
-            members.setdefault(find(k), []).append(k)
+        members.setdefault(find(k), []).append(k)
     out: list[Key] = []
     for keys in members.values():
         if not targets.intersection(keys):
             continue
         keys.sort(key=repr)
-        sig = tuple((repr(k), unknown[k], bounds[k]) for k in keys)
+        sig = tuple((repr(k), unknown[k], k in targets) for k in keys)
         if sig not in cache.verdicts:
-            system = _System(keys, sorted({i for k in keys for i in through[k]}), {k: j for j, k in enumerate(keys)})
-            cache.verdicts[sig] = tuple(_audit_system(values, lines, unknown, bounds, system,
-                                                      [k for k in keys if k in targets], min_count, cache))
-        out += [k for k in cache.verdicts[sig] if k in targets]
+            line_ids = sorted({i for k in keys for i in through.get(k, ())})
+            kinds = {k: unknown[k] for k in keys}
+            lo, hi = intervals(values, lines, line_ids, kinds, min_count)
+            found = [k for k in keys if k in targets and lo[k] >= hi[k]]
+            if not found:
+                system = _System(keys, line_ids, {k: j for j, k in enumerate(keys)})
+                found = _audit_system(values, lines, unknown, {k: (lo[k], hi[k]) for k in keys}, system,
+                                      [k for k in keys if k in targets], min_count, cache)
+            cache.verdicts[sig] = tuple(found)
+        out += cache.verdicts[sig]
     return sorted(out, key=repr)
 
 
@@ -174,6 +243,38 @@ def _audit_system(values: Mapping[Key, int], lines: Sequence[Line], unknown: Map
 
     moved = [False] * n
     tpos = [system.pos[k] for k in targets]
+
+    def witness() -> bool:
+        # -- any completion the solver reports (optimal or merely feasible), checked in whole numbers; the
+        #    targets it moves off their true values are safe --
+        h.run()
+        if h.getInfo().primal_solution_status != highspy.SolutionStatus.kSolutionStatusFeasible:
+            return False
+        x = [int(round(v)) for v in list(h.getSolution().col_value)[:n]]
+        if not valid(x):
+            return False
+        for q in range(n):
+            moved[q] = moved[q] or x[q] != true[q]
+        return True
+
+    # -- first a few completions that pull every open target up or down at once (the first improving
+    #    solution is enough): in a big system they clear most targets in a handful of solves --
+    h.setOptionValue("mip_max_improving_sols", 1)
+    cols = np.arange(ncol, dtype=np.int32)
+    for rnd in range(6):
+        open_ = [j for j in tpos if not moved[j]]
+        if not open_:
+            break
+        cost = np.zeros(ncol)
+        for m, j in enumerate(open_):
+            cost[j] = 1.0 if (m + rnd) % 2 else -1.0
+        h.changeColsCost(ncol, cols, cost)
+        before = sum(moved)
+        cache.solves += 1
+        if not witness() or sum(moved) == before:
+            break
+    h.changeColsCost(ncol, cols, np.zeros(ncol))
+    # -- then each target still open on its own: a completion with it above its true value, else below --
     for j in tpos:
         if moved[j]:
             continue
@@ -183,15 +284,9 @@ def _audit_system(values: Mapping[Key, int], lines: Sequence[Line], unknown: Map
                 continue
             h.changeColBounds(j, float(a), float(b))
             cache.solves += 1
-            h.run()
-            # -- anything but a found completion (infeasible, or the solver unsure) counts as computable;
-            #    read before the bounds go back, which clears the solver's status --
-            found = h.getModelStatus() == highspy.HighsModelStatus.kOptimal
-            x = [int(round(v)) for v in list(h.getSolution().col_value)[:n]] if found else []
+            witness()
             h.changeColBounds(j, lo[j], hi[j])
-            if found and valid(x) and x[j] != true[j]:
-                for q in range(n):
-                    moved[q] = moved[q] or x[q] != true[q]
+            if moved[j]:
                 break
     return [k for k, j in zip(targets, tpos, strict=True) if not moved[j]]
 

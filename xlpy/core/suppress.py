@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from xlpy import fmt
-from xlpy.core.audit import AuditCache, audit, unknown_kinds
+from xlpy.core.audit import AuditCache, audit, intervals, unknown_kinds
 
 SHOWN, SMALL, PROTECTED, WITHHELD = "shown", "small", "protected", "withheld"
 PROTECT_NOTE = "dolt för att skydda små tal"
@@ -37,6 +37,9 @@ Key = Hashable
 # -- above this many counts (a förbund's hundreds of groups) secondary cells are chosen without first
 #    checking that hiding them protects anything; the leak check itself always runs --
 MAX_CHECKED_ENTRIES = 3000
+# -- a sum of at most this many parts is a table's row or column (a unit's outcome categories): leaks on
+#    one such sum share their protection, leaks on a long sum (a project over its groups) need not --
+LOCAL_LINE_PARTS = 12
 
 
 @dataclass
@@ -129,75 +132,23 @@ def cell_text(n: int, state: str, min_count: int) -> str:
 def _bounds(ledger: Ledger, hidden: set[Key], n_min: int, withheld: frozenset[Key] = frozenset()
             ) -> tuple[dict[Key, float], dict[Key, float]]:
     """What a reader can infer about every entry from the printed ones: an interval per key, tightened
-    over all sums until nothing changes (a work list: only the sums through a tightened entry are looked
-    at again). Printed `<N` is 1..N−1; printed `–` is 0 or >= N. Sound, not complete: a filter in front
-    of the exact audit (xlpy/core/audit.py)."""
-    lo: dict[Key, float] = {}
-    hi: dict[Key, float] = {}
+    over all sums (xlpy/core/audit.py, `intervals`). Printed `<N` is 1..N−1; printed `–` is 0 or >= N."""
+    kinds = unknown_kinds(ledger.values, ledger.printed, hidden, n_min, withheld)
+    lo, hi = intervals(ledger.values, ledger.lines, range(len(ledger.lines)), kinds, n_min)
     for k, v in ledger.values.items():
-        if k in ledger.printed and k not in hidden:
+        if k not in kinds:
             lo[k] = hi[k] = v
-        elif k in hidden and 0 < v < n_min and k not in withheld:
-            lo[k], hi[k] = 1, n_min - 1
-        else:
-            lo[k], hi[k] = 0, math.inf
-    protected = {k for k in hidden if not 0 < ledger.values[k] < n_min and k not in withheld}
-    through: dict[Key, list[int]] = {}
-    for i, (t, ps) in enumerate(ledger.lines):
-        for k in {t, *ps}:
-            through.setdefault(k, []).append(i)
-    pending = list(range(len(ledger.lines)))
-    queued = set(pending)
-    # -- every tightening moves a bound by at least one towards the true value; the cap keeps a long walk
-    #    of unit steps (a loop of sums) from taking long: the exact audit decides what is left --
-    budget = 50 * (len(ledger.lines) + 1)
-    while pending and budget > 0:
-        budget -= 1
-        i = pending.pop()
-        queued.discard(i)
-        total, parts = ledger.lines[i]
-        s_lo = sum(lo[p] for p in parts)
-        finite = [hi[p] for p in parts if hi[p] != math.inf]
-        n_inf = len(parts) - len(finite)
-        s_fin = sum(finite)
-        s_hi = math.inf if n_inf else s_fin
-        new = {total: (max(lo[total], s_lo), min(hi[total], s_hi))}
-        t_lo, t_hi = new[total]
-        for p in parts:
-            o_lo = s_lo - lo[p]
-            o_hi = math.inf if n_inf - (hi[p] == math.inf) > 0 else (s_fin - (hi[p] if hi[p] != math.inf else 0))
-            a, b = new.get(p, (lo[p], hi[p]))
-            new[p] = (max(a, t_lo - o_hi), min(b, t_hi - o_lo))
-        for k, (a, b) in new.items():
-            if k in protected:  # -- `–` is never 1..N−1 --
-                if b < n_min:
-                    b = min(b, 0)
-                if a > 0:
-                    a = max(a, n_min)
-            if a > lo[k] or b < hi[k]:
-                lo[k], hi[k] = max(a, lo[k]), min(b, hi[k])
-                for q in through[k]:
-                    if q not in queued:
-                        queued.add(q)
-                        pending.append(q)
     return lo, hi
 
 
 def computable(ledger: Ledger, hidden: set[Key], min_count: int,
                withheld: frozenset[Key] = frozenset(), cache: AuditCache | None = None) -> list[Key]:
-    """The hidden printed keys a reader can work out exactly from the printed counts and the sums:
-    interval reasoning over all sums (cheap, finds the plain leaks), then the exact integer audit of every
-    connected system of unknown entries (xlpy/core/audit.py). `cache` keeps verdicts of unchanged systems
-    between calls."""
-    lo, hi = _bounds(ledger, hidden, min_count, withheld)
-    # -- sorted: set order changes with the process's hash seed, and the report must not --
-    found = sorted((k for k in hidden if lo[k] >= hi[k]), key=repr)
-    if found:
-        return found
-    # -- an entry interval reasoning pins down (an unprinted sum of printed counts) is a constant --
-    kinds = {k: kind for k, kind in unknown_kinds(ledger.values, ledger.printed, hidden, min_count, withheld).items()
-             if lo[k] < hi[k]}
-    return audit(ledger.values, ledger.lines, kinds, {k: (lo[k], hi[k]) for k in kinds}, hidden, min_count, cache)
+    """The hidden printed keys a reader can work out exactly from the printed counts and the sums, per
+    connected system of unknown entries: interval reasoning (cheap, finds the plain leaks), then the
+    exact integer audit (xlpy/core/audit.py). `cache` keeps the verdicts of unchanged systems between
+    calls."""
+    kinds = unknown_kinds(ledger.values, ledger.printed, hidden, min_count, withheld)
+    return audit(ledger.values, ledger.lines, kinds, hidden, min_count, cache)
 
 
 def decide(ledger: Ledger, min_count: int) -> Decision:
@@ -235,6 +186,28 @@ def decide(ledger: Ledger, min_count: int) -> Decision:
         good = [k for k in found if useful(k)]
         return good or found
 
+    def near_pick(leak: Key) -> Key | None:
+        # -- breadth first from the leak over the sums through it: the best candidate of the nearest sums --
+        seen_lines: set[int] = set()
+        frontier = [leak]
+        seen_keys = set(frontier)
+        while frontier:
+            nxt: list[Key] = []
+            options: list[tuple[tuple[int, int, str], Key]] = []
+            for k in frontier:
+                for i in by_key.get(k, []):
+                    if i in seen_lines:
+                        continue
+                    seen_lines.add(i)
+                    options += [(rank(c, ledger.lines[i][0]), c) for c in candidates(i)]
+                    t, ps = ledger.lines[i]
+                    nxt += [e for e in (t, *ps) if e not in seen_keys]
+                    seen_keys.update((t, *ps))
+            if options:
+                return min(options)[1]
+            frontier = nxt
+        return None
+
     for _ in range(len(printed) + 1):
         changed = False
         for i, (t, ps) in enumerate(ledger.lines):
@@ -249,29 +222,27 @@ def decide(ledger: Ledger, min_count: int) -> Decision:
         leaks = computable(ledger, hidden, min_count, cache=cache)
         if not leaks:
             break
-        # -- a hidden entry follows from several sums together: hide one more entry, as near it as possible --
-        seen_lines: set[int] = set()
-        frontier = [leaks[0]]
-        seen_keys = set(frontier)
-        pick = None
-        while frontier and pick is None:
-            nxt: list[Key] = []
-            options: list[tuple[tuple[int, int, str], Key]] = []
-            for k in frontier:
-                for i in by_key.get(k, []):
-                    if i in seen_lines:
-                        continue
-                    seen_lines.add(i)
-                    options += [(rank(c, ledger.lines[i][0]), c) for c in candidates(i)]
-                    t, ps = ledger.lines[i]
-                    nxt += [e for e in (t, *ps) if e not in seen_keys]
-                    seen_keys.update((t, *ps))
-            if options:
-                pick = min(options)[1]
-            frontier = nxt
-        if pick is None:
+        # -- a hidden entry follows from several sums together: hide one more entry, as near it as possible;
+        #    leaks far apart (a förbund's hundreds of groups) each get theirs in the same round, a leak on a
+        #    sum beside this round's pick waits for the next round (that pick may protect it already) --
+        touched: set[int] = set()
+        picks = 0
+        for leak in leaks:
+            if touched.intersection(by_key.get(leak, [])):
+                continue
+            pick = near_pick(leak)
+            if pick is None:
+                continue
+            hidden.add(pick)
+            picks += 1
+            # -- a report-sized ledger takes one pick a round (the fewest hidden cells); a förbund's,
+            #    one per neighbourhood: the short sums (a table's row) through the leak and the pick --
+            if len(values) <= MAX_CHECKED_ENTRIES:
+                break
+            touched.update(i for i in (*by_key.get(leak, []), *by_key.get(pick, []))
+                           if len(ledger.lines[i][1]) <= LOCAL_LINE_PARTS)
+        if not picks:
             break
-        hidden.add(pick)
     # -- when even `<N` says too much (two people split 1 + 1 under a `<3` total), nothing of that system
     #    of sums is printed as a number or `<N`: every entry linked to the leak reads `–` --
     withheld: set[Key] = set()
