@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 Key = Hashable
 Line = tuple[Key, tuple[Key, ...]]
@@ -178,38 +179,36 @@ def audit(values: Mapping[Key, int], lines: Sequence[Line], unknown: Mapping[Key
     return sorted(out, key=repr)
 
 
-def _audit_system(values: Mapping[Key, int], lines: Sequence[Line], unknown: Mapping[Key, str],
-                  bounds: Mapping[Key, tuple[float, float]], system: _System, targets: list[Key],
-                  min_count: int, cache: AuditCache) -> list[Key]:
-    """The computable targets of one connected system (see `audit`)."""
+def _model(values: Mapping[Key, int], lines: Sequence[Line], unknown: Mapping[Key, str], keys: Sequence[Key],
+           line_ids: Sequence[int], lo: Sequence[float], hi: Sequence[float], min_count: int, cap: int
+           ) -> tuple[Any, list[tuple[int, list[tuple[int, int]]]]]:
+    """A HiGHS model of the sums `line_ids` over the unknown `keys` (columns in that order, bounds lo..hi),
+    with a binary per `–` entry; returns it and the sums as (right-hand side, [(column, coefficient)])."""
     import highspy
     import numpy as np
 
-    keys = system.keys
     n = len(keys)
-    true = [int(values[k]) for k in keys]
-    # -- no completion needs an entry above this: a reader's alternative within the system's own size is
-    #    enough to keep a count hidden, and a cap only makes the audit stricter (fewer completions) --
-    cap = 2 * sum(true) + 2 * min_count + 2
-    lo = [max(0.0, bounds[k][0]) for k in keys]
-    hi = [min(float(cap), bounds[k][1]) for k in keys]
+    pos = {k: j for j, k in enumerate(keys)}
     gaps = [j for j, k in enumerate(keys) if unknown[k] == GAP]
     h = _highs()
     inf = highspy.kHighsInf
     # -- columns: the entries, then one binary per `–` (1 when it is at least N) --
     ncol = n + len(gaps)
-    h.addVars(ncol, np.array(lo + [0.0] * len(gaps)), np.array(hi + [1.0] * len(gaps)))
+    h.addVars(ncol, np.array([*lo, *[0.0] * len(gaps)]), np.array([*hi, *[1.0] * len(gaps)]))
     h.changeColsIntegrality(ncol, np.arange(ncol, dtype=np.int32), np.ones(ncol, dtype=np.uint8))
-    rows_lo, rows_hi, starts, index, value = [], [], [], [], []
+    rows_lo: list[float] = []
+    rows_hi: list[float] = []
+    starts: list[int] = []
+    index: list[int] = []
+    value: list[float] = []
     exact_rows: list[tuple[int, list[tuple[int, int]]]] = []
-    for i in system.lines:
+    for i in line_ids:
         t, ps = lines[i]
         const = 0
         coef: dict[int, int] = {}
         for k, sign in ((t, 1), *((p, -1) for p in ps)):
-            if k in unknown:
-                j = system.pos[k]
-                coef[j] = coef.get(j, 0) + sign
+            if k in pos:
+                coef[pos[k]] = coef.get(pos[k], 0) + sign
             else:
                 const += sign * int(values[k])
         terms = [(j, c) for j, c in sorted(coef.items()) if c]
@@ -232,6 +231,27 @@ def _audit_system(values: Mapping[Key, int], lines: Sequence[Line], unknown: Map
     if starts:
         h.addRows(len(starts), np.array(rows_lo), np.array(rows_hi), len(index), np.array(starts, dtype=np.int32),
                   np.array(index, dtype=np.int32), np.array(value))
+    h.setOptionValue("mip_max_improving_sols", 1)
+    return h, exact_rows
+
+
+def _audit_system(values: Mapping[Key, int], lines: Sequence[Line], unknown: Mapping[Key, str],
+                  bounds: Mapping[Key, tuple[float, float]], system: _System, targets: list[Key],
+                  min_count: int, cache: AuditCache) -> list[Key]:
+    """The computable targets of one connected system (see `audit`)."""
+    import highspy
+    import numpy as np
+
+    keys = system.keys
+    n = len(keys)
+    true = [int(values[k]) for k in keys]
+    # -- no completion needs an entry above this: a reader's alternative within the system's own size is
+    #    enough to keep a count hidden, and a cap only makes the audit stricter (fewer completions) --
+    cap = 2 * sum(true) + 2 * min_count + 2
+    lo = [max(0.0, bounds[k][0]) for k in keys]
+    hi = [min(float(cap), bounds[k][1]) for k in keys]
+    h, exact_rows = _model(values, lines, unknown, keys, system.lines, lo, hi, min_count, cap)
+    ncol = h.getNumCol()
     kinds = [unknown[k] for k in keys]
 
     def valid(x: list[int]) -> bool:
@@ -259,7 +279,6 @@ def _audit_system(values: Mapping[Key, int], lines: Sequence[Line], unknown: Map
 
     # -- first a few completions that pull every open target up or down at once (the first improving
     #    solution is enough): in a big system they clear most targets in a handful of solves --
-    h.setOptionValue("mip_max_improving_sols", 1)
     cols = np.arange(ncol, dtype=np.int32)
     for rnd in range(6):
         open_ = [j for j in tpos if not moved[j]]
