@@ -21,7 +21,6 @@ Zero is shown: it reveals nobody. A share is hidden when its numerator or denomi
 
 from __future__ import annotations
 
-import math
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
