@@ -21,12 +21,12 @@ Zero is shown: it reveals nobody. A share is hidden when its numerator or denomi
 
 from __future__ import annotations
 
-import math
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
 from xlpy import fmt
+from xlpy.core.audit import AuditCache, audit, intervals, unknown_kinds
 
 SHOWN, SMALL, PROTECTED, WITHHELD = "shown", "small", "protected", "withheld"
 PROTECT_NOTE = "dolt för att skydda små tal"
@@ -36,6 +36,9 @@ Key = Hashable
 # -- above this many counts (a förbund's hundreds of groups) secondary cells are chosen without first
 #    checking that hiding them protects anything; the leak check itself always runs --
 MAX_CHECKED_ENTRIES = 3000
+# -- a sum of at most this many parts is a table's row or column (a unit's outcome categories): leaks on
+#    one such sum share their protection, leaks on a long sum (a project over its groups) need not --
+LOCAL_LINE_PARTS = 12
 
 
 @dataclass
@@ -128,171 +131,23 @@ def cell_text(n: int, state: str, min_count: int) -> str:
 def _bounds(ledger: Ledger, hidden: set[Key], n_min: int, withheld: frozenset[Key] = frozenset()
             ) -> tuple[dict[Key, float], dict[Key, float]]:
     """What a reader can infer about every entry from the printed ones: an interval per key, tightened
-    over all sums until nothing changes. Printed `<N` is 1..N−1; printed `–` is 0 or >= N."""
-    lo: dict[Key, float] = {}
-    hi: dict[Key, float] = {}
+    over all sums (xlpy/core/audit.py, `intervals`). Printed `<N` is 1..N−1; printed `–` is 0 or >= N."""
+    kinds = unknown_kinds(ledger.values, ledger.printed, hidden, n_min, withheld)
+    lo, hi = intervals(ledger.values, ledger.lines, range(len(ledger.lines)), kinds, n_min)
     for k, v in ledger.values.items():
-        if k in ledger.printed and k not in hidden:
+        if k not in kinds:
             lo[k] = hi[k] = v
-        elif k in hidden and 0 < v < n_min and k not in withheld:
-            lo[k], hi[k] = 1, n_min - 1
-        else:
-            lo[k], hi[k] = 0, math.inf
-    protected = {k for k in hidden if not 0 < ledger.values[k] < n_min and k not in withheld}
-    for _ in range(200):
-        changed = False
-        for total, parts in ledger.lines:
-            s_lo = sum(lo[p] for p in parts)
-            finite = [hi[p] for p in parts if hi[p] != math.inf]
-            n_inf = len(parts) - len(finite)
-            s_hi = math.inf if n_inf else sum(finite)
-            new = {total: (max(lo[total], s_lo), min(hi[total], s_hi))}
-            t_lo, t_hi = new[total]
-            for p in parts:
-                o_lo = s_lo - lo[p]
-                o_hi = math.inf if n_inf - (hi[p] == math.inf) > 0 else (sum(finite) - (hi[p] if hi[p] != math.inf else 0))
-                new[p] = (max(lo[p], t_lo - o_hi), min(hi[p], t_hi - o_lo))
-            for k, (a, b) in new.items():
-                if k in protected:  # -- `–` is never 1..N−1 --
-                    if b < n_min:
-                        b = min(b, 0)
-                    if a > 0:
-                        a = max(a, n_min)
-                if a > lo[k] or b < hi[k]:
-                    lo[k], hi[k] = max(a, lo[k]), min(b, hi[k])
-                    changed = True
-        if not changed:
-            break
     return lo, hi
 
 
-# -- the exact search gives up (and trusts interval reasoning alone) past this many search steps per
-#    system; 50 000 let a leak of the example at threshold 3 through (tests/test_suppression_strong.py) --
-MAX_SEARCH_STEPS = 200_000
-
-
-def _exact(ledger: Ledger, hidden: set[Key], min_count: int, lo: dict[Key, float], hi: dict[Key, float],
-           withheld: frozenset[Key] = frozenset()) -> list[Key]:
-    """Hidden keys with exactly one feasible whole value over all sums together: a depth-first search
-    over the unknown entries' possible values (after interval reasoning), one sum system at a time.
-    Sums with an unbounded unknown (a count the report never prints) only bound the others, which
-    interval reasoning has used already."""
-    unknown = {k for k in ledger.values if lo[k] < hi[k]}
-    lines = [(t, ps) for t, ps in ledger.lines
-             if any(k in unknown for k in (t, *ps)) and all(hi[k] != math.inf for k in (t, *ps))]
-    protected = {k for k in hidden if not 0 < ledger.values[k] < min_count and k not in withheld}
-    domains: dict[Key, list[int]] = {}
-    for k in sorted(unknown, key=repr):
-        if hi[k] == math.inf:
-            continue
-        dom = range(int(lo[k]), int(hi[k]) + 1)
-        # -- values nearest the true one first: the true values solve every sum, so an alternative for a
-        #    hidden entry is found in a few steps near them when one exists --
-        true = ledger.values[k]
-        allowed = [v for v in dom if k not in protected or v == 0 or v >= min_count]
-        domains[k] = sorted(allowed, key=lambda v: (abs(v - true), v))  # noqa: B023 - used at once
-    span = {k: (min(d), max(d)) for k, d in domains.items() if d}
-    # -- connected systems of sums, each searched alone --
-    parent: dict[Key, Key] = {}
-
-    def find(k: Key) -> Key:
-        while parent.get(k, k) != k:
-            k = parent[k]
-        return k
-
-    for t, ps in lines:
-        ks = [k for k in (t, *ps) if k in domains]
-        for k in ks[1:]:
-            parent[find(k)] = find(ks[0])
-    systems: dict[Key, list[Key]] = {}
-    for k in domains:
-        systems.setdefault(find(k), []).append(k)
-    out: list[Key] = []
-    for members in systems.values():
-        mset = set(members)
-        sys_lines = [(t, ps) for t, ps in lines if any(k in mset for k in (t, *ps))]
-        targets = sorted((k for k in members if k in hidden), key=repr)
-        if not targets:
-            continue
-        seen: dict[Key, set[int]] = {k: set() for k in members}
-        order = sorted(members, key=lambda k: (len(domains[k]), repr(k)))
-        steps = [0]
-
-        # -- assigning one entry can only break the sums through it: check those alone --
-        through: dict[Key, list[tuple[Key, tuple[Key, ...]]]] = {}
-        for t, ps in sys_lines:
-            for k in {t, *ps}:
-                through.setdefault(k, []).append((t, ps))
-
-        def consistent(val: dict[Key, int], changed: Key) -> bool:
-            for t, ps in through.get(changed, ()):  # noqa: B023 - used within this iteration only
-                a_lo = a_hi = 0.0
-                for k, sign in ((t, -1), *((p, 1) for p in ps)):
-                    if k in val:
-                        a_lo += sign * val[k]
-                        a_hi += sign * val[k]
-                    elif k in span:
-                        a, b = span[k]
-                        a_lo += sign * (a if sign > 0 else b)
-                        a_hi += sign * (b if sign > 0 else a)
-                    else:
-                        a_lo += sign * lo[k]
-                        a_hi += sign * hi[k]
-                if a_lo > 0 or a_hi < 0:
-                    return False
-            return True
-
-        def search(val: dict[Key, int], i: int) -> dict[Key, int] | None:
-            steps[0] += 1  # noqa: B023 - used within this iteration only
-            if steps[0] > MAX_SEARCH_STEPS:  # noqa: B023 - used within this iteration only
-                raise TimeoutError
-            if i == len(order):  # noqa: B023 - used within this iteration only
-                return dict(val)
-            k = order[i]  # noqa: B023 - used within this iteration only
-            if k in val:
-                return search(val, i + 1)
-            for v in domains[k]:
-                val[k] = v
-                if consistent(val, k):
-                    found = search(val, i + 1)
-                    if found is not None:
-                        del val[k]
-                        return found
-                del val[k]
-            return None
-
-        try:
-            for k in targets:
-                if any(not domains[x] for x in members):
-                    break
-                if len(seen[k]) >= 2:
-                    continue
-                for v in domains[k]:
-                    if v in seen[k] and seen[k]:
-                        continue
-                    sol = search({k: v}, 0) if consistent({k: v}, k) else None
-                    if sol is not None:
-                        for x, xv in sol.items():
-                            seen[x].add(xv)
-                    if len(seen[k]) >= 2:
-                        break
-                if len(seen[k]) < 2:
-                    out.append(k)
-        except TimeoutError:
-            continue
-    return out
-
-
 def computable(ledger: Ledger, hidden: set[Key], min_count: int,
-               withheld: frozenset[Key] = frozenset()) -> list[Key]:
-    """The hidden printed keys a reader can work out exactly from the printed counts and the sums:
-    interval reasoning over all sums, then an exact search over each connected system of sums."""
-    lo, hi = _bounds(ledger, hidden, min_count, withheld)
-    # -- sorted: set order changes with the process's hash seed, and the report must not --
-    found = sorted((k for k in hidden if lo[k] >= hi[k]), key=repr)
-    if found:
-        return found
-    return sorted(_exact(ledger, hidden, min_count, lo, hi, withheld), key=repr)
+               withheld: frozenset[Key] = frozenset(), cache: AuditCache | None = None) -> list[Key]:
+    """The hidden printed keys a reader can work out exactly from the printed counts and the sums, per
+    connected system of unknown entries: interval reasoning (cheap, finds the plain leaks), then the
+    exact integer audit (xlpy/core/audit.py). `cache` keeps the verdicts of unchanged systems between
+    calls."""
+    kinds = unknown_kinds(ledger.values, ledger.printed, hidden, min_count, withheld)
+    return audit(ledger.values, ledger.lines, kinds, hidden, min_count, cache)
 
 
 def decide(ledger: Ledger, min_count: int) -> Decision:
@@ -306,6 +161,7 @@ def decide(ledger: Ledger, min_count: int) -> Decision:
     if min_count <= 1:
         return Decision({}, dict(values), min_count)
     hidden = {k for k in sorted(printed, key=repr) if 0 < values[k] < min_count}
+    cache = AuditCache()
     by_key: dict[Key, list[int]] = {}
     for i, (t, ps) in enumerate(ledger.lines):
         for k in (t, *ps):
@@ -329,26 +185,12 @@ def decide(ledger: Ledger, min_count: int) -> Decision:
         good = [k for k in found if useful(k)]
         return good or found
 
-    for _ in range(len(printed) + 1):
-        changed = False
-        for i, (t, ps) in enumerate(ledger.lines):
-            unknown = [k for k in (t, *ps) if k in hidden or k not in printed]
-            if len(unknown) == 1 and unknown[0] in hidden:
-                c = candidates(i)
-                if c:
-                    hidden.add(c[0])
-                    changed = True
-        if changed:
-            continue
-        leaks = computable(ledger, hidden, min_count)
-        if not leaks:
-            break
-        # -- a hidden entry follows from several sums together: hide one more entry, as near it as possible --
+    def near_pick(leak: Key) -> Key | None:
+        # -- breadth first from the leak over the sums through it: the best candidate of the nearest sums --
         seen_lines: set[int] = set()
-        frontier = [leaks[0]]
+        frontier = [leak]
         seen_keys = set(frontier)
-        pick = None
-        while frontier and pick is None:
+        while frontier:
             nxt: list[Key] = []
             options: list[tuple[tuple[int, int, str], Key]] = []
             for k in frontier:
@@ -361,16 +203,50 @@ def decide(ledger: Ledger, min_count: int) -> Decision:
                     nxt += [e for e in (t, *ps) if e not in seen_keys]
                     seen_keys.update((t, *ps))
             if options:
-                pick = min(options)[1]
+                return min(options)[1]
             frontier = nxt
-        if pick is None:
+        return None
+
+    for _ in range(len(printed) + 1):
+        changed = False
+        for i, (t, ps) in enumerate(ledger.lines):
+            unknown = [k for k in (t, *ps) if k in hidden or k not in printed]
+            if len(unknown) == 1 and unknown[0] in hidden:
+                c = candidates(i)
+                if c:
+                    hidden.add(c[0])
+                    changed = True
+        if changed:
+            continue
+        leaks = computable(ledger, hidden, min_count, cache=cache)
+        if not leaks:
             break
-        hidden.add(pick)
+        # -- a hidden entry follows from several sums together: hide one more entry, as near it as possible;
+        #    leaks far apart (a förbund's hundreds of groups) each get theirs in the same round, a leak on a
+        #    sum beside this round's pick waits for the next round (that pick may protect it already) --
+        touched: set[int] = set()
+        picks = 0
+        for leak in leaks:
+            if touched.intersection(by_key.get(leak, [])):
+                continue
+            pick = near_pick(leak)
+            if pick is None:
+                continue
+            hidden.add(pick)
+            picks += 1
+            # -- a report-sized ledger takes one pick a round (the fewest hidden cells); a förbund's,
+            #    one per neighbourhood: the short sums (a table's row) through the leak and the pick --
+            if len(values) <= MAX_CHECKED_ENTRIES:
+                break
+            touched.update(i for i in (*by_key.get(leak, []), *by_key.get(pick, []))
+                           if len(ledger.lines[i][1]) <= LOCAL_LINE_PARTS)
+        if not picks:
+            break
     # -- when even `<N` says too much (two people split 1 + 1 under a `<3` total), nothing of that system
     #    of sums is printed as a number or `<N`: every entry linked to the leak reads `–` --
     withheld: set[Key] = set()
     for _ in range(len(printed) + 1):
-        leaks = computable(ledger, hidden, min_count, frozenset(withheld))
+        leaks = computable(ledger, hidden, min_count, frozenset(withheld), cache)
         if not leaks:
             break
         # -- the sums through the leaking entries: one step out, repeated while leaks remain --
