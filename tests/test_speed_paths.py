@@ -144,12 +144,17 @@ def test_the_proof_of_a_bulk_sheet_holds_every_distinct_cell_and_parses_like_it(
     assert len(proof) == 1 and len(proof[0]) < len(xml) / 20
     expat.ParserCreate().Parse(xml, True)
     expat.ParserCreate().Parse(proof[0], True)
-    body = re.compile(rb'<c r="([A-Z]+)[0-9]+"(.*?)(?=<c r="|</row>)')
-    cells, in_proof = set(body.findall(xml)), set(body.findall(proof[0]))
-    assert len(cells) > 300 and cells <= in_proof  # -- every distinct (column, cell body) is in the proof --
-    none: list[bytes] = []
-    worksheet_xml(_bulk_sheet(0), lambda style: 0, proof=none)
-    assert none == []  # -- a sheet without bulk rows is checked as it is --
+    # -- the bulk rows (row 2 on): every distinct (column, cell body) is in the proof under its column;
+    #    the header row's cells are in its row of distinct cells --
+    body = re.compile(rb'<c r="([A-Z]+)([0-9]+)"(.*?)(?=<c r="|</row>)')
+    cells = {(c, b) for c, r, b in body.findall(xml) if r != b"1"}
+    in_proof = {(c, b) for c, r, b in body.findall(proof[0])}
+    assert len(cells) > 300 and cells <= in_proof
+    headers = {b for c, r, b in body.findall(xml) if r == b"1"}
+    assert len(headers) == 4 and headers <= {b for c, b in in_proof}
+    empty: list[bytes] = []
+    worksheet_xml(_bulk_sheet(0), lambda style: 0, proof=empty)
+    assert len(empty) == 1 and b"DeltagarID" in empty[0]  # -- a sheet without bulk rows has one too --
 
 
 def test_a_bulk_sheet_with_one_malformed_cell_is_refused_and_the_file_left_alone(tmp_path: Path, monkeypatch) -> None:
@@ -243,3 +248,69 @@ def test_a_refused_recalc_does_not_wait_for_the_read_ahead(tmp_path: Path, monke
     finally:
         release.set()
     assert not calamine_backend._AHEAD
+
+
+# -- every output sheet is checked through its proof: one row of each distinct cell, not the sheet --
+
+def _kontroll_like(n: int) -> Any:
+    from xlpy.model import OutCell, OutputSheet
+
+    rows = [[OutCell("Allvarlighet", "header"), OutCell("Blad", "header"), OutCell("Rad", "header"),
+             OutCell("Meddelande", "header")]]
+    for i in range(n):
+        rows.append([OutCell(["fel", "varning"][i % 2], "text"), OutCell("Närvaro", "text", link="'Närvaro'!A1"),
+                     OutCell(i + 2, "int"), OutCell(f"Deltagare P{i % 50:03d} & <grupp {i % 7}>", "text"),
+                     OutCell(dt.date(2020, 1, 1) + dt.timedelta(days=i % 30), "text"), OutCell(None, "status_met"),
+                     OutCell(i % 40 / 8, "text")])
+    return OutputSheet("Kontroll", rows, row_heights={0: 30.0})
+
+
+def test_the_proof_of_an_output_sheet_holds_every_distinct_cell_once_and_parses_like_it() -> None:
+    from xml.parsers import expat
+
+    from xlpy.io.xlsx_sheetxml import worksheet_xml
+
+    proof: list[bytes] = []
+    xml = worksheet_xml(_kontroll_like(5000), lambda style: 1, proof=proof)
+    assert len(proof) == 1 and len(proof[0]) < len(xml) / 5
+    expat.ParserCreate().Parse(xml, True)
+    expat.ParserCreate().Parse(proof[0], True)
+    body = re.compile(rb'<c r="[A-Z]+[0-9]+"(.*?)(?=<c r="|</row>)')
+    cells, in_proof = set(body.findall(xml)), body.findall(proof[0])
+    assert len(cells) > 300 and set(in_proof) == cells and len(in_proof) == len(cells)  # -- each once --
+    link = re.compile(rb'<hyperlink ref="[A-Z]+[0-9]+"(.*?/>)')
+    assert set(link.findall(xml)) == set(link.findall(proof[0])) and len(link.findall(proof[0])) == 1
+    assert b' ht="30" customHeight="1"' in proof[0]
+
+
+@pytest.mark.parametrize("bad", ["cell", "link"])
+def test_an_output_sheet_with_one_malformed_cell_is_refused_through_its_proof(tmp_path: Path, monkeypatch,
+                                                                              bad: str) -> None:
+    from xml.parsers import expat
+
+    from xlpy.io import xlsx_package, xlsx_sheetxml
+
+    real_tail, real_quote = xlsx_sheetxml._cell_tail, xlsx_sheetxml.quoteattr
+    odd = "Deltagare P007 & <grupp 3>"
+
+    def tail(value: Any, *args: Any, **kwargs: Any) -> str:
+        # -- the writer getting one distinct text wrong (unescaped), somewhere among 5 000 rows --
+        return '><v>1</c>' if bad == "cell" and value == odd else real_tail(value, *args, **kwargs)
+
+    def quote(text: str) -> str:
+        return '"<"' if bad == "link" and text == "'Närvaro'!A1" else real_quote(text)
+
+    sheet = _kontroll_like(5000)
+    out = tmp_path / "kopia.xlsx"
+    xlsx_package.write_copy(None, out, [sheet])
+    before = out.read_bytes()
+    monkeypatch.setattr(xlsx_sheetxml, "_cell_tail", tail)
+    monkeypatch.setattr(xlsx_sheetxml, "quoteattr", quote)
+    checked: list[bytes] = []
+    real_check = xlsx_package._check_parses
+    monkeypatch.setattr(xlsx_package, "_check_parses", lambda xml: (checked.append(xml), real_check(xml)))
+    with pytest.raises(expat.ExpatError):
+        xlsx_package.write_copy(None, out, [sheet])
+    assert out.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kopia.xlsx"]
+    assert checked and len(checked[0]) < 200_000  # -- refused through the proof, not the 5 000 rows --
