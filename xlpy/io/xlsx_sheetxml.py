@@ -118,14 +118,15 @@ def worksheet_xml(sheet: OutputSheet, xf_index: Callable[[dict[str, Any]], int],
     # -- the same texts recur thousands of times (statuses, levels, goal ids): each text cell's tail is
     #    made once per style (escaping included) --
     inline: dict[str, str] = {}
-    str_tails: dict[tuple[str, int], str] = {}
-    tails: dict[str, None] = {}  # -- every distinct cell tail, in order: the proof's one row --
+    str_tails: dict[tuple[str, str], str] = {}  # -- (style, text) -> tail --
+    tails: dict[str, None] = {}  # -- every distinct tail of a cell not a text (texts: str_tails) --
     heights: dict[str, None] = {}
     links: list[str] = []
     link_tails: dict[str, None] = {}
     first_row = len(parts)
     for r, row in enumerate(sheet.rows, start=1):
         cells = []
+        rn = str(r)
         for ci, cell in enumerate(row):
             value = cell.value
             if cell.link is not None:
@@ -133,20 +134,24 @@ def worksheet_xml(sheet: OutputSheet, xf_index: Callable[[dict[str, Any]], int],
                 link = f" location={quoteattr(cell.link)} display={quoteattr(str(value))}/>"
                 links.append(f'<hyperlink ref="{letters[ci]}{r}"{link}')
                 link_tails[link] = None
-            # -- exact types first (the common str/float/int cells skip the isinstance chain) --
+            # -- exact types first (the common str/float/int cells skip the isinstance chain); a text's
+            #    style index depends on the text only through its formula-like start, so (style, text)
+            #    settles its tail: made at its first cell, when the style is looked up as before --
             kind = type(value)
-            s = (xf_cache.get((cell.style, 0)) if kind in _PLAIN_TYPES
-                 and not (kind is str and value.startswith(FORMULA_START)) else None)
+            if kind is str:
+                tail = str_tails.get((cell.style, value))
+                if tail is None:
+                    tail = str_tails[(cell.style, value)] = _cell_tail(value, xf(cell.style, value), inline,
+                                                                      date1904)
+                if tail:
+                    cells.append(f'<c r="{letters[ci]}{rn}"{tail}')
+                continue
+            s = xf_cache.get((cell.style, 0)) if kind in _PLAIN_TYPES else None
             if s is None:
                 s = xf(cell.style, value)
-            if kind is str:
-                tail = str_tails.get((value, s))
-                if tail is None:
-                    tail = str_tails[(value, s)] = _cell_tail(value, s, inline, date1904)
-            else:
-                tail = _cell_tail(value, s, inline, date1904)
+            tail = _cell_tail(value, s, inline, date1904)
             if tail:
-                cells.append(f'<c r="{letters[ci]}{r}"{tail}')
+                cells.append(f'<c r="{letters[ci]}{rn}"{tail}')
                 tails[tail] = None
         height = sheet.row_heights.get(r - 1)
         # -- wrapped headers: neither Excel nor LibreOffice grows a row written without a height --
@@ -175,6 +180,7 @@ def worksheet_xml(sheet: OutputSheet, xf_index: Callable[[dict[str, Any]], int],
         # -- the part with its rows replaced: one row of every distinct cell tail, one row per distinct
         #    height, every distinct hyperlink, the bulk rows' sample --
         rows_proof = "".join(f'<row r="1"{ht}></row>' for ht in heights)
+        tails.update(dict.fromkeys(t for t in str_tails.values() if t))
         if tails:
             rows_proof += '<row r="1">' + "".join(f'<c r="A1"{t}' for t in tails) + "</row>"
         if bulk_at >= 0:
