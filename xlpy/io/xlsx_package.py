@@ -164,8 +164,9 @@ def apply_sheets(package: Package, sheets: Sequence[OutputSheet], label: str = "
     """Write `sheets` into `package` (in memory); returns the worksheet part names written.
 
     label names the file in error messages. on_sheet_xml(part, xml) is called with each worksheet's XML as
-    soon as it is made (the writer checks it parses meanwhile), with the document that is well-formed exactly
-    when the part is (worksheet_xml's `proof`). Raises WorkbookError when the package is not a workbook.
+    soon as it is made (the writer checks it parses meanwhile); for a sheet of bulk rows with the document
+    that is well-formed exactly when the part is (worksheet_xml's `proof`). Raises WorkbookError when the
+    package is not a workbook.
     """
     keys = [sheet_key(s.name) for s in sheets]
     if len(set(keys)) != len(keys):
@@ -215,15 +216,17 @@ def apply_sheets(package: Package, sheets: Sequence[OutputSheet], label: str = "
             package.set_override(part, CT_WORKSHEET)
             code_name, tab_color = None, ""
         proof: list[bytes] = []
-        xml = worksheet_xml(sheet, styles.xf_index, code_name, tab_color, date1904=date1904, proof=proof)
+        # -- only a sheet of bulk rows is checked through its proof: an ordinary sheet's whole XML is
+        #    parsed, so a fault anywhere in its bytes (not only in its cells) is caught (tests/test_safety.py) --
+        xml = worksheet_xml(sheet, styles.xf_index, code_name, tab_color, date1904=date1904,
+                            proof=proof if sheet.bulk_rows else None)
         # -- deflated in a thread while on_sheet_xml checks it here (zlib releases the GIL, expat does not);
         #    the same bytes as deflating after the check --
         deflating = _deflater().submit(deflate, xml)
         try:
             if on_sheet_xml is not None:
-                # -- checked through its proof (worksheet_xml): well-formed exactly when the part is, a few
-                #    hundred distinct cells instead of Kontroll's thousands of rows or a consolidated Närvaro --
-                on_sheet_xml(part, proof[0])
+                # -- a consolidated sheet of 300 000 rows is checked through its proof (worksheet_xml) --
+                on_sheet_xml(part, proof[0] if proof else xml)
         finally:
             deflated = deflating.result()
         package.write(part, xml, deflated=deflated)
