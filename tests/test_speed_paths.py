@@ -248,3 +248,32 @@ def test_a_refused_recalc_does_not_wait_for_the_read_ahead(tmp_path: Path, monke
     finally:
         release.set()
     assert not calamine_backend._AHEAD
+
+
+# -- the pre-parse scan's cheaper tests find exactly what the full ones find --
+
+_REF_TEXT = st.builds(lambda col, row, quote: f"<c r={quote}{col}{row}{quote} t={quote}{'e' if row % 5 == 0 else 's'}"
+                      f"{quote}><v>1</v></c>",
+                      st.text(alphabet="ABZX", min_size=1, max_size=3), st.integers(1, 9_999_999),
+                      st.sampled_from(['"', "'"]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(_REF_TEXT, st.sampled_from(["<row r=\"7\">", "</row>", "'", "x"])), max_size=40),
+       st.integers(16, 200))
+def test_the_scan_finds_far_cells_and_error_marks_as_the_full_searches_do(pieces: list[str], chunk: int) -> None:
+    import io
+    import zipfile
+
+    from xlpy.io import xlsx_cells
+
+    xml = ("<worksheet><sheetData>" + " ".join(pieces) + "</sheetData></worksheet>").encode()
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("s.xml", xml)
+    with zipfile.ZipFile(buf) as zf:
+        scan = xlsx_cells.scan_sheet(zf, "s.xml", chunk_size=chunk)
+    far = set(xlsx_cells._FAR.findall(xml))
+    assert scan.max_col == max((xlsx_cells.column_index(c) + 1 for c, _ in far if len(c) > 1), default=0)
+    assert scan.max_row >= max((int(r) for _, r in far), default=0)
+    assert scan.has_errors == any(m in xml for m in xlsx_cells._ERROR_MARKS)
