@@ -17,7 +17,14 @@ from typing import Any
 from xlpy import fmt
 from xlpy.core.suppress import PROTECT_NOTE, PROTECTED_TEXT, Decision, Ledger, decide
 from xlpy.defaults import FOLLOWUP_METRIC
-from xlpy.report.counts_followup import FIELDS, FLOW_KEYS, followup_ledger, followup_points, fu_key, total_unit
+from xlpy.report.counts_followup import (
+    FIELDS,
+    FLOW_KEYS,
+    followup_ledger,
+    followup_points,
+    fu_key,
+    total_unit,
+)
 from xlpy.spec import OUTCOME_CATEGORIES
 
 HIDDEN = PROTECTED_TEXT
