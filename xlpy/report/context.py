@@ -225,7 +225,7 @@ def unit_value_text(unit: dict[str, Any], goal_id: str, metric: str, d: Decision
 def _goal_value(unit: dict[str, Any], name: str, goal_id: str, metric: str, d: Decision | None = None) -> str:
     """`Klippan 76 % (16 av 21)`: one unit's name and value for one goal."""
     value = _goal_result(unit, goal_id)["value"]
-    note = reached_note(unit, metric, d.min_count if d else 0) if value is not None else ""
+    note = reached_note(unit, metric, d.min_count if d else 0, d) if value is not None else ""
     return f"{name} {unit_value_text(unit, goal_id, metric, d)}{note}"
 
 
@@ -276,7 +276,7 @@ def _goals(results: dict[str, Any], groups: list[dict[str, Any]], omgangar: list
             res = _goal_result(g, gid)
             cells.append({"fill": STATUS_FILL.get(res["status"], "FFFFFF"),
                           "value": unit_value_text(g, gid, metric, d, show_basis=False)
-                          + (reached_note(g, metric, d.min_count if d else 0) if res["value"] is not None else ""),
+                          + (reached_note(g, metric, d.min_count if d else 0, d) if res["value"] is not None else ""),
                           "status": res["status"]})
         matrix.append({"label": f"{gid} {goal.get('description') or metric}", "cells": cells})
 
@@ -660,9 +660,9 @@ def build_context(results: dict[str, Any]) -> dict[str, Any]:
     # -- the chapter Uppföljning efter avslut comes after Resultat över tid (xlpy/report/context_followup.py) --
     table_no += 1 if over_time["show"] else 0
     figure_no += len(over_time["charts"])
-    followup, table_no, figure_no = followup_context(results, table_no, figure_no)
+    followup, table_no, figure_no = followup_context(results, table_no, figure_no, d)
     # -- the survey chapters follow Uppföljning efter avslut --
-    surveys, table_no, figure_no = surveys_context(results, table_no, figure_no, min_count, large)
+    surveys, table_no, figure_no = surveys_context(results, table_no, figure_no, min_count, d, large)
 
     problems = results.get("problems", [])
     errors = sum(1 for p in problems if p.get("severity") == "fel")
@@ -733,6 +733,6 @@ def build_context(results: dict[str, Any]) -> dict[str, Any]:
         "comparison": comparison,
         "over_time": over_time,
         "surveys": surveys,
-        "survey_appendix": appendix_context(results, min_count) if surveys else [],
+        "survey_appendix": appendix_context(results, min_count, d) if surveys else [],
         "data_note": data_note,
     })

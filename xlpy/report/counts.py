@@ -15,6 +15,8 @@ from __future__ import annotations
 from typing import Any
 
 from xlpy.core.suppress import PROTECT_NOTE, Decision, Key, Ledger, decide, table_ledger
+from xlpy.report.counts_followup import followup_ledger
+from xlpy.report.counts_surveys import survey_ledger
 from xlpy.spec import OUTCOME_CATEGORIES
 
 CATEGORIES = (*OUTCOME_CATEGORIES, "Ej registrerat")
@@ -142,6 +144,10 @@ def report_ledger(results: dict[str, Any], ended: list[dict[str, Any]], goal_met
                      - set(shares))
     units = set(goal_units) | {("omgang", o["key"]) for o in ended}
     _shares(led, results, shares, units)
+    # -- the follow-up and survey chapters' counts, tied to the goal values above (counts_followup.py,
+    #    counts_surveys.py) --
+    followup_ledger(led, results)
+    survey_ledger(led, results, "group" if parts is None else "municipality")
     return led
 
 
