@@ -49,7 +49,12 @@ def _people(led: Ledger, unit: dict[str, Any], key: Any, printed: bool) -> None:
     led.line(started, outs, strict=False)
     moved = led.add(("moved", *key), int(c.get("moved_on") or 0), printed)
     led.line(moved, [("out", *key, "Arbete"), ("out", *key, "Studier")], strict=False)
-    led.add(("completers", *key), int(c.get("completers") or 0), printed)
+    completers = led.add(("completers", *key), int(c.get("completers") or 0), printed)
+    # -- everyone who completed also started: without this sum a printed Fullföljde beside a hidden
+    #    Startade under a printed total gives the Startade away (Fullföljde <= Startade) --
+    rest = int(c["started"]) - led.values[completers]
+    if rest >= 0:
+        led.line(started, [completers, led.add(("not_completed", *key), rest, False)], strict=False)
 
 
 def _shares(led: Ledger, results: dict[str, Any], metrics: list[str], printed_units: set[tuple[str, str]]) -> None:
