@@ -44,15 +44,19 @@ def split_by_municipality(data: dict[str, list[dict[str, Any]]]) -> dict[str, di
     return out
 
 
-@pytest.fixture(scope="module")
-def split_files(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
-    folder = tmp_path_factory.mktemp("kommuner")
+def write_split(folder: Path) -> list[Path]:
+    """The example split into one workbook per municipality in `folder` (klippan.xlsx, perstorp.xlsx)."""
     paths = []
     for mun, part in split_by_municipality(example_data()).items():
         path = folder / f"{mun.lower()}.xlsx"
         create_workbook(path, part)
         paths.append(path)
     return paths
+
+
+@pytest.fixture(scope="module")
+def split_files(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    return write_split(tmp_path_factory.mktemp("kommuner"))
 
 
 def _figures(results: dict[str, Any]) -> str:

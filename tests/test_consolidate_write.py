@@ -13,25 +13,17 @@ import openpyxl
 import pytest
 import python_calamine as pc
 
-from tests.test_consolidate import split_by_municipality
+from tests.test_consolidate import write_split
 from xlpy import jobs
-from xlpy.example import example_data
 from xlpy.intake.consolidate import ConsolidatedSource
 from xlpy.io import xlsx_package, xlsx_zip
 from xlpy.io.base import WorkbookError
 from xlpy.model import OutCell, OutputSheet
-from xlpy.workbook_template import create_workbook
 
 
 @pytest.fixture(scope="module")
 def split_files(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
-    folder = tmp_path_factory.mktemp("kommuner_skriv")
-    paths = []
-    for mun, part in split_by_municipality(example_data()).items():
-        path = folder / f"{mun.lower()}.xlsx"
-        create_workbook(path, part)
-        paths.append(path)
-    return paths
+    return write_split(tmp_path_factory.mktemp("kommuner_skriv"))
 
 
 def _day(value: Any) -> Any:
