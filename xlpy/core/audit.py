@@ -36,13 +36,6 @@ class AuditCache:
     solves: int = 0
 
 
-@dataclass
-class _System:
-    keys: list[Key]
-    lines: list[int]  # -- indices into the ledger's lines --
-    pos: dict[Key, int] = field(default_factory=dict)
-
-
 def _highs():  # type: ignore[no-untyped-def]
     """A quiet, deterministic HiGHS instance: one thread, a fixed seed, no log."""
     import highspy
@@ -171,8 +164,7 @@ def audit(values: Mapping[Key, int], lines: Sequence[Line], unknown: Mapping[Key
             lo, hi = intervals(values, lines, line_ids, kinds, min_count)
             found = [k for k in keys if k in targets and lo[k] >= hi[k]]
             if not found:
-                system = _System(keys, line_ids, {k: j for j, k in enumerate(keys)})
-                found = _audit_system(values, lines, unknown, {k: (lo[k], hi[k]) for k in keys}, system,
+                found = _audit_system(values, lines, unknown, {k: (lo[k], hi[k]) for k in keys}, keys, line_ids,
                                       [k for k in keys if k in targets], min_count, cache)
             cache.verdicts[sig] = tuple(found)
         out += cache.verdicts[sig]
@@ -236,13 +228,13 @@ def _model(values: Mapping[Key, int], lines: Sequence[Line], unknown: Mapping[Ke
 
 
 def _audit_system(values: Mapping[Key, int], lines: Sequence[Line], unknown: Mapping[Key, str],
-                  bounds: Mapping[Key, tuple[float, float]], system: _System, targets: list[Key],
-                  min_count: int, cache: AuditCache) -> list[Key]:
-    """The computable targets of one connected system (see `audit`)."""
+                  bounds: Mapping[Key, tuple[float, float]], keys: list[Key], line_ids: list[int],
+                  targets: list[Key], min_count: int, cache: AuditCache) -> list[Key]:
+    """The computable targets of one connected system (see `audit`): its unknown `keys` (the model's columns,
+    in that order) and the indices `line_ids` of the sums through them."""
     import highspy
     import numpy as np
 
-    keys = system.keys
     n = len(keys)
     true = [int(values[k]) for k in keys]
     # -- no completion needs an entry above this: a reader's alternative within the system's own size is
@@ -250,7 +242,7 @@ def _audit_system(values: Mapping[Key, int], lines: Sequence[Line], unknown: Map
     cap = 2 * sum(true) + 2 * min_count + 2
     lo = [max(0.0, bounds[k][0]) for k in keys]
     hi = [min(float(cap), bounds[k][1]) for k in keys]
-    h, exact_rows = _model(values, lines, unknown, keys, system.lines, lo, hi, min_count, cap)
+    h, exact_rows = _model(values, lines, unknown, keys, line_ids, lo, hi, min_count, cap)
     ncol = h.getNumCol()
     kinds = [unknown[k] for k in keys]
 
@@ -262,7 +254,8 @@ def _audit_system(values: Mapping[Key, int], lines: Sequence[Line], unknown: Map
         return all(sum(c * x[j] for j, c in terms) == rhs for rhs, terms in exact_rows)
 
     moved = [False] * n
-    tpos = [system.pos[k] for k in targets]
+    column = {k: j for j, k in enumerate(keys)}
+    tpos = [column[k] for k in targets]
 
     def witness() -> bool:
         # -- any completion the solver reports (optimal or merely feasible), checked in whole numbers; the
