@@ -24,7 +24,7 @@ import contextlib
 import os
 import posixpath
 import zlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence, Set
 from io import BytesIO
 from pathlib import Path
 from xml.parsers import expat
@@ -423,7 +423,7 @@ def _styles(package: Package, wb_part: str) -> StyleBook:
     return StyleBook(MINIMAL_STYLES)
 
 
-def _new_sheet_part(package: Package, reserved: set[str] = frozenset()) -> str:  # type: ignore[assignment]
+def _new_sheet_part(package: Package, reserved: Set[str] = frozenset()) -> str:
     # -- reserved: lower-cased parts chosen for sheets not yet written into the package --
     n = 1
     while package.has(f"xl/worksheets/sheet{n}.xml") or f"xl/worksheets/sheet{n}.xml" in reserved:
