@@ -10,7 +10,7 @@ import pytest
 
 from xlpy import jobs
 from xlpy.core.compute import compute
-from xlpy.core.suppress import suppression_mask_lines
+from xlpy.core.suppress import Ledger, decide
 from xlpy.example import build_next_year
 from xlpy.outputs.sheets import build_output_sheets
 from xlpy.report.context import build_context, ended_omgangar
@@ -67,8 +67,12 @@ def test_over_time_sheet_has_every_group_and_the_project_row(later: dict[str, An
 
 def test_over_time_suppression_hides_a_lone_small_cell_behind_its_totals() -> None:
     # -- a total (index 0) of two parts: hiding 3 alone would let 10 - 7 give it away --
-    assert suppression_mask_lines([10, 3, 7], [[0, 1, 2]], 5) == [False, True, True]
-    assert suppression_mask_lines([10, 3, 7], [[0, 1, 2]], 0) == [False, False, False]
+    led = Ledger()
+    for i, v in enumerate([10, 3, 7]):
+        led.add(i, v)
+    led.line(0, [1, 2])
+    assert [decide(led, 5).hidden(i) for i in range(3)] == [False, True, True]
+    assert [decide(led, 0).hidden(i) for i in range(3)] == [False, False, False]
 
 
 def test_over_time_in_the_report_prints_no_false_or_computable_count(later: dict[str, Any]) -> None:
@@ -119,3 +123,21 @@ def test_small_faults_no_empty_praktik_line_and_no_double_dash() -> None:
     lines = [line for d in ctx["goal_details"] for line in d["lines"]]
     assert lines and not any("– –" in line for line in lines)
     assert any("Klippan – pågår" in line for line in lines)
+
+
+@pytest.mark.parametrize("n_min", range(2, 14))
+def test_comparison_prints_the_period_as_the_resultat_table_prints_the_same_people(
+        later: dict[str, Any], n_min: int) -> None:
+    """The comparison's Perioden is grupp 3 (K3 + P3), whose total the Resultat table prints: one decision,
+    one text. (The comparison printed its counts on its own: 21 and 21 beside a Resultat table hiding its
+    total as `–` at 2, 3 and 9, so the protection there was void.)"""
+    r = dict(later, parameters=dict(later["parameters"], min_count=n_min))
+    ctx = build_context(r)
+    rows = {row["label"]: row for row in ctx["comparison"]["rows"]}
+    (omgang,) = ctx["omgangar"]
+    total = omgang["total"]
+    assert [rows["Startade deltagare"]["current"], rows["Fullföljde"]["current"]] == [
+        total["started"], total["completers"]], n_min
+    # -- the counts are the ledger's: a hidden one reads as the decision says, and the note explains it --
+    if "–" in (rows["Startade deltagare"]["current"], rows["Fullföljde"]["current"]):
+        assert "dolt för att skydda små tal" in ctx["comparison"]["text"]

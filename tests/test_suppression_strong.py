@@ -189,3 +189,25 @@ def test_count_of_checked_tables_is_reported():
     # -- runs last in this module: the figure for the closing note --
     print(f"\nchecked tables: random {CHECKED['random']}, report {CHECKED['report']}")
 
+
+
+@pytest.mark.parametrize("n_min", [3, 5, 8])
+def test_over_time_prints_each_groups_counts_as_its_resultat_table_does(example, tmp_path, n_min):
+    """Resultat över tid and the Resultat tables print the same people's counts: one decision, one text.
+    (At 5, Över tid printed grupp 1's Start as `–` beside a Resultat table printing 12: no protection, and
+    with Fullföljde it gave other counts away.)"""
+    r = copy.deepcopy(example)
+    r["parameters"]["min_count"] = n_min
+    doc = Document(str(render_report(r, tmp_path / "r.docx")))
+    tables = _tables(doc)
+    over = next(t for t in tables if t[0][:3] == ["Grupp", "Start", "Fullf."])
+    over_rows = {row[0].split(" (")[0]: row for row in over[1:]}
+    compared = 0
+    for t in tables:
+        if t[0][:3] != ["Grupp", "Startade", "Fullföljde"]:
+            continue
+        for row in t[1:]:
+            if row[0] in over_rows:
+                assert over_rows[row[0]][1:3] == row[1:3], (n_min, row[0], over_rows[row[0]][1:3], row[1:3])
+                compared += 1
+    assert compared >= 3

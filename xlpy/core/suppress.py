@@ -10,13 +10,14 @@ prints the sum. `decide` then chooses, once for the whole report:
 - `protected`: hidden only so that no other hidden count can be worked out; printed `–` with the note
   "dolt för att skydda små tal", never `<N` (its true value is 0 or at least N);
 - `shown`: printed as the number;
-- `withheld`: where even `<N` would say too much (a `<3` total of two people, 1 + 1), every count tied to
-  it by a sum is printed `–` (then `–` says nothing about its value).
+- `withheld`: a hidden count whose `<N` would say too much (two people split 1 + 1 under a `<3`
+  total), printed `–` (then `–` says nothing about its value); the last resort of the choice.
 
-A hidden entry must not be computable from what is printed: no sum may have exactly one unknown term,
-and interval reasoning over all sums together (what a careful reader can do with the printed numbers,
-`<N` meaning 1..N−1 and `–` meaning 0 or at least N) must leave every hidden entry more than one value.
-Zero is shown: it reveals nobody. A share is hidden when its numerator or denominator is.
+A hidden entry must not be computable from what is printed: the exact audit (xlpy/core/audit.py) must
+find a second whole-number value for it that fits every printed number and every sum, `<N` meaning 1..N−1
+and `–` meaning 0 or at least N. The secondary cells are the cheapest the integer program of
+xlpy/core/secondary.py finds for each leak in turn (fewest cells, parts and small counts first).
+Zero is shown (it reveals nobody) unless hiding it is the cheapest protection of another count. A share is hidden when its numerator or denominator is.
 """
 
 from __future__ import annotations
@@ -26,19 +27,22 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from xlpy import fmt
-from xlpy.core.audit import AuditCache, audit, intervals, unknown_kinds
+from xlpy.core.audit import AuditCache, audit, unknown_kinds
+from xlpy.core.secondary import neighbourhood, protect
 
 SHOWN, SMALL, PROTECTED, WITHHELD = "shown", "small", "protected", "withheld"
 PROTECT_NOTE = "dolt för att skydda små tal"
 PROTECTED_TEXT = "–"
 
 Key = Hashable
-# -- above this many counts (a förbund's hundreds of groups) secondary cells are chosen without first
-#    checking that hiding them protects anything; the leak check itself always runs --
+# -- above this many counts (a förbund's hundreds of groups) every leak far enough from the others gets its
+#    secondary cells in the same round; the leak check itself always runs on the whole ledger --
 MAX_CHECKED_ENTRIES = 3000
-# -- a sum of at most this many parts is a table's row or column (a unit's outcome categories): leaks on
-#    one such sum share their protection, leaks on a long sum (a project over its groups) need not --
+# -- a sum of at most this many parts is a table's row or column (a unit's outcome categories); a longer one
+#    is a municipality or a project over its groups --
 LOCAL_LINE_PARTS = 12
+# -- the steps of sums around a leak the secondary choice first looks at (xlpy/core/secondary.py) --
+RADIUS = 3
 
 
 @dataclass
@@ -128,18 +132,6 @@ def cell_text(n: int, state: str, min_count: int) -> str:
     return fmt.number(int(n))
 
 
-def _bounds(ledger: Ledger, hidden: set[Key], n_min: int, withheld: frozenset[Key] = frozenset()
-            ) -> tuple[dict[Key, float], dict[Key, float]]:
-    """What a reader can infer about every entry from the printed ones: an interval per key, tightened
-    over all sums (xlpy/core/audit.py, `intervals`). Printed `<N` is 1..N−1; printed `–` is 0 or >= N."""
-    kinds = unknown_kinds(ledger.values, ledger.printed, hidden, n_min, withheld)
-    lo, hi = intervals(ledger.values, ledger.lines, range(len(ledger.lines)), kinds, n_min)
-    for k, v in ledger.values.items():
-        if k not in kinds:
-            lo[k] = hi[k] = v
-    return lo, hi
-
-
 def computable(ledger: Ledger, hidden: set[Key], min_count: int,
                withheld: frozenset[Key] = frozenset(), cache: AuditCache | None = None) -> list[Key]:
     """The hidden printed keys a reader can work out exactly from the printed counts and the sums, per
@@ -153,113 +145,52 @@ def computable(ledger: Ledger, hidden: set[Key], min_count: int,
 def decide(ledger: Ledger, min_count: int) -> Decision:
     """Choose every printed count's state (see the module docstring). `min_count` 0 or 1 hides nothing.
 
-    Secondary cells are chosen as the smallest visible non-zero entry of a sum that would otherwise give
-    a hidden one away (a part before a total at equal size), repeated until no sum and no interval
-    reasoning reveals a hidden entry.
+    The counts 0 < n < N are hidden first. Then, while the audit finds a hidden count a reader can work
+    out, the cheapest actions that give it a second value are taken (xlpy/core/secondary.py: hide the
+    fewest printed counts, parts and small counts first, or as the last resort withhold a hidden one).
     """
     values, printed = ledger.values, ledger.printed
     if min_count <= 1:
         return Decision({}, dict(values), min_count)
-    hidden = {k for k in sorted(printed, key=repr) if 0 < values[k] < min_count}
-    cache = AuditCache()
-    by_key: dict[Key, list[int]] = {}
-    for i, (t, ps) in enumerate(ledger.lines):
-        for k in (t, *ps):
-            by_key.setdefault(k, []).append(i)
-
-    def rank(k: Key, total: Key) -> tuple[int, int, str]:
-        return (values[k], 1 if k == total else 0, repr(k))
-
-    def useful(k: Key) -> bool:
-        # -- hiding an entry that the other sums give away anyway protects nothing (an omgång's Startade
-        #    is the sum of its groups' printed Startade); checked while the ledger is report-sized --
-        if len(values) > MAX_CHECKED_ENTRIES:
-            return True
-        lo, hi = _bounds(ledger, hidden | {k}, min_count)
-        return lo[k] < hi[k]
-
-    def candidates(i: int) -> list[Key]:
-        t, ps = ledger.lines[i]
-        found = sorted((k for k in (t, *ps) if k in printed and k not in hidden and values[k] > 0),
-                       key=lambda k: rank(k, t))
-        good = [k for k in found if useful(k)]
-        return good or found
-
-    def near_pick(leak: Key) -> Key | None:
-        # -- breadth first from the leak over the sums through it: the best candidate of the nearest sums --
-        seen_lines: set[int] = set()
-        frontier = [leak]
-        seen_keys = set(frontier)
-        while frontier:
-            nxt: list[Key] = []
-            options: list[tuple[tuple[int, int, str], Key]] = []
-            for k in frontier:
-                for i in by_key.get(k, []):
-                    if i in seen_lines:
-                        continue
-                    seen_lines.add(i)
-                    options += [(rank(c, ledger.lines[i][0]), c) for c in candidates(i)]
-                    t, ps = ledger.lines[i]
-                    nxt += [e for e in (t, *ps) if e not in seen_keys]
-                    seen_keys.update((t, *ps))
-            if options:
-                return min(options)[1]
-            frontier = nxt
-        return None
-
-    for _ in range(len(printed) + 1):
-        changed = False
-        for i, (t, ps) in enumerate(ledger.lines):
-            unknown = [k for k in (t, *ps) if k in hidden or k not in printed]
-            if len(unknown) == 1 and unknown[0] in hidden:
-                c = candidates(i)
-                if c:
-                    hidden.add(c[0])
-                    changed = True
-        if changed:
-            continue
-        leaks = computable(ledger, hidden, min_count, cache=cache)
-        if not leaks:
-            break
-        # -- a hidden entry follows from several sums together: hide one more entry, as near it as possible;
-        #    leaks far apart (a förbund's hundreds of groups) each get theirs in the same round, a leak on a
-        #    sum beside this round's pick waits for the next round (that pick may protect it already) --
-        touched: set[int] = set()
-        picks = 0
-        for leak in leaks:
-            if touched.intersection(by_key.get(leak, [])):
-                continue
-            pick = near_pick(leak)
-            if pick is None:
-                continue
-            hidden.add(pick)
-            picks += 1
-            # -- a report-sized ledger takes one pick a round (the fewest hidden cells); a förbund's,
-            #    one per neighbourhood: the short sums (a table's row) through the leak and the pick --
-            if len(values) <= MAX_CHECKED_ENTRIES:
-                break
-            touched.update(i for i in (*by_key.get(leak, []), *by_key.get(pick, []))
-                           if len(ledger.lines[i][1]) <= LOCAL_LINE_PARTS)
-        if not picks:
-            break
-    # -- when even `<N` says too much (two people split 1 + 1 under a `<3` total), nothing of that system
-    #    of sums is printed as a number or `<N`: every entry linked to the leak reads `–` --
+    hidden = {k for k in printed if 0 < values[k] < min_count}
     withheld: set[Key] = set()
-    for _ in range(len(printed) + 1):
+    cache = AuditCache()
+    through: dict[Key, list[int]] = {}
+    for i, (t, ps) in enumerate(ledger.lines):
+        for k in {t, *ps}:
+            through.setdefault(k, []).append(i)
+    totals = {t for t, _ in ledger.lines}
+    # -- per leak, how far its program has looked: first the short sums (a table's rows and columns) within
+    #    RADIUS steps, then every sum, twice as far each time the audit still finds it computable --
+    attempt: dict[Key, int] = {}
+    big = len(values) > MAX_CHECKED_ENTRIES
+    for _ in range(2 * len(printed) + 2):
         leaks = computable(ledger, hidden, min_count, frozenset(withheld), cache)
         if not leaks:
             break
-        # -- the sums through the leaking entries: one step out, repeated while leaks remain --
-        comp = set(leaks) | withheld
-        for k in list(comp):
-            for i in by_key.get(k, []):
-                t, ps = ledger.lines[i]
-                comp.update((t, *ps))
-        new = {k for k in comp if k in printed} - withheld
-        if not new:
-            break
-        withheld |= new
-        hidden |= new
+        # -- a report-sized ledger takes one leak a round (an action for one often protects the next); a
+        #    förbund's hundreds of groups, every leak no earlier action of the round sits beside --
+        used: set[Key] = set()
+        for leak in leaks:
+            if leak in used:
+                continue
+            a = attempt.get(leak, 0)
+            radius, max_parts = (RADIUS, LOCAL_LINE_PARTS) if a == 0 else (RADIUS << (a - 1), None)
+            if radius > 4 * len(printed) + RADIUS:
+                raise RuntimeError(f"suppression: no protection found for {leak!r}")
+            choice = protect(values, ledger.lines, through, printed, hidden, withheld, totals, leak,
+                             min_count, radius, max_parts)
+            attempt[leak] = a + 1
+            if choice is None or not (choice.hide | choice.withhold):
+                continue  # -- the sums within reach let the leak move, the whole ledger does not: look further --
+            hidden |= choice.hide | choice.withhold
+            withheld |= choice.withhold
+            if not big:
+                break
+            for k in (leak, *choice.hide, *choice.withhold):
+                used |= neighbourhood(ledger.lines, through, k, 1, LOCAL_LINE_PARTS)[0]
+    else:  # pragma: no cover - every round hides or withholds at least one more entry
+        raise RuntimeError("suppression: no decision")
     states = {k: (WITHHELD if k in withheld else SMALL if 0 < values[k] < min_count else PROTECTED)
               for k in hidden}
     return Decision(states, dict(values), min_count)
@@ -307,39 +238,6 @@ def count_text(n: int, hidden: bool, min_count: int) -> str:
 def total_hidden(parts: Sequence[int], min_count: int) -> bool:
     """Whether a total itself must be hidden: it is small enough to point at people."""
     return 0 < sum(int(p) for p in parts) < min_count
-
-
-def suppression_mask_lines(values: Sequence[int], lines: Sequence[Sequence[int]], min_count: int) -> list[bool]:
-    """Which of `values` to hide when they are tied together by `lines`: each line is a set of indices
-    whose members add up (a total and its parts, e.g. a subtotal row's cell and its groups' cells), so a
-    lone hidden member of a line could be worked out from the others. Same rule as suppression_mask:
-    hide 0 < n < min_count, then, while some line has exactly one hidden member, also hide its smallest
-    visible non-zero member. `min_count` 0 or 1 hides nothing."""
-    if min_count <= 1:
-        return [False] * len(values)
-    # -- the same decision as every other count: a line whose first member is the sum of the others is a
-    #    sum of the ledger (interval reasoning and the exact search see it); any other line keeps the
-    #    "never exactly one hidden member" rule on top --
-    led = Ledger()
-    for i, v in enumerate(values):
-        led.add(i, int(v))
-    for line in lines:
-        if len(line) > 1:
-            led.line(line[0], line[1:], strict=False)
-    d = decide(led, min_count)
-    mask = [d.hidden(i) for i in range(len(values))]
-    changed = True
-    while changed:
-        changed = False
-        for line in lines:
-            hidden = [i for i in line if mask[i]]
-            if len(hidden) != 1:
-                continue
-            visible = [i for i in line if not mask[i] and int(values[i]) > 0]
-            if visible:
-                mask[min(visible, key=lambda i: (int(values[i]), i))] = True
-                changed = True
-    return mask
 
 
 def hide_in_equations(values: Mapping[K, int], equations: Sequence[tuple[K, Sequence[K]]],

@@ -653,9 +653,9 @@ def build_context(results: dict[str, Any]) -> dict[str, Any]:
         omgangar.append(o_ctx)
         table_no += 5
         figure_no += 1 if o_ctx["show_chart"] else 0
-    comparison = cp.comparison(results, table_no, min_count)
+    comparison = cp.comparison(results, table_no, d)
     table_no += 1 if comparison["show"] else 0
-    over_time = cp.over_time(results, table_no, figure_no, min_count, large)
+    over_time = cp.over_time(results, table_no, figure_no, min_count, large, d)
     kind = cp.words(results)
     # -- the chapter Uppföljning efter avslut comes after Resultat över tid (xlpy/report/context_followup.py) --
     table_no += 1 if over_time["show"] else 0

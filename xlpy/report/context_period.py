@@ -12,7 +12,8 @@ from typing import Any
 from xlpy import fmt
 from xlpy.core import overtime
 from xlpy.core.period import STATUS_ENDED, STATUS_ONGOING
-from xlpy.core.suppress import count_text, suppression_mask_lines
+from xlpy.core.suppress import PROTECTED, WITHHELD, Decision, Key, Ledger, decide
+from xlpy.spec import NO_OUTCOME, OUTCOME_CATEGORIES
 
 SECONDARY_NOTE = "– = dolt för att skydda små tal."
 
@@ -48,40 +49,80 @@ def planned(results: dict[str, Any]) -> list[str]:
             for g in results.get("planned_groups", [])]
 
 
-def _count(n: int | None, min_count: int) -> str:
-    if n is None:
-        return "–"
-    return count_text(n, bool(min_count) and 0 < n < min_count, min_count)
+COMPARED = ("period", "previous_period")
 
 
-def _share(unit: dict[str, Any], metric: str, min_count: int) -> str:
+def comparison_ledger(led: Ledger, results: dict[str, Any]) -> None:
+    """Register the comparison table's counts (Startade, Fullföljde and the moved-on share's basis of the
+    period and the previous one) in the report's ledger `led` (report/counts.py), with the sums a reader
+    can use: the period is the sum of its groups, whose counts the Resultat tables print. The previous
+    period is counted as of its own end, so its sums over the groups are kept only where they hold."""
+    lv = results["levels"]
+    units = {level: (lv.get(level) or {}).get("all") for level in COMPARED}
+    if any(u is None for u in units.values()):
+        return  # -- no comparison table --
+    for level, u in units.items():
+        assert u is not None
+        c = u["counts"]
+        key = (level, "all")
+        started = led.add(("started", *key), int(c["started"]))
+        completers = led.add(("completers", *key), int(c.get("completers") or 0))
+        rest = led.values[started] - led.values[completers]
+        if rest >= 0:
+            led.line(started, [completers, led.add(("not_completed", *key), rest, False)])
+        gids = [g for g in u.get("group_ids", []) if ("started", "group", g) in led.values]
+        if gids:
+            led.line(started, [("started", "group", g) for g in gids], strict=False)
+            led.line(completers, [("completers", "group", g) for g in gids], strict=False)
+        basis = (u.get("basis") or {}).get("sysselsattning")
+        if basis:
+            num = led.add(("num", "sysselsattning", *key), int(basis[0]))
+            den = led.add(("den", "sysselsattning", *key), int(basis[1]))
+            if all(("num", "sysselsattning", "group", g) in led.values for g in gids) and gids:
+                led.line(num, [("num", "sysselsattning", "group", g) for g in gids], strict=False)
+                led.line(den, [("den", "sysselsattning", "group", g) for g in gids], strict=False)
+
+
+def _share(unit: dict[str, Any], metric: str, d: Decision | None) -> str:
+    """A unit's share for the comparison table; `dolt` where the decision hides its basis."""
     value = unit["metrics"].get(metric)
-    basis = unit.get("basis", {}).get(metric) or []
-    if min_count > 1 and any(0 < int(x) < min_count for x in basis[:2]):
+    key = (unit.get("level", ""), "all")
+    if d is not None and d.hidden(("num", metric, *key), ("den", metric, *key)):
         return "dolt"
     return fmt.percent(value, 1 if metric == "narvaro" else 0)
 
 
-def comparison(results: dict[str, Any], table_no: int, min_count: int) -> dict[str, Any]:
+def comparison(results: dict[str, Any], table_no: int, d: Decision) -> dict[str, Any]:
     """This period beside the previous one (pooled over P''s ended groups, as of P''s end): attendance,
-    started, completers, share moved on and each goal's status. `show` False when there is no previous
+    started, completers, share moved on and each goal's status, printed as the report's one suppression
+    decision `d` says (comparison_ledger registers the counts). `show` False when there is no previous
     period."""
     lv = results["levels"]
     prev = (lv.get("previous_period") or {}).get("all")
     cur = (lv.get("period") or {}).get("all")
     if prev is None or cur is None:
         return {"show": False, "rows": [], "table_no": "", "title": "", "text": ""}
+    known = Ledger(values=dict(d.values))
+    comparison_ledger(known, results)
+    if len(known.values) != len(d.values):
+        # -- a count the decision never saw would print unsuppressed: refuse rather than print it --
+        raise ValueError("Jämförelse: the report's ledger lacks the table's counts (report/counts.py)")
+
+    def count(level: str, kind: str) -> str:
+        return d.text((kind, level, "all"))
+
     rows = [
         {"label": "Grupper", "current": ", ".join(lv["group"][g]["label"] for g in cur["group_ids"]
                                                   if g in lv["group"]),
          "previous": fmt.number(len(prev["group_ids"])) + " avslutade"},
-        {"label": "Startade deltagare", "current": _count(cur["counts"]["started"], min_count),
-         "previous": _count(prev["counts"]["started"], min_count)},
-        {"label": "Fullföljde", "current": _count(cur["counts"]["completers"], min_count),
-         "previous": _count(prev["counts"]["completers"], min_count)},
-        {"label": "Närvaro", "current": _share(cur, "narvaro", 0), "previous": _share(prev, "narvaro", 0)},
-        {"label": "Andel vidare till arbete eller studier", "current": _share(cur, "sysselsattning", min_count),
-         "previous": _share(prev, "sysselsattning", min_count)},
+        {"label": "Startade deltagare", "current": count("period", "started"),
+         "previous": count("previous_period", "started")},
+        {"label": "Fullföljde", "current": count("period", "completers"),
+         "previous": count("previous_period", "completers")},
+        {"label": "Närvaro", "current": _share(cur, "narvaro", None), "previous": _share(prev, "narvaro", None)},
+        {"label": "Andel vidare till arbete eller studier", "current": _share(cur | {"level": "period"},
+                                                                              "sysselsattning", d),
+         "previous": _share(prev | {"level": "previous_period"}, "sysselsattning", d)},
     ]
     for goal in results.get("goals", []):
         if not goal.get("active", True):
@@ -97,6 +138,13 @@ def comparison(results: dict[str, Any], table_no: int, min_count: int) -> dict[s
             "på de grupper som avslutades under den, med underlaget per dess slutdatum.")
     if ongoing:
         text += " Periodens siffror omfattar även grupper som pågår; deras mål står som Pågår tills de avslutats."
+    hidden = [k for level in COMPARED for k in (("started", level, "all"), ("completers", level, "all"))
+              if d.hidden(k)]
+    if hidden:
+        # -- the same words as the report's other tables (report/counts.py, `note`) --
+        from xlpy.report.counts import note
+
+        text += " " + note(d)
     return {"show": True, "rows": rows, "table_no": str(table_no), "text": text,
             "title": "Perioden jämförd med föregående period"}
 
@@ -134,47 +182,81 @@ def _summary_rows(results: dict[str, Any], rows_: list[overtime.OverTimeRow]) ->
     return out + [r for r in rows_ if r.kind in ("municipality", "project")]
 
 
-def over_time(results: dict[str, Any], table_no: int, figure_no: int, min_count: int,
-              summarised: bool = False) -> dict[str, Any]:
-    """The chapter "Resultat över tid": one table (groups since the start, subtotals, Sedan projektstart)
-    with small counts suppressed across every total the table prints, and a chart slot per municipality.
+# -- Över tid's outcome columns -> the outcome category the report's ledger names them by --
+_CATEGORY = {c.lower().replace(" ", "_"): c for c in (*OUTCOME_CATEGORIES, NO_OUTCOME)}
 
-    summarised (a förbund-size report, report/summary.py): the table holds the omgångar, municipalities
-    and Sedan projektstart only (each group is in the sheet Över tid), and one chart shows the omgångar."""
+
+def _table(results: dict[str, Any], summarised: bool
+           ) -> tuple[list[overtime.OverTimeRow], dict[str, overtime.OverTimeColumn], list[str]]:
     rows_ = overtime.rows(results)
     if summarised:
         rows_ = _summary_rows(results, rows_)
     cols = {c.key: c for c in overtime.columns(results)}
-    counts = [k for k in REPORT_KEYS if cols[k].count]
-    # -- one value per (row, count column); lines tie each total to its parts --
-    values: list[int] = []
-    index: dict[tuple[int, str], int] = {}
+    return rows_, cols, [k for k in REPORT_KEYS if cols[k].count]
+
+
+def over_time_ledger(led: Ledger, results: dict[str, Any], summarised: bool = False) -> dict[tuple[int, str], Key]:
+    """Register the Över tid table's counts, and the sums between them, in the report's ledger `led`
+    (report/counts.py); returns (row, column) -> its key.
+
+    A row's count is the same entry as the count of that unit elsewhere in the report (("started", level,
+    key), ("completers", …), ("out", …, category)): they are the same people, so one decision must cover
+    both; printing 12 in a Resultat table and `–` for it here protected nothing. Where the report has no
+    such entry, or its value differs, the count is an entry of its own."""
+    rows_, cols, counts = _table(results, summarised)
+    keys: dict[tuple[int, str], Key] = {}
     for i, r in enumerate(rows_):
+        unit = str(r.unit["key"])
         for k in counts:
-            index[(i, k)] = len(values)
-            values.append(int(cols[k].value(r.unit) or 0))
-    lines: list[list[int]] = []
+            v = int(cols[k].value(r.unit) or 0)
+            key: Key = (k, r.kind, unit) if k in ("started", "completers") else ("out", r.kind, unit, _CATEGORY[k])
+            if key in led.values and led.values[key] != v:
+                key = ("overtime", r.kind, unit, k)
+            keys[(i, k)] = led.add(key, v)
     parts = [k for k in counts if k in overtime.OUTCOME_KEYS]
     for i, _ in enumerate(rows_):
-        lines.append([index[(i, "started")]] + [index[(i, k)] for k in parts])  # started = sum of outcomes
+        led.line(keys[(i, "started")], [keys[(i, k)] for k in parts], strict=False)  # started = its outcomes
     group_rows = {r.unit["key"]: i for i, r in enumerate(rows_) if r.kind == "group"}
     for i, r in enumerate(rows_):
         if r.kind == "group":
             continue
         members = [group_rows[g] for g in r.unit["group_ids"] if g in group_rows]
-        for k in counts:
-            lines.append([index[(i, k)]] + [index[(m, k)] for m in members])
+        if members:
+            for k in counts:
+                led.line(keys[(i, k)], [keys[(m, k)] for m in members], strict=False)
     mun_rows = [i for i, r in enumerate(rows_) if r.kind == "municipality"]
     project = [i for i, r in enumerate(rows_) if r.kind == "project"]
     if mun_rows and project:
         for k in counts:
-            lines.append([index[(project[0], k)]] + [index[(m, k)] for m in mun_rows])
+            led.line(keys[(project[0], k)], [keys[(m, k)] for m in mun_rows], strict=False)
     if summarised and project:
         # -- the omgångar (and any group without one) add up to Sedan projektstart too --
         first_level = [i for i, r in enumerate(rows_) if r.kind in ("omgang", "group")]
         for k in counts:
-            lines.append([index[(project[0], k)]] + [index[(m, k)] for m in first_level])
-    mask = suppression_mask_lines(values, lines, min_count)
+            led.line(keys[(project[0], k)], [keys[(m, k)] for m in first_level], strict=False)
+    return keys
+
+
+def over_time(results: dict[str, Any], table_no: int, figure_no: int, min_count: int,
+              summarised: bool = False, d: Decision | None = None) -> dict[str, Any]:
+    """The chapter "Resultat över tid": one table (groups since the start, subtotals, Sedan projektstart)
+    and a chart slot per municipality. Its counts are printed as the report's one suppression decision
+    `d` says (report/counts.py registers them with over_time_ledger); without `d` they are decided on their
+    own at `min_count`.
+
+    summarised (a förbund-size report, report/summary.py): the table holds the omgångar, municipalities
+    and Sedan projektstart only (each group is in the sheet Över tid), and one chart shows the omgångar."""
+    rows_, cols, counts = _table(results, summarised)
+    if d is None:
+        led = Ledger()
+        over_time_ledger(led, results, summarised)
+        d = decide(led, min_count)
+    # -- the keys again, against the decided ledger: the same entries the report's ledger holds --
+    known = Ledger(values=dict(d.values))
+    keys = over_time_ledger(known, results, summarised)
+    if len(known.values) != len(d.values):
+        # -- a count the decision never saw would print unsuppressed: refuse rather than print it --
+        raise ValueError("Över tid: the report's ledger lacks the table's counts (report/counts.py)")
     secondary = False
     hidden_keys: list[str] = []
     table = []
@@ -183,17 +265,14 @@ def over_time(results: dict[str, Any], table_no: int, figure_no: int, min_count:
         for k in REPORT_KEYS:
             c = cols[k]
             if c.count:
-                v = values[index[(i, k)]]
-                if mask[index[(i, k)]]:
-                    secondary |= not 0 < v < min_count
-                    # -- `<N` only for a true 1..N−1; a hidden 0 protects another cell and reads `–` --
-                    cells.append(f"<{min_count}" if 0 < v < min_count else "–")
-                else:
-                    cells.append(fmt.number(v))
+                key = keys[(i, k)]
+                secondary |= d.state(key) in (PROTECTED, WITHHELD)
+                # -- `<N` only for a true 1..N−1; a hidden 0 protects another cell and reads `–` --
+                cells.append(d.text(key))
             elif k == "sysselsattning":
-                hidden = any(mask[index[(i, x)]] for x in ("started", "arbete", "studier"))
-                moved = values[index[(i, "arbete")]] + values[index[(i, "studier")]]
-                hidden |= min_count > 1 and 0 < moved < min_count
+                hidden = d.hidden(*(keys[(i, x)] for x in ("started", "arbete", "studier")))
+                moved = d.values[keys[(i, "arbete")]] + d.values[keys[(i, "studier")]]
+                hidden |= d.min_count > 1 and 0 < moved < d.min_count
                 cells.append("dolt" if hidden else fmt.percent(c.value(r.unit)))
                 if hidden and r.kind == ("omgang" if summarised else "group"):
                     hidden_keys.append(r.unit["key"])
@@ -206,10 +285,10 @@ def over_time(results: dict[str, Any], table_no: int, figure_no: int, min_count:
                "title": f"{mun}: andel vidare till arbete eller studier och närvaro per grupp"}
               for j, mun in enumerate(overtime.municipality_series(results))]
     if summarised:
-        keys = [r.unit["key"] for r in rows_ if r.kind == "omgang"]
-        charts = [{"municipality": "", "omgangar": keys, "chart": "", "figure_no": str(figure_no),
+        omgang_keys = [r.unit["key"] for r in rows_ if r.kind == "omgang"]
+        charts = [{"municipality": "", "omgangar": omgang_keys, "chart": "", "figure_no": str(figure_no),
                    "title": "Andel vidare till arbete eller studier och närvaro per omgång, alla kommuner"}
-                  ] if keys else []
+                  ] if omgang_keys else []
     return {
         "show": bool(rows_), "table_no": str(table_no), "headers": ["Grupp", *(_SHORT[k] for k in REPORT_KEYS)],
         "intro": ("Resultaten för varje omgång sedan projektstart, i startordning, och per kommun; varje grupps "

@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from xlpy.core.suppress import PROTECT_NOTE, Decision, Key, Ledger, decide, table_ledger
+from xlpy.report.context_period import comparison_ledger, over_time_ledger
 from xlpy.report.counts_followup import followup_ledger
 from xlpy.report.counts_surveys import survey_ledger
 from xlpy.spec import OUTCOME_CATEGORIES
@@ -153,6 +154,10 @@ def report_ledger(results: dict[str, Any], ended: list[dict[str, Any]], goal_met
     #    counts_surveys.py) --
     followup_ledger(led, results)
     survey_ledger(led, results, "group" if parts is None else "municipality")
+    # -- Resultat över tid prints the same people's counts again (context_period.py) --
+    over_time_ledger(led, results, parts is not None)
+    # -- and the comparison with the previous period, the period's counts as sums of its groups --
+    comparison_ledger(led, results)
     return led
 
 
