@@ -61,25 +61,3 @@ def test_small_total_is_itself_hidden():
 
 def test_a_shown_count_is_in_swedish_form():
     assert count_text(1204, False, 5).replace("\u00a0", " ") == "1 204"
-
-
-def test_hide_in_equations_protects_a_lone_small_count_through_its_total() -> None:
-    from xlpy.core.suppress import computable_cells, hide_in_equations
-
-    # -- completers 10 + leavers 0 = started 10, and outcomes 2 + 8 = started: the 2 is primary --
-    values = {"started": 10, "completers": 10, "leavers": 0, "a": 2, "b": 8}
-    eqs = [("started", ["completers", "leavers"]), ("started", ["a", "b"])]
-    hidden, primary = hide_in_equations(values, eqs, 5)
-    assert primary == {"a"} and "b" in hidden
-    assert not computable_cells(values, eqs, hidden)
-
-
-def test_computable_cells_finds_a_count_revealed_by_combining_equations() -> None:
-    from xlpy.core.suppress import computable_cells
-
-    # -- x + y = 5, x + z = 6, y + z = 7 (totals printed): every one is determined, though each equation
-    #    holds two hidden cells --
-    values = {"x": 2, "y": 3, "z": 4, "t1": 5, "t2": 6, "t3": 7}
-    eqs = [("t1", ["x", "y"]), ("t2", ["x", "z"]), ("t3", ["y", "z"])]
-    assert computable_cells(values, eqs, {"x", "y", "z"}) == {"x", "y", "z"}
-    assert computable_cells(values, eqs[:2], {"x", "y", "z"}) == set()

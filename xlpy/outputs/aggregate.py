@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from xlpy.core.suppress import hide_in_equations
+from xlpy.core.suppress import SHOWN, SMALL, Decision, Ledger, decide
 from xlpy.model import OutCell, OutputSheet
 from xlpy.outputs.sheets import fit_header_heights
 from xlpy.spec import NO_OUTCOME, OUTCOME_CATEGORIES
@@ -53,25 +53,46 @@ def _equations(rows: dict[str, dict[str, Any]], parents: dict[str, list[str]]) -
     return eqs
 
 
-def _row_cells(key: str, u: dict[str, Any], values: dict[Any, int], hidden: set[Any], primary: set[Any],
-               min_count: int) -> list[OutCell]:
+def _row_cells(key: str, u: dict[str, Any], d: Decision) -> list[OutCell]:
+    """A unit's counts as the decision `d` prints them (`<N`, `–` or the number), its share moved on and its
+    attendance."""
     out = []
     for col in COUNT_COLUMNS:
         cell = (key, col)
-        if cell in primary:
-            out.append(OutCell(f"<{min_count}", "text"))
-        elif cell in hidden:
-            out.append(OutCell("–", "text"))
+        state = d.state(cell)
+        if state == SHOWN:
+            out.append(OutCell(d.values[cell], "int"))
         else:
-            out.append(OutCell(values[cell], "int"))
+            out.append(OutCell(f"<{d.min_count}" if state == SMALL else "–", "text"))
     started, moved = (key, "started"), (key, "moved_on")
-    if started in hidden or moved in hidden or u.get("ongoing"):
+    if d.hidden(started, moved) or u.get("ongoing"):
         # -- an ongoing unit's outcomes are not all entered yet: no share rather than a false 0 % --
         share = OutCell("–", "text")
     else:
-        share = OutCell(values[moved] / values[started], "pct") if values[started] else OutCell("–", "text")
+        share = (OutCell(d.values[moved] / d.values[started], "pct") if d.values[started]
+                 else OutCell("–", "text"))
     attendance = (u.get("metrics") or {}).get("narvaro")
     return out + [share, OutCell(attendance, "pct1") if attendance is not None else OutCell("–", "text")]
+
+
+def export_ledger(results: dict[str, Any]) -> Ledger:
+    """Every count of the export and every sum a reader can form from it (`_equations`): the ledger of
+    the one suppression decision (xlpy.core.suppress), as the report's is."""
+    units, parents, _ = _units(results)
+    led = Ledger()
+    for k, u in units.items():
+        for col, v in zip(COUNT_COLUMNS, _unit_counts(u), strict=True):
+            led.add((k, col), v)
+    # -- the project equals the sum of its municipalities too: tie that equation to the project's cells --
+    eq_parents = {("project:all" if p == "project:all:mun" else p): m for p, m in parents.items()
+                  if p != "project:all:mun"}
+    equations = _equations(units, eq_parents)
+    if "project:all:mun" in parents:
+        equations += [(("project:all", col), [(m, col) for m in parents["project:all:mun"]]) for col in COUNT_COLUMNS]
+    for total, parts in equations:
+        # -- a sum that does not hold (a hand-made results dict) is no help to a reader either --
+        led.line(total, parts, strict=False)
+    return led
 
 
 def _units(results: dict[str, Any]) -> tuple[dict[str, dict[str, Any]], dict[str, list[str]], list[tuple[str, str, list[str]]]]:
@@ -110,14 +131,8 @@ def aggregate_sheets(results: dict[str, Any]) -> list[OutputSheet]:
     the one suppression decision over every sum a reader can form (xlpy.core.suppress)."""
     min_count = int(results["parameters"].get("min_count") or 0)
     meta = results["meta"]
-    units, parents, tables = _units(results)
-    values = {(k, col): v for k, u in units.items() for col, v in zip(COUNT_COLUMNS, _unit_counts(u), strict=True)}
-    # -- the project equals the sum of its municipalities too: tie that equation to the project's cells --
-    eq_parents = {("project:all" if p == "project:all:mun" else p): m for p, m in parents.items() if p != "project:all:mun"}
-    equations = _equations(units, eq_parents)
-    if "project:all:mun" in parents:
-        equations += [(("project:all", col), [(m, col) for m in parents["project:all:mun"]]) for col in COUNT_COLUMNS]
-    hidden, primary = hide_in_equations(values, equations, min_count)
+    units, _, tables = _units(results)
+    d = decide(export_ledger(results), min_count)
     rows: list[list[OutCell]] = [[OutCell(f"{meta.get('project_name') or 'Första Steget'} – sammanräknade tal",
                                           "title")]]
     for title, level, keys in tables:
@@ -128,7 +143,7 @@ def aggregate_sheets(results: dict[str, Any]) -> list[OutputSheet]:
             first = ([OutCell(key.split(":", 1)[1]), OutCell(""), OutCell(None), OutCell(None)] if level == "year" else
                      [OutCell(u["label"]), OutCell(u.get("municipality") or ""), OutCell(_date(u.get("start")), "date"),
                       OutCell(_date(u.get("end")), "date")])
-            rows.append(first + _row_cells(key, u, values, hidden, primary, min_count))
+            rows.append(first + _row_cells(key, u, d))
     widths = [26.0, 14, 12, 12, 10, 11, 9, 9, 9, 11, 9, 15, 11, 9, 10]
     sheet = fit_header_heights(OutputSheet("Sammanräknat", rows, widths, freeze_rows=0))
     return [_about(results, min_count), sheet]
