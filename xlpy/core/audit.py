@@ -23,6 +23,24 @@ from typing import Any
 Key = Hashable
 Line = tuple[Key, tuple[Key, ...]]
 
+
+@dataclass(frozen=True)
+class Relation:
+    """What a printed word says about counts: lo <= sum(coef * count) <= hi (`inside`), or the sum outside
+    lo..hi (`Ej uppfyllt` of a goal "5–10 deltagare"). A goal status is one: "Uppfyllt" of "minst 80 %"
+    says 5·num − 4·den >= 0. Whole coefficients; lo or hi None for no bound on that side."""
+
+    terms: tuple[tuple[Key, int], ...]
+    lo: int | None
+    hi: int | None
+    inside: bool = True
+
+    def holds(self, value: Mapping[Key, int]) -> bool:
+        """Whether counts `value` (a mapping over every key of `terms`) fit the relation."""
+        total = sum(c * value[k] for k, c in self.terms)
+        within = (self.lo is None or total >= self.lo) and (self.hi is None or total <= self.hi)
+        return within if self.inside else not within
+
 # -- the kinds of unknown entries: `<N` (1..N−1), `–` (0 or >= N), free (>= 0: unprinted, or a withheld
 #    `–` that says nothing about its value) --
 SMALL, GAP, FREE = "small", "gap", "free"
@@ -118,14 +136,15 @@ def intervals(values: Mapping[Key, int], lines: Sequence[Line], line_ids: Iterab
 
 
 def audit(values: Mapping[Key, int], lines: Sequence[Line], unknown: Mapping[Key, str], targets: Iterable[Key],
-          min_count: int, cache: AuditCache | None = None) -> list[Key]:
+          min_count: int, cache: AuditCache | None = None, relations: Sequence[Relation] = ()) -> list[Key]:
     """The `targets` (hidden entries) that have exactly one feasible whole value.
 
     values: the true counts (printed entries are known to the reader at these values). lines: the sums
     (total, parts). unknown: every entry the reader does not see as a number, with its kind (SMALL, GAP,
-    FREE); every other entry of `values` is printed. min_count: N. Per connected system of unknown
-    entries: interval reasoning first (its finds are computable for certain); when it finds none, the
-    integer audit of every target of the system.
+    FREE); every other entry of `values` is printed. min_count: N. relations: what printed words (goal
+    statuses) say about the counts, which the reader knows too. Per connected system of unknown entries:
+    interval reasoning first (over the sums only: its finds are computable for certain); when it finds
+    none, the integer audit of every target of the system, with the relations.
     """
     cache = cache if cache is not None else AuditCache()
     targets = set(targets)
@@ -149,6 +168,15 @@ def audit(values: Mapping[Key, int], lines: Sequence[Line], unknown: Mapping[Key
             a, b = find(k), find(ks[0])
             if a != b:
                 parent[a] = b
+    related: dict[Key, list[int]] = {}
+    for i, rel in enumerate(relations):
+        ks = [k for k, _ in rel.terms if k in unknown]
+        for k in ks:
+            related.setdefault(k, []).append(i)
+        for k in ks[1:]:
+            a, b = find(k), find(ks[0])
+            if a != b:
+                parent[a] = b
     members: dict[Key, list[Key]] = {}
     for k in unknown:
         members.setdefault(find(k), []).append(k)
@@ -164,18 +192,54 @@ def audit(values: Mapping[Key, int], lines: Sequence[Line], unknown: Mapping[Key
             lo, hi = intervals(values, lines, line_ids, kinds, min_count)
             found = [k for k in keys if k in targets and lo[k] >= hi[k]]
             if not found:
+                rels = [relations[i] for i in sorted({i for k in keys for i in related.get(k, ())})]
                 found = _audit_system(values, lines, unknown, {k: (lo[k], hi[k]) for k in keys}, keys, line_ids,
-                                      [k for k in keys if k in targets], min_count, cache)
+                                      [k for k in keys if k in targets], min_count, cache, rels)
             cache.verdicts[sig] = tuple(found)
         out += cache.verdicts[sig]
     return sorted(out, key=repr)
 
 
+def two_sided(rel: Relation) -> bool:
+    """Whether the relation needs a binary in a model: a sum outside lo..hi, bounded on both sides."""
+    return not rel.inside and rel.lo is not None and rel.hi is not None
+
+
+def relation_rows(rel: Relation, pos: Mapping[Key, int], values: Mapping[Key, int], binary: int | None,
+                  cap: float, inf: float) -> list[tuple[float, float, list[tuple[int, float]]]]:
+    """A relation as model rows (lo, hi, [(column, coefficient)]) over the columns `pos` (every other key is
+    a constant at its value); `binary` is a column of its own for a two-sided "outside" (0: below lo,
+    1: above hi), `cap` the largest value of any column."""
+    const = 0
+    coef: dict[int, float] = {}
+    for k, c in rel.terms:
+        if k in pos:
+            coef[pos[k]] = coef.get(pos[k], 0.0) + c
+        else:
+            const += c * int(values[k])
+    terms = [(j, c) for j, c in sorted(coef.items()) if c]
+    if not terms:
+        return []
+    if rel.inside:
+        return [(-inf if rel.lo is None else float(rel.lo - const), inf if rel.hi is None else float(rel.hi - const),
+                 terms)]
+    if rel.lo is None:
+        return [(float(rel.hi + 1 - const), inf, terms)]  # type: ignore[operator]
+    if rel.hi is None:
+        return [(-inf, float(rel.lo - 1 - const), terms)]
+    assert binary is not None
+    # -- below lo when the binary is 0, above hi when it is 1; `big` exceeds any value the sum can take --
+    big = sum(abs(c) for _, c in terms) * cap + abs(rel.lo) + abs(rel.hi) + abs(const) + 2
+    return [(-inf, float(rel.lo - 1 - const), [*terms, (binary, -big)]),
+            (float(rel.hi + 1 - const) - big, inf, [*terms, (binary, -big)])]
+
+
 def _model(values: Mapping[Key, int], lines: Sequence[Line], unknown: Mapping[Key, str], keys: Sequence[Key],
-           line_ids: Sequence[int], lo: Sequence[float], hi: Sequence[float], min_count: int, cap: int
-           ) -> tuple[Any, list[tuple[int, list[tuple[int, int]]]]]:
-    """A HiGHS model of the sums `line_ids` over the unknown `keys` (columns in that order, bounds lo..hi),
-    with a binary per `–` entry; returns it and the sums as (right-hand side, [(column, coefficient)])."""
+           line_ids: Sequence[int], lo: Sequence[float], hi: Sequence[float], min_count: int, cap: int,
+           relations: Sequence[Relation] = ()) -> tuple[Any, list[tuple[int, list[tuple[int, int]]]]]:
+    """A HiGHS model of the sums `line_ids` and the `relations` over the unknown `keys` (columns in that
+    order, bounds lo..hi), with a binary per `–` entry and per two-sided relation; returns it and the sums
+    as (right-hand side, [(column, coefficient)])."""
     import highspy
     import numpy as np
 
@@ -184,9 +248,10 @@ def _model(values: Mapping[Key, int], lines: Sequence[Line], unknown: Mapping[Ke
     gaps = [j for j, k in enumerate(keys) if unknown[k] == GAP]
     h = _highs()
     inf = highspy.kHighsInf
-    # -- columns: the entries, then one binary per `–` (1 when it is at least N) --
-    ncol = n + len(gaps)
-    h.addVars(ncol, np.array([*lo, *[0.0] * len(gaps)]), np.array([*hi, *[1.0] * len(gaps)]))
+    binaries = sum(1 for r in relations if two_sided(r))
+    # -- columns: the entries, then one binary per `–` (1 when it is at least N), then per two-sided relation --
+    ncol = n + len(gaps) + binaries
+    h.addVars(ncol, np.array([*lo, *[0.0] * (len(gaps) + binaries)]), np.array([*hi, *[1.0] * (len(gaps) + binaries)]))
     h.changeColsIntegrality(ncol, np.arange(ncol, dtype=np.int32), np.ones(ncol, dtype=np.uint8))
     rows_lo: list[float] = []
     rows_hi: list[float] = []
@@ -220,6 +285,17 @@ def _model(values: Mapping[Key, int], lines: Sequence[Line], unknown: Mapping[Ke
             value += list(coefs)
             rows_lo.append(rlo)
             rows_hi.append(rhi)
+    next_binary = n + len(gaps)
+    for rel in relations:
+        b = None
+        if two_sided(rel):
+            b, next_binary = next_binary, next_binary + 1
+        for rlo, rhi, rterms in relation_rows(rel, pos, values, b, float(cap), inf):
+            starts.append(len(index))
+            index += [j for j, _ in rterms]
+            value += [c for _, c in rterms]
+            rows_lo.append(rlo)
+            rows_hi.append(rhi)
     if starts:
         h.addRows(len(starts), np.array(rows_lo), np.array(rows_hi), len(index), np.array(starts, dtype=np.int32),
                   np.array(index, dtype=np.int32), np.array(value))
@@ -229,9 +305,10 @@ def _model(values: Mapping[Key, int], lines: Sequence[Line], unknown: Mapping[Ke
 
 def _audit_system(values: Mapping[Key, int], lines: Sequence[Line], unknown: Mapping[Key, str],
                   bounds: Mapping[Key, tuple[float, float]], keys: list[Key], line_ids: list[int],
-                  targets: list[Key], min_count: int, cache: AuditCache) -> list[Key]:
+                  targets: list[Key], min_count: int, cache: AuditCache, relations: Sequence[Relation] = ()
+                  ) -> list[Key]:
     """The computable targets of one connected system (see `audit`): its unknown `keys` (the model's columns,
-    in that order) and the indices `line_ids` of the sums through them."""
+    in that order), the indices `line_ids` of the sums through them and the relations on them."""
     import highspy
     import numpy as np
 
@@ -242,7 +319,7 @@ def _audit_system(values: Mapping[Key, int], lines: Sequence[Line], unknown: Map
     cap = 2 * sum(true) + 2 * min_count + 2
     lo = [max(0.0, bounds[k][0]) for k in keys]
     hi = [min(float(cap), bounds[k][1]) for k in keys]
-    h, exact_rows = _model(values, lines, unknown, keys, line_ids, lo, hi, min_count, cap)
+    h, exact_rows = _model(values, lines, unknown, keys, line_ids, lo, hi, min_count, cap, relations)
     ncol = h.getNumCol()
     kinds = [unknown[k] for k in keys]
 
@@ -251,7 +328,10 @@ def _audit_system(values: Mapping[Key, int], lines: Sequence[Line], unknown: Map
         for j, v in enumerate(x):
             if v < 0 or (kinds[j] == SMALL and not 0 < v < min_count) or (kinds[j] == GAP and 0 < v < min_count):
                 return False
-        return all(sum(c * x[j] for j, c in terms) == rhs for rhs, terms in exact_rows)
+        if not all(sum(c * x[j] for j, c in terms) == rhs for rhs, terms in exact_rows):
+            return False
+        filled = {k: x[j] for j, k in enumerate(keys)}
+        return all(rel.holds({k: filled.get(k, values[k]) for k, _ in rel.terms}) for rel in relations)
 
     moved = [False] * n
     column = {k: j for j, k in enumerate(keys)}

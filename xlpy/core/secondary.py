@@ -22,6 +22,8 @@ from __future__ import annotations
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 
+from xlpy.core.audit import Relation
+
 Key = Hashable
 Line = tuple[Key, tuple[Key, ...]]
 
@@ -67,18 +69,20 @@ def neighbourhood(lines: Sequence[Line], through: Mapping[Key, Sequence[int]], l
 
 def protect(values: Mapping[Key, int], lines: Sequence[Line], through: Mapping[Key, Sequence[int]],
             printed: set[Key], hidden: set[Key], withheld: set[Key], totals: set[Key], leak: Key,
-            min_count: int, radius: int, max_parts: int | None = None) -> Choice | None:
+            min_count: int, radius: int, max_parts: int | None = None,
+            relations: Sequence[Relation] = ()) -> Choice | None:
     """The cheapest actions (see the module docstring) that give `leak` a second value in the sums within
     `radius` steps of it (through sums of at most `max_parts` parts when given; every sum touching those
     entries holds in the program); None when the program finds no such choice there.
 
     values: every entry's true count. printed: the entries the report prints; hidden: those it hides
     (`<N` or `–`), withheld among them. totals: entries that are the total of some sum (hiding one costs a
-    little more). min_count: N."""
+    little more). min_count: N. relations: what printed words say about the counts (xlpy/core/audit.py,
+    `Relation`); those on the program's entries hold in it too."""
     import highspy
     import numpy as np
 
-    from xlpy.core.audit import _highs
+    from xlpy.core.audit import _highs, relation_rows, two_sided
 
     n_min = int(min_count)
     area, line_ids = neighbourhood(lines, through, leak, radius, max_parts)
@@ -168,6 +172,11 @@ def protect(values: Mapping[Key, int], lines: Sequence[Line], through: Mapping[K
         terms = [(j, c) for j, c in sorted(coef.items()) if c]
         if terms:
             rows.append((-const, -const, terms))
+    cap = max(hi) if hi else 0.0
+    for rel in relations:
+        if not any(k in pos for k, _ in rel.terms):
+            continue
+        rows += relation_rows(rel, pos, values, new_binary(0.0) if two_sided(rel) else None, cap, inf)
     h = _highs()
     h.setOptionValue("mip_rel_gap", 0.0)
     h.setOptionValue("mip_max_nodes", NODE_LIMIT)
@@ -180,12 +189,12 @@ def protect(values: Mapping[Key, int], lines: Sequence[Line], through: Mapping[K
     value: list[float] = []
     rlo: list[float] = []
     rhi: list[float] = []
-    for a, b, terms in rows:
+    for row_lo, row_hi, terms in rows:
         starts.append(len(index))
         index += [j for j, _ in terms]
         value += [c for _, c in terms]
-        rlo.append(a)
-        rhi.append(b)
+        rlo.append(row_lo)
+        rhi.append(row_hi)
     h.addRows(len(starts), np.array(rlo), np.array(rhi), len(index), np.array(starts, dtype=np.int32),
               np.array(index, dtype=np.int32), np.array(value))
     h.run()

@@ -22,11 +22,11 @@ Zero is shown (it reveals nobody) unless hiding it is the cheapest protection of
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from xlpy import fmt
-from xlpy.core.audit import AuditCache, audit, unknown_kinds
+from xlpy.core.audit import AuditCache, Relation, audit, unknown_kinds
 from xlpy.core.secondary import neighbourhood, protect
 
 SHOWN, SMALL, PROTECTED, WITHHELD = "shown", "small", "protected", "withheld"
@@ -51,11 +51,13 @@ class Ledger:
     values: every count, printed or not (people, whole numbers >= 0).
     printed: the keys the report prints somewhere (a share printed counts as printing its numerator
     and denominator). lines: (total, parts) meaning values[total] == sum(values[p] for p in parts).
+    relations: what printed words say about counts (a goal status: `relate`).
     """
 
     values: dict[Key, int] = field(default_factory=dict)
     printed: set[Key] = field(default_factory=set)
     lines: list[tuple[Key, tuple[Key, ...]]] = field(default_factory=list)
+    relations: list[Relation] = field(default_factory=list)
 
     def add(self, key: Key, value: int, printed: bool = True) -> Key:
         """Register a count (idempotent for the same value); returns the key."""
@@ -86,6 +88,18 @@ class Ledger:
                 raise ValueError(f"{total!r} is not the sum of its parts")
             return
         self.lines.append((total, ps))
+
+    def relate(self, terms: Mapping[Key, int], lo: int | None, hi: int | None, inside: bool = True) -> None:
+        """A reader learns lo <= sum(coef * count) <= hi (or, not `inside`, that the sum lies outside
+        lo..hi) from a printed word, e.g. a goal's status (report/counts.py). Registered only when the true
+        counts fit it: a status computed otherwise (a hand-made results dict) tells a reader nothing
+        reliable either. Every key registered first."""
+        for k in terms:
+            if k not in self.values:
+                raise KeyError(k)
+        rel = Relation(tuple((k, int(c)) for k, c in terms.items() if c), lo, hi, inside)
+        if rel.terms and (lo is not None or hi is not None) and rel.holds(self.values):
+            self.relations.append(rel)
 
 
 @dataclass
@@ -138,7 +152,7 @@ def computable(ledger: Ledger, hidden: set[Key], min_count: int,
     exact integer audit (xlpy/core/audit.py). `cache` keeps the verdicts of unchanged systems between
     calls."""
     kinds = unknown_kinds(ledger.values, ledger.printed, hidden, min_count, withheld)
-    return audit(ledger.values, ledger.lines, kinds, hidden, min_count, cache)
+    return audit(ledger.values, ledger.lines, kinds, hidden, min_count, cache, ledger.relations)
 
 
 def decide(ledger: Ledger, min_count: int) -> Decision:
@@ -178,7 +192,7 @@ def decide(ledger: Ledger, min_count: int) -> Decision:
             if radius > 4 * len(printed) + RADIUS:
                 raise RuntimeError(f"suppression: no protection found for {leak!r}")
             choice = protect(values, ledger.lines, through, printed, hidden, withheld, totals, leak,
-                             min_count, radius, max_parts)
+                             min_count, radius, max_parts, ledger.relations)
             attempt[leak] = a + 1
             if choice is None or not (choice.hide | choice.withhold):
                 continue  # -- the sums within reach let the leak move, the whole ledger does not: look further --

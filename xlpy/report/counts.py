@@ -12,13 +12,15 @@ category count, so it is decided on its own afterwards (`type_decision`).
 
 from __future__ import annotations
 
+import math
+from fractions import Fraction
 from typing import Any
 
 from xlpy.core.suppress import PROTECT_NOTE, Decision, Key, Ledger, decide, table_ledger
 from xlpy.report.context_period import comparison_ledger, over_time_ledger
 from xlpy.report.counts_followup import followup_ledger
 from xlpy.report.counts_surveys import survey_ledger
-from xlpy.spec import OUTCOME_CATEGORIES
+from xlpy.spec import OUTCOME_CATEGORIES, STATUS_MET, STATUS_NOT_MET, STATUS_ONGOING
 
 CATEGORIES = (*OUTCOME_CATEGORIES, "Ej registrerat")
 # -- shares of people whose numerator and denominator are counts of people (or placements); attendance
@@ -90,6 +92,59 @@ def _shares(led: Ledger, results: dict[str, Any], metrics: list[str], printed_un
                     led.line(num, [("moved", level, key)], strict=False)
 
 
+def _fraction(x: float) -> tuple[int, int]:
+    """A goal's target as p/q in whole numbers (0.75 -> (3, 4))."""
+    f = Fraction(x).limit_denominator(10**6)
+    return f.numerator, f.denominator
+
+
+def _status_relations(led: Ledger, results: dict[str, Any], units: set[tuple[str, str]]) -> None:
+    """What the printed goal statuses say about hidden counts (a status stays printed where its value is
+    `dolt`): "Uppfyllt" of "minst 80 %" is 5·num − 4·den >= 0, "Ej uppfyllt" of "5–10 deltagare" a group size
+    outside 5..10. A status of a per-group goal above group level ("k av n grupper") is about groups, not
+    people; "Ej uppfyllt" of a share goal "mellan" (outside two different ratios) is not modelled, and no
+    default goal has one."""
+    levels = results["levels"]
+    for goal in results.get("goals", []):
+        if not goal.get("active", True) or goal.get("target") is None:
+            continue
+        gid, metric, comparison = goal["id"], goal["metric"], goal.get("comparison")
+        for level, key in sorted(units):
+            unit = (levels.get(level) or {}).get(key) or {}
+            res = (unit.get("goals") or {}).get(gid)
+            if not res or "groups" in res or res.get("value") is None:
+                continue
+            met = res["status"] == STATUS_MET
+            if not met and res["status"] not in (STATUS_NOT_MET, STATUS_ONGOING):
+                continue
+            if metric == "gruppstorlek":
+                size = ("started", level, key)
+                if size not in led.values:
+                    continue
+                lo = int(math.ceil(goal["target"] - 1e-9)) if comparison in (">=", "mellan") else None
+                top = goal["target_max"] if comparison == "mellan" else goal["target"] if comparison == "<=" else None
+                hi = None if top is None else int(math.floor(top + 1e-9))
+                led.relate({size: 1}, lo, hi, inside=met)
+                continue
+            num, den = ("num", metric, level, key), ("den", metric, level, key)
+            if num not in led.values or den not in led.values:
+                continue
+            led.relate({den: 1}, 1, None)  # -- a value exists: its denominator is not 0 --
+            sides: list[tuple[dict[Key, int], int | None, int | None]] = []
+            if comparison in (">=", "mellan"):
+                p, q = _fraction(goal["target"])
+                sides.append(({num: q, den: -p}, 0, None))  # -- num/den >= p/q --
+            if comparison in ("<=", "mellan"):
+                p, q = _fraction(goal["target_max"] if comparison == "mellan" else goal["target"])
+                sides.append(({num: q, den: -p}, None, 0))  # -- num/den <= p/q --
+            if met:
+                for terms, lo, hi in sides:
+                    led.relate(terms, lo, hi)
+            elif len(sides) == 1:
+                terms, lo, hi = sides[0]
+                led.relate(terms, lo, hi, inside=False)
+
+
 KINDS = ("started", "moved", "completers", *(("out", c) for c in CATEGORIES))
 
 
@@ -158,6 +213,8 @@ def report_ledger(results: dict[str, Any], ended: list[dict[str, Any]], goal_met
     over_time_ledger(led, results, parts is not None)
     # -- and the comparison with the previous period, the period's counts as sums of its groups --
     comparison_ledger(led, results)
+    # -- the goal statuses printed beside the values (the goal matrix and details, the comparison) --
+    _status_relations(led, results, units | {(level, "all") for level in ("period", "previous_period")})
     return led
 
 

@@ -1,0 +1,62 @@
+"""A goal status printed beside a hidden value is part of what a reader knows (report/counts.py registers
+each as a relation of the ledger; xlpy/core/audit.py and secondary.py honour them)."""
+
+from __future__ import annotations
+
+import copy
+
+from xlpy import jobs
+from xlpy.core import suppress
+from xlpy.core.compute import compute
+from xlpy.core.suppress import WITHHELD, Ledger, computable, decide
+from xlpy.report import context, counts
+
+
+def test_uppfyllt_of_minst_40_procent_pins_a_hidden_numerator_of_4_in_10() -> None:
+    led = Ledger()
+    led.add("num", 4)
+    led.add("den", 10)
+    assert computable(led, {"num"}, 5) == []  # -- `<5`: 1..4 --
+    led.relate({"num": 5, "den": -2}, 0, None)  # -- 4/10 >= 40 %: "Uppfyllt" --
+    assert computable(led, {"num"}, 5) == ["num"]
+    d = decide(led, 5)
+    assert d.hidden("num")
+    withheld = frozenset(k for k, s in d.states.items() if s == WITHHELD)
+    assert not computable(led, set(d.states), 5, withheld)
+
+
+def test_a_relation_the_true_counts_do_not_fit_is_not_registered() -> None:
+    led = Ledger()
+    led.add("size", 12)
+    led.relate({"size": 1}, 5, 10)  # -- "Uppfyllt" of 5–10 for a group of 12: a hand-made status --
+    led.relate({"size": 1}, 5, 10, inside=False)
+    assert len(led.relations) == 1 and not led.relations[0].inside
+
+
+def test_the_example_at_8_statuses_would_give_a_hidden_count_away_without_them_in_the_ledger() -> None:
+    """At 8 the goal statuses of M6 (handlingsplan, minst 75 %) pinned Perstorp grupp 2's hidden numerator
+    when the decision did not know them; with them, the report's one decision audits clean."""
+    results = compute(jobs.load(jobs.open_file(jobs.EXAMPLE_WORKBOOK)))
+    results["parameters"]["min_count"] = 8
+    seen: dict[str, object] = {}
+    original = suppress.decide
+
+    def spy(led: Ledger, n: int) -> suppress.Decision:
+        d = original(led, n)
+        if len(led.values) > 100:
+            seen.update(led=led, d=d)
+        return d
+
+    counts.decide = spy  # type: ignore[assignment]
+    try:
+        context.build_context(copy.deepcopy(results))
+    finally:
+        counts.decide = original  # type: ignore[assignment]
+    led, d = seen["led"], seen["d"]
+    assert isinstance(led, Ledger) and isinstance(d, suppress.Decision) and led.relations
+    withheld = frozenset(k for k, s in d.states.items() if s == WITHHELD)
+    assert not computable(led, set(d.states), 8, withheld)
+    blind = decide(Ledger(values=led.values, printed=led.printed, lines=led.lines), 8)
+    blind_withheld = frozenset(k for k, s in blind.states.items() if s == WITHHELD)
+    leaks = computable(led, set(blind.states), 8, blind_withheld)
+    assert leaks and all(k[0] == "num" for k in leaks), leaks
