@@ -7,8 +7,8 @@ alternative exists: a completion of the sums in which the leak has another value
 its value, every `<N` stays 1..N−1 and every `–` stays 0 or at least N, except where the program chooses to
 
 - hide a printed count (it then prints `–`, so it may take 0 or any value of at least N), or
-- withhold a hidden one (its `–` then says nothing about its value), the last resort where even `<N`
-  says too much (two people split 1 + 1 under a `<3` total).
+- withhold a hidden one, or hide and withhold a printed one (its `–` then says nothing about its value):
+  the last resort where even `<N` or `–` says too much (two people split 1 + 1 under a `<3` total).
 
 Hiding costs one cell each (a little more for a total, for a zero and for a large count, so parts and small
 counts go first); withholding costs four cells. The program sees the sums within a few steps of the leak
@@ -45,6 +45,12 @@ class Choice:
     withhold: frozenset[Key]
 
 
+def links_of(lines: Sequence[Line], relations: Sequence[Relation]) -> list[Line]:
+    """The sums, then each relation's entries in the same (first, rest) form: what ties counts together for
+    a reader, in the index `decide` builds (`through`)."""
+    return [*lines, *((r.terms[0][0], tuple(k for k, _ in r.terms[1:])) for r in relations)]
+
+
 def neighbourhood(lines: Sequence[Line], through: Mapping[Key, Sequence[int]], leak: Key, radius: int,
                   max_parts: int | None = None) -> tuple[set[Key], list[int]]:
     """The entries within `radius` steps of sums from `leak` (a step: from an entry to every member of a
@@ -78,19 +84,24 @@ def protect(values: Mapping[Key, int], lines: Sequence[Line], through: Mapping[K
     values: every entry's true count. printed: the entries the report prints; hidden: those it hides
     (`<N` or `–`), withheld among them. totals: entries that are the total of some sum (hiding one costs a
     little more). min_count: N. relations: what printed words say about the counts (xlpy/core/audit.py,
-    `Relation`); those on the program's entries hold in it too."""
+    `Relation`); they link counts as the sums do and hold in the program too. through: entry -> the
+    indices of `links_of(lines, relations)` through it."""
     import highspy
     import numpy as np
 
     from xlpy.core.audit import _highs, relation_rows, two_sided
 
     n_min = int(min_count)
-    area, line_ids = neighbourhood(lines, through, leak, radius, max_parts)
+    # -- the sums and the relations (through index len(lines) + i) are both ways a reader links counts --
+    links = links_of(lines, relations)
+    area, link_ids = neighbourhood(links, through, leak, radius, max_parts)
+    line_ids = [i for i in link_ids if i < len(lines)]
+    rel_ids = [i - len(lines) for i in link_ids if i >= len(lines)]
     # -- the model's entries: the area, and the unknown entries its sums reach (variables without actions);
     #    printed entries outside the area are constants --
     cols: list[Key] = [leak]
-    for i in line_ids:
-        t, ps = lines[i]
+    for i in link_ids:
+        t, ps = links[i]
         for k in (t, *ps):
             if k in area or k in hidden or k not in printed:
                 cols.append(k)
@@ -130,13 +141,15 @@ def protect(values: Mapping[Key, int], lines: Sequence[Line], through: Mapping[K
                 continue
             c = HIDE_COST + (TOTAL_EXTRA if k in totals else 0.0) + (ZERO_EXTRA if v == 0 else min(v, 100) / 100)
             s = new_binary(c, "hide", k)
-            # -- |x − v| <= span·s: the printed value unless hidden --
-            rows.append((-inf, float(v), [(j, 1.0), (s, -span)]))
-            rows.append((float(v), inf, [(j, 1.0), (s, span)]))
+            # -- or hidden and withheld at once (where the reader's `0 or at least N` would still pin a count) --
+            sw = new_binary(c + WITHHOLD_COST, "hide+withhold", k)
+            # -- |x − v| <= span·(s + sw): the printed value unless hidden --
+            rows.append((-inf, float(v), [(j, 1.0), (s, -span), (sw, -span)]))
+            rows.append((float(v), inf, [(j, 1.0), (s, span), (sw, span)]))
             g = new_binary(0.0)
-            # -- hidden or not, its value is 0 or at least N (a printed count that is not small is so) --
-            rows.append((0.0, inf, [(j, 1.0), (g, -float(n_min))]))
-            rows.append((-inf, 0.0, [(j, 1.0), (g, -hi[j])]))
+            # -- its value is 0 or at least N (a printed count that is not small is so) unless withheld --
+            rows.append((0.0, inf, [(j, 1.0), (g, -float(n_min)), (sw, float(n_min))]))
+            rows.append((-inf, 0.0, [(j, 1.0), (g, -hi[j]), (sw, -hi[j])]))
             continue
         w = new_binary(WITHHOLD_COST, "withhold", k) if k in area else None
         if 0 < v < n_min:
@@ -173,9 +186,7 @@ def protect(values: Mapping[Key, int], lines: Sequence[Line], through: Mapping[K
         if terms:
             rows.append((-const, -const, terms))
     cap = max(hi) if hi else 0.0
-    for rel in relations:
-        if not any(k in pos for k, _ in rel.terms):
-            continue
+    for rel in (relations[i] for i in rel_ids):
         rows += relation_rows(rel, pos, values, new_binary(0.0) if two_sided(rel) else None, cap, inf)
     h = _highs()
     h.setOptionValue("mip_rel_gap", 0.0)
@@ -201,6 +212,6 @@ def protect(values: Mapping[Key, int], lines: Sequence[Line], through: Mapping[K
     if h.getInfo().primal_solution_status != highspy.SolutionStatus.kSolutionStatusFeasible:
         return None
     x = list(h.getSolution().col_value)
-    hide = {k for j, (role, k) in act_of.items() if role == "hide" and x[j] > 0.5}
-    withhold = {k for j, (role, k) in act_of.items() if role == "withhold" and x[j] > 0.5}
+    hide = {k for j, (role, k) in act_of.items() if role in ("hide", "hide+withhold") and x[j] > 0.5}
+    withhold = {k for j, (role, k) in act_of.items() if role in ("withhold", "hide+withhold") and x[j] > 0.5}
     return Choice(frozenset(hide), frozenset(withhold))

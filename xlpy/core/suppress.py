@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 from xlpy import fmt
 from xlpy.core.audit import AuditCache, Relation, audit, unknown_kinds
-from xlpy.core.secondary import neighbourhood, protect
+from xlpy.core.secondary import links_of, neighbourhood, protect
 
 SHOWN, SMALL, PROTECTED, WITHHELD = "shown", "small", "protected", "withheld"
 PROTECT_NOTE = "dolt för att skydda små tal"
@@ -168,8 +168,10 @@ def decide(ledger: Ledger, min_count: int) -> Decision:
     hidden = {k for k in printed if 0 < values[k] < min_count}
     withheld: set[Key] = set()
     cache = AuditCache()
+    # -- what ties each entry to others for a reader: the sums, then the relations (goal statuses) --
+    links = links_of(ledger.lines, ledger.relations)
     through: dict[Key, list[int]] = {}
-    for i, (t, ps) in enumerate(ledger.lines):
+    for i, (t, ps) in enumerate(links):
         for k in {t, *ps}:
             through.setdefault(k, []).append(i)
     totals = {t for t, _ in ledger.lines}
@@ -201,7 +203,7 @@ def decide(ledger: Ledger, min_count: int) -> Decision:
             if not big:
                 break
             for k in (leak, *choice.hide, *choice.withhold):
-                used |= neighbourhood(ledger.lines, through, k, 1, LOCAL_LINE_PARTS)[0]
+                used |= neighbourhood(links, through, k, 1, LOCAL_LINE_PARTS)[0]
     else:  # pragma: no cover - every round hides or withholds at least one more entry
         raise RuntimeError("suppression: no decision")
     states = {k: (WITHHELD if k in withheld else SMALL if 0 < values[k] < min_count else PROTECTED)

@@ -101,7 +101,7 @@ def followup_context(results: dict[str, Any], table_no: int, figure_no: int, d: 
     suppression decision (report/counts.py); without it the chapter's counts are decided on their own.
 
     Context: {"points": [{"months", "heading", "text", "rows", "total", "show_total", "pending_text",
-    "table_no", "status_table_no", "flow_table_no", "figure_no", "chart"}], "intro", "any", "note"}.
+    "table_no", "status_table_no", "flow_table_no", "show_chart", "figure_no", "chart"}], "intro", "any", "note"}.
     """
     if d is None:
         d = chapter_decision(results)
@@ -131,14 +131,21 @@ def followup_context(results: dict[str, Any], table_no: int, figure_no: int, d: 
             text = f"Ingen deltagare har ännu nått mättillfället {m} månader efter avslut."
         names = [o["label"] for o in pending]
         pending_text = (f"{_join(names)}: mättillfället har inte inträffat ännu." if names else "")
+        # -- a chart whose every share is hidden would be empty bars labelled `dolt`: leave it out, say why --
+        bars = [*rows, *([total_line] if show_total and total_line else [])]
+        show_chart = any(r["response_value"] is not None or r["moved_value"] is not None for r in bars)
+        if shown and not show_chart:
+            text += " Inget diagram visas för mättillfället, eftersom alla dess andelar bygger på dolda antal."
         point = {"months": str(m), "heading": f"Efter {m} månader", "text": text, "rows": rows,
                  "total": total_line, "show_total": show_total, "pending_text": pending_text,
-                 "any": bool(shown), "table_no": "", "status_table_no": "", "flow_table_no": "",
-                 "figure_no": "", "chart": ""}
+                 "any": bool(shown), "show_chart": bool(shown) and show_chart, "table_no": "",
+                 "status_table_no": "", "flow_table_no": "", "figure_no": "", "chart": ""}
         if shown:
             point.update(table_no=str(table_no), status_table_no=str(table_no + 1),
-                         flow_table_no=str(table_no + 2), figure_no=str(figure_no))
+                         flow_table_no=str(table_no + 2))
             table_no += 3
+        if point["show_chart"]:
+            point["figure_no"] = str(figure_no)
             figure_no += 1
         points.append(point)
     n = d.min_count

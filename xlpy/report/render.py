@@ -59,7 +59,7 @@ def _attach_charts(tpl: DocxTemplate, ctx: dict[str, Any], results: dict[str, An
                                           tmp / f"enkat_{q['figure_no']}.png")
                 q["chart"] = InlineImage(tpl, str(png), width=Cm(CHART_WIDTH_CM))
     for point in ctx.get("followup", {}).get("points", []):
-        if point["any"]:
+        if point["any"] and point.get("show_chart", True):
             png = charts.followup_chart(point, tmp / f"uppfoljning_{point['months']}.png")
             point["chart"] = InlineImage(tpl, str(png), width=Cm(CHART_WIDTH_CM))
     _attach_over_time_charts(tpl, ctx, results, tmp)

@@ -531,9 +531,11 @@ def _followup(doc) -> None:  # noqa: ANN001
     _tag_row(t, "{%tr if pt.show_total %}")
     _row(doc, t, [c.replace("r.", "pt.total.") for c in cells], num, bold=True)
     _tag_row(t, "{%tr endif %}")
+    _tag(doc, "{%p if pt.show_chart %}")
     _p(doc, "{{ pt.chart }}")
     _caption(doc, "Figur", "{{ pt.figure_no }}", "Nådda och vidare till arbete eller studier {{ pt.months }} "
              "månader efter avslut", below=True)
+    _tag(doc, "{%p endif %}")
     _tag(doc, "{%p endif %}")
     _tag(doc, "{%p endfor %}")
     _tag(doc, "{%p endif %}")
