@@ -86,8 +86,39 @@ def test_withholding_stays_where_even_a_small_count_says_too_much() -> None:
 
 
 def test_a_lone_count_at_threshold_two_is_withheld() -> None:
-    """`<2` can only be 1: the count prints `–`, saying nothing, instead of a `<2` that gives it away."""
+    """`<2` can only be 1: the count prints `..`, saying nothing, instead of a `<2` that gives it away (and
+    not `–`, which a reader may take as "0 or at least 2")."""
     led = Ledger()
     led.add("x", 1)
     d = decide(led, 2)
-    assert d.state("x") == WITHHELD and d.text("x") == "–"
+    assert d.state("x") == WITHHELD and d.text("x") == ".."
+
+
+def test_decide_never_fails_when_the_program_finds_no_protection(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The last resort: every printed count linked to the leak is withheld, rather than an error (no report)."""
+    from xlpy.core import suppress
+
+    monkeypatch.setattr(suppress, "protect", lambda *a, **k: None)
+    led = table_ledger([[3, 10], [10, 20]])
+    d = decide(led, 5)
+    withheld = frozenset(k for k, s in d.states.items() if s == WITHHELD)
+    assert withheld and not computable(led, set(d.states), 5, withheld)
+    assert d.state((0, 0)) == WITHHELD and d.text((0, 0)) == ".."
+
+
+def test_a_withheld_count_reads_dot_dot_in_the_report_with_its_note(tmp_path) -> None:
+    """At 2 every `<2` would be a 1: those counts print `..` (never `–`, which says "0 or at least 2"), and
+    the note says what `..` means."""
+    from docx import Document
+
+    from xlpy import jobs
+    from xlpy.core.compute import compute
+    from xlpy.report.render import render_report
+
+    results = compute(jobs.load(jobs.open_file(jobs.EXAMPLE_WORKBOOK)))
+    results["parameters"]["min_count"] = 2
+    doc = Document(str(render_report(results, tmp_path / "r.docx")))
+    cells = [c.text.strip() for t in doc.tables for row in t.rows for c in row.cells]
+    text = " ".join(p.text for p in doc.paragraphs) + " ".join(cells)
+    assert ".." in cells and "<2" not in cells
+    assert ".. = dolt, eftersom även <2 skulle avslöja antalet." in text

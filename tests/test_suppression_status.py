@@ -60,3 +60,43 @@ def test_the_example_at_8_statuses_would_give_a_hidden_count_away_without_them_i
     blind_withheld = frozenset(k for k, s in blind.states.items() if s == WITHHELD)
     leaks = computable(led, set(blind.states), 8, blind_withheld)
     assert leaks and all(k[0] == "num" for k in leaks), leaks
+
+
+def test_follow_up_counts_are_bounded_by_the_resultat_counts_in_the_ledger() -> None:
+    """A reader knows kvar + förlorat <= Vidare at exit, due <= Startade and due at 6 months <= due at 3
+    (report/counts_followup.py ties them with unprinted rests). A decision that did not know them is open:
+    at 3 Kvar = 5 followed from Klippan grupp 1's printed Vidare 5; with them, the report's decision audits
+    clean."""
+    from xlpy.report import counts_followup
+
+    results = compute(jobs.load(jobs.open_file(jobs.EXAMPLE_WORKBOOK)))
+    results["parameters"]["min_count"] = 3
+    seen: dict[str, object] = {}
+    original = suppress.decide
+
+    def spy(led: Ledger, n: int) -> suppress.Decision:
+        d = original(led, n)
+        if len(led.values) > 100:
+            seen.update(led=led, d=d)
+        return d
+
+    counts.decide = spy  # type: ignore[assignment]
+    try:
+        context.build_context(copy.deepcopy(results))
+        led, d = seen["led"], seen["d"]
+        real = counts_followup._bounds_by_rests
+        counts_followup._bounds_by_rests = lambda *a: None  # type: ignore[assignment]
+        try:
+            context.build_context(copy.deepcopy(results))
+        finally:
+            counts_followup._bounds_by_rests = real  # type: ignore[assignment]
+        blind = seen["d"]
+    finally:
+        counts.decide = original  # type: ignore[assignment]
+    assert isinstance(led, Ledger) and isinstance(d, suppress.Decision) and isinstance(blind, suppress.Decision)
+    assert any(isinstance(k, tuple) and k[0] == "fu_rest" for k in led.values)
+    withheld = frozenset(k for k, s in d.states.items() if s == WITHHELD)
+    assert not computable(led, set(d.states), 3, withheld)
+    blind_withheld = frozenset(k for k, s in blind.states.items() if s == WITHHELD)
+    leaks = computable(led, set(blind.states), 3, blind_withheld)
+    assert any(k[0] == "fu" for k in leaks), leaks

@@ -35,6 +35,9 @@ WITHHOLD_COST = 40.0
 # -- a whole-number program of a report's neighbourhood solves in a few hundred nodes; the limit only
 #    keeps a pathological one from running on (the best choice found so far is then taken) --
 NODE_LIMIT = 5000
+# -- a choice within this fraction of the cheapest is taken (one cell costs about a tenth of a typical
+#    choice of 4–8 cells: the program stops once it cannot save a whole cell) --
+REL_GAP = 0.0
 
 
 @dataclass(frozen=True)
@@ -189,7 +192,7 @@ def protect(values: Mapping[Key, int], lines: Sequence[Line], through: Mapping[K
     for rel in (relations[i] for i in rel_ids):
         rows += relation_rows(rel, pos, values, new_binary(0.0) if two_sided(rel) else None, cap, inf)
     h = _highs()
-    h.setOptionValue("mip_rel_gap", 0.0)
+    h.setOptionValue("mip_rel_gap", REL_GAP)
     h.setOptionValue("mip_max_nodes", NODE_LIMIT)
     ncol = len(cols) + len(names)
     h.addVars(ncol, np.array(lo + extra_lo), np.array(hi + extra_hi))

@@ -10,8 +10,9 @@ prints the sum. `decide` then chooses, once for the whole report:
 - `protected`: hidden only so that no other hidden count can be worked out; printed `–` with the note
   "dolt för att skydda små tal", never `<N` (its true value is 0 or at least N);
 - `shown`: printed as the number;
-- `withheld`: a hidden count whose `<N` would say too much (two people split 1 + 1 under a `<3`
-  total), printed `–` (then `–` says nothing about its value); the last resort of the choice.
+- `withheld`: a count whose `<N` or `–` would say too much (two people split 1 + 1 under a `<3`
+  total), printed `..` with the note of `withheld_note` (it says nothing about its value); the last
+  resort of the choice.
 
 A hidden entry must not be computable from what is printed: the exact audit (xlpy/core/audit.py) must
 find a second whole-number value for it that fits every printed number and every sum, `<N` meaning 1..N−1
@@ -32,16 +33,23 @@ from xlpy.core.secondary import links_of, neighbourhood, protect
 SHOWN, SMALL, PROTECTED, WITHHELD = "shown", "small", "protected", "withheld"
 PROTECT_NOTE = "dolt för att skydda små tal"
 PROTECTED_TEXT = "–"
+# -- a withheld count reads differently from a protected one: a reader who may take every `–` as "0 or at
+#    least N" would otherwise work out the counts around a withheld one (SCB's symbol for "uppgift inte
+#    tillgänglig") --
+WITHHELD_TEXT = ".."
 
 Key = Hashable
 # -- above this many counts (a förbund's hundreds of groups) every leak far enough from the others gets its
 #    secondary cells in the same round; the leak check itself always runs on the whole ledger --
 MAX_CHECKED_ENTRIES = 3000
+# -- with more leaks than this in a round, every leak far enough from the round's earlier actions gets its own
+#    (a ledger where nearly every count is small would otherwise take a round, and an audit, per leak) --
+MANY_LEAKS = 8
 # -- a sum of at most this many parts is a table's row or column (a unit's outcome categories); a longer one
 #    is a municipality or a project over its groups --
 LOCAL_LINE_PARTS = 12
 # -- the steps of sums around a leak the secondary choice first looks at (xlpy/core/secondary.py) --
-RADIUS = 3
+RADIUS = 2
 
 
 @dataclass
@@ -135,13 +143,26 @@ class Decision:
     def any_hidden(self) -> bool:
         return any(s != SHOWN for s in self.states.values())
 
+    @property
+    def any_withheld(self) -> bool:
+        return any(s == WITHHELD for s in self.states.values())
+
+
+def withheld_note(d: Decision, keys: Iterable[Key] | None = None) -> str:
+    """` .. = dolt, eftersom även <N skulle avslöja antalet.` when any of `keys` (default: any count) is
+    withheld, else ""."""
+    found = d.any_withheld if keys is None else any(d.state(k) == WITHHELD for k in keys)
+    return f" .. = dolt, eftersom även <{d.min_count} skulle avslöja antalet." if found else ""
+
 
 def cell_text(n: int, state: str, min_count: int) -> str:
     """A count as printed for a state: the number in Swedish form (`1 204`), `<N` or `–`."""
     if state == SMALL:
         return f"<{min_count}"
-    if state in (PROTECTED, WITHHELD):
+    if state == PROTECTED:
         return PROTECTED_TEXT
+    if state == WITHHELD:
+        return WITHHELD_TEXT
     return fmt.number(int(n))
 
 
@@ -184,7 +205,8 @@ def decide(ledger: Ledger, min_count: int) -> Decision:
         if not leaks:
             break
         # -- a report-sized ledger takes one leak a round (an action for one often protects the next); a
-        #    förbund's hundreds of groups, every leak no earlier action of the round sits beside --
+        #    förbund's hundreds of groups, or a round with many leaks, every leak no earlier action of the
+        #    round sits beside --
         used: set[Key] = set()
         for leak in leaks:
             if leak in used:
@@ -192,7 +214,12 @@ def decide(ledger: Ledger, min_count: int) -> Decision:
             a = attempt.get(leak, 0)
             radius, max_parts = (RADIUS, LOCAL_LINE_PARTS) if a == 0 else (RADIUS << (a - 1), None)
             if radius > 4 * len(printed) + RADIUS:
-                raise RuntimeError(f"suppression: no protection found for {leak!r}")
+                # -- the program found nothing even over the whole ledger (it should not happen): withhold
+                #    every printed count linked to the leak, as a last resort, rather than fail --
+                area = neighbourhood(links, through, leak, len(links) + 1)[0] & printed
+                hidden |= area
+                withheld |= area
+                continue
             choice = protect(values, ledger.lines, through, printed, hidden, withheld, totals, leak,
                              min_count, radius, max_parts, ledger.relations)
             attempt[leak] = a + 1
@@ -200,12 +227,15 @@ def decide(ledger: Ledger, min_count: int) -> Decision:
                 continue  # -- the sums within reach let the leak move, the whole ledger does not: look further --
             hidden |= choice.hide | choice.withhold
             withheld |= choice.withhold
-            if not big:
+            if not big and len(leaks) <= MANY_LEAKS:
                 break
             for k in (leak, *choice.hide, *choice.withhold):
                 used |= neighbourhood(links, through, k, 1, LOCAL_LINE_PARTS)[0]
-    else:  # pragma: no cover - every round hides or withholds at least one more entry
-        raise RuntimeError("suppression: no decision")
+    else:  # pragma: no cover - every round hides, withholds or widens a search; the loop bound is never met
+        for leak in computable(ledger, hidden, min_count, frozenset(withheld), cache):
+            area = neighbourhood(links, through, leak, len(links) + 1)[0] & printed
+            hidden |= area
+            withheld |= area
     states = {k: (WITHHELD if k in withheld else SMALL if 0 < values[k] < min_count else PROTECTED)
               for k in hidden}
     return Decision(states, dict(values), min_count)

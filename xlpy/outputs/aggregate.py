@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from xlpy.core.suppress import SHOWN, SMALL, Decision, Ledger, decide
+from xlpy.core.suppress import SHOWN, Decision, Ledger, cell_text, decide
 from xlpy.model import OutCell, OutputSheet
 from xlpy.outputs.sheets import fit_header_heights
 from xlpy.spec import NO_OUTCOME, OUTCOME_CATEGORIES
@@ -63,7 +63,7 @@ def _row_cells(key: str, u: dict[str, Any], d: Decision) -> list[OutCell]:
         if state == SHOWN:
             out.append(OutCell(d.values[cell], "int"))
         else:
-            out.append(OutCell(f"<{d.min_count}" if state == SMALL else "–", "text"))
+            out.append(OutCell(cell_text(d.values[cell], state, d.min_count), "text"))
     started, moved = (key, "started"), (key, "moved_on")
     if d.hidden(started, moved) or u.get("ongoing"):
         # -- an ongoing unit's outcomes are not all entered yet: no share rather than a false 0 % --
@@ -179,8 +179,8 @@ def _about(results: dict[str, Any], min_count: int) -> OutputSheet:
     meta = results["meta"]
     sources = meta.get("sources") or [meta.get("source") or "–"]
     threshold = (f"Antal under {min_count} visas som <{min_count}; ett antal som döljs bara för att ett annat "
-                 f"inte ska kunna räknas ut visas som – ({HIDDEN_NOTE}). Andelar som bygger på ett dolt antal "
-                 "visas inte." if min_count > 1 else
+                 f"inte ska kunna räknas ut visas som – ({HIDDEN_NOTE}); .. = dolt, eftersom även <{min_count} skulle "
+                 "avslöja antalet. Andelar som bygger på ett dolt antal visas inte." if min_count > 1 else
                  "Minsta redovisade antal är inte satt (0): alla antal visas. Sätt Minsta redovisade antal i "
                  "bladet Inställningar (t.ex. 5) innan filen lämnar kommunen.")
     lines = [

@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from xlpy import fmt
-from xlpy.core.suppress import PROTECT_NOTE, PROTECTED_TEXT, Decision, Ledger, decide
+from xlpy.core.suppress import PROTECT_NOTE, PROTECTED_TEXT, Decision, Ledger, decide, withheld_note
 from xlpy.defaults import FOLLOWUP_METRIC
 from xlpy.report.counts_followup import (
     FIELDS,
@@ -150,7 +150,8 @@ def followup_context(results: dict[str, Any], table_no: int, figure_no: int, d: 
         points.append(point)
     n = d.min_count
     note = (f"Antal under {n} visas som <{n}; – = {PROTECT_NOTE} (ett antal som annars skulle gå att räkna "
-            "ut ur tabellernas andra tal)." if any_hidden else "")
+            "ut ur tabellernas andra tal)." + withheld_note(d, (k for k in d.states if isinstance(k, tuple) and k[0] == "fu"))
+            if any_hidden else "")
     return ({"intro": intro, "points": points, "any": bool(months), "note": note}, table_no, figure_no)
 
 

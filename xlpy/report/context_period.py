@@ -12,7 +12,7 @@ from typing import Any
 from xlpy import fmt
 from xlpy.core import overtime
 from xlpy.core.period import STATUS_ENDED, STATUS_ONGOING
-from xlpy.core.suppress import PROTECTED, WITHHELD, Decision, Key, Ledger, decide
+from xlpy.core.suppress import PROTECTED, WITHHELD, Decision, Key, Ledger, decide, withheld_note
 from xlpy.spec import NO_OUTCOME, OUTCOME_CATEGORIES
 
 SECONDARY_NOTE = "– = dolt för att skydda små tal."
@@ -258,6 +258,7 @@ def over_time(results: dict[str, Any], table_no: int, figure_no: int, min_count:
         # -- a count the decision never saw would print unsuppressed: refuse rather than print it --
         raise ValueError("Över tid: the report's ledger lacks the table's counts (report/counts.py)")
     secondary = False
+    withheld = False
     hidden_keys: list[str] = []
     table = []
     for i, r in enumerate(rows_):
@@ -266,7 +267,8 @@ def over_time(results: dict[str, Any], table_no: int, figure_no: int, min_count:
             c = cols[k]
             if c.count:
                 key = keys[(i, k)]
-                secondary |= d.state(key) in (PROTECTED, WITHHELD)
+                secondary |= d.state(key) == PROTECTED
+                withheld |= d.state(key) == WITHHELD
                 # -- `<N` only for a true 1..N−1; a hidden 0 protects another cell and reads `–` --
                 cells.append(d.text(key))
             elif k == "sysselsattning":
@@ -301,5 +303,5 @@ def over_time(results: dict[str, Any], table_no: int, figure_no: int, min_count:
         "note": ("Start = startade, Fullf. = fullföljde, Närv. = närvaro, Arb. = arbete, Stud. = studier, "
                  "Plan. = planering, Ann. = annat, Ej reg. = utfall ej registrerat, "
                  "Vidare = andel som gått vidare till arbete eller studier. Siffrorna gäller per rapportperiodens "
-                 "slut." + (" " + SECONDARY_NOTE if secondary else "")),
+                 "slut." + (" " + SECONDARY_NOTE if secondary else "") + (withheld_note(d) if withheld else "")),
     }

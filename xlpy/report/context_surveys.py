@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from xlpy import fmt
-from xlpy.core.suppress import PROTECT_NOTE, SMALL, Decision, Ledger, decide
+from xlpy.core.suppress import PROTECT_NOTE, SMALL, Decision, Ledger, decide, withheld_note
 from xlpy.report.counts_surveys import rate_key, survey_ledger, sv_key
 
 FEW = "för få svar"
@@ -179,7 +179,9 @@ def surveys_context(results: dict[str, Any], table_no: int, figure_no: int, min_
                     "räknas inte med. Föregående period = svar daterade under den lika långa perioden före "
                     "rapportperioden.",
             "questions": blocks,
-            "hidden_note": HIDDEN_NOTE.format(n=d.min_count) if hidden_any else "",
+            "hidden_note": (HIDDEN_NOTE.format(n=d.min_count)
+                            + withheld_note(d, (k for k in d.states if isinstance(k, tuple) and k[0] == "sv"))
+                            if hidden_any else ""),
         })
     return chapters, table_no, figure_no
 

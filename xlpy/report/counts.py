@@ -16,7 +16,7 @@ import math
 from fractions import Fraction
 from typing import Any
 
-from xlpy.core.suppress import PROTECT_NOTE, Decision, Key, Ledger, decide, table_ledger
+from xlpy.core.suppress import PROTECT_NOTE, Decision, Key, Ledger, decide, table_ledger, withheld_note
 from xlpy.report.context_period import comparison_ledger, over_time_ledger
 from xlpy.report.counts_followup import followup_ledger
 from xlpy.report.counts_surveys import survey_ledger
@@ -241,7 +241,7 @@ def note(d: Decision) -> str:
     if not d.any_hidden:
         return ""
     return (f"<{d.min_count} = färre än {d.min_count} deltagare; – = {PROTECT_NOTE} "
-            f"(Minsta redovisade antal är {d.min_count}).")
+            f"(Minsta redovisade antal är {d.min_count}).{withheld_note(d)}")
 
 
 def type_decision(items: list[tuple[str, int]], min_count: int) -> Decision | None:

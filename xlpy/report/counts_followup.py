@@ -12,9 +12,11 @@ reader can use (inequalities such as reached <= due are not sums):
 - a follow-up goal's numerator and denominator (svarsandel_efter_M, vidare_efter_M,
   vidare_bland_nadda_efter_M) are the same people as the chapter's counts.
 
-Not tied: due = Startade once nobody is still waiting for the point (a reader who knows that could
-use it, but the sum joins the chapter to every Resultat table into one system that the exact search
-of xlpy.core.suppress cannot finish; left to the work on making decide scale).
+What a reader knows without a sum is tied with an unprinted rest (`_bounds_by_rests`): due <= Startade
+(those due are some of the unit's participants), due at a later point <= due at an earlier one, and
+kvar + förlorat <= Vidare at exit, tillkommit + ej vidare <= Startade − Vidare (both are "vid avslut", the
+latest outcome the Resultat tables count). Without them the example at 3 gave Kvar = 5 and Ej nådda = 2
+away (Kvar <= Klippan grupp 1's Vidare 5).
 
 Keys: ("fu", M, level, key, field) with field in FIELDS.
 """
@@ -115,6 +117,7 @@ def followup_ledger(led: Ledger, results: dict[str, Any]) -> None:
     Units without anybody due at a point are left out: all their counts are 0 and add nothing to a sum.
     """
     levels = results["levels"]
+    registered: set[tuple[int, str, str]] = set()
     for point in followup_points(results):
         m = point["months"]
         key = str(m)
@@ -149,6 +152,7 @@ def followup_ledger(led: Ledger, results: dict[str, Any]) -> None:
                 if omg:
                     led.line(fu_key(m, "project", p, field), [fu_key(m, "omgang", o, field) for o in omg],
                              strict=False)
+        registered.update((m, level, ukey) for level, by_key in units.items() for ukey in by_key)
         # -- a follow-up goal's value is a share of the same counts --
         for prefix, (num_field, den_field) in GOAL_BASIS.items():
             metric = f"{prefix}{m}"
@@ -158,3 +162,34 @@ def followup_ledger(led: Ledger, results: dict[str, Any]) -> None:
                         gk = (kind, metric, level, ukey)
                         if gk in led.values:
                             led.line(gk, [fu_key(m, level, ukey, field)], strict=False)
+    _bounds_by_rests(led, registered)
+
+
+def _rest(led: Ledger, total: Key, parts: list[Key], name: Key) -> None:
+    """total = parts + an unprinted rest `name` (a reader knows sum(parts) <= total); skipped when a key is
+    missing or the rest would be negative (a hand-made results dict)."""
+    if total not in led.values or any(p not in led.values for p in parts):
+        return
+    rest = led.values[total] - sum(led.values[p] for p in parts)
+    if rest >= 0:
+        led.line(total, [*parts, led.add(name, rest, False)])
+
+
+def _bounds_by_rests(led: Ledger, registered: set[tuple[int, str, str]]) -> None:
+    """The inequalities between the chapter and the Resultat tables as sums with unprinted rests (module
+    docstring). registered: the (point, level, key) whose follow-up counts are in `led`."""
+    by_unit: dict[tuple[str, str], list[int]] = {}
+    for m, level, ukey in sorted(registered):
+        by_unit.setdefault((level, ukey), []).append(m)
+    for (level, ukey), months in sorted(by_unit.items()):
+        started, moved = ("started", level, ukey), ("moved", level, ukey)
+        exit_rest: Key = ("fu_exit_not_moved", level, ukey)
+        _rest(led, started, [moved], exit_rest)
+        for m in months:
+            kvar, came, lost, never = (fu_key(m, level, ukey, f"flow:{x}") for x in FLOW_KEYS)
+            _rest(led, started, [fu_key(m, level, ukey, "eligible")], ("fu_rest", m, level, ukey, "not_due"))
+            _rest(led, moved, [kvar, lost], ("fu_rest", m, level, ukey, "moved_not_reached"))
+            _rest(led, exit_rest, [came, never], ("fu_rest", m, level, ukey, "not_moved_not_reached"))
+        for earlier, later in zip(months, months[1:], strict=False):
+            _rest(led, fu_key(earlier, level, ukey, "eligible"), [fu_key(later, level, ukey, "eligible")],
+                  ("fu_rest", later, level, ukey, "due_earlier_only"))
