@@ -15,7 +15,7 @@ def domain(text: str, n_min: int, cap: int) -> list[int]:
     t = text.replace("\u00a0", "").replace(" ", "")
     if t.startswith("<"):
         return list(range(1, int(t[1:])))
-    if t == "–":  # -- hidden: says nothing about its value --
+    if t in ("–", ".."):  # -- hidden: says nothing about its value (the checker reads `–` as weakly as `..`) --
         return list(range(cap + 1))
     if t == "":
         return list(range(cap + 1))
@@ -94,7 +94,7 @@ def truthful(text: str, value: int, n_min: int) -> bool:
     t = text.replace("\u00a0", "").replace(" ", "")
     if t.startswith("<"):
         return int(t[1:]) == n_min and 0 < value < n_min
-    if t == "–":
+    if t in ("–", ".."):
         return True
     return int(t) == value
 

@@ -84,7 +84,7 @@ def test_small_counts_are_hidden_and_no_printed_count_is_false_or_computable(exp
                 assert 0 < t < 5
                 hidden_cells += 1
             else:
-                assert value == "–"
+                assert value in ("–", "..")  # -- `..`: withheld, as in the report --
                 hidden_cells += 1
         checked += 1
     assert checked == len(units) and hidden_cells > 0
