@@ -142,3 +142,14 @@ def test_comparison_prints_the_period_as_the_resultat_table_prints_the_same_peop
     # -- the counts are the ledger's: a hidden one reads as the decision says, and the note explains it --
     if {"–", ".."} & {rows["Startade deltagare"]["current"], rows["Fullföljde"]["current"]}:
         assert "dolt för att skydda små tal" in ctx["comparison"]["text"]
+
+
+@pytest.mark.parametrize("n_min", [11, 12, 13])
+def test_comparison_hides_a_share_whose_startade_is_hidden(later: dict[str, Any], n_min: int) -> None:
+    """METRICS.md: a share whose numerator or denominator is hidden is hidden (at 12 Föregående period printed
+    45 % under a hidden Startade)."""
+    r = dict(later, parameters=dict(later["parameters"], min_count=n_min))
+    rows = {row["label"]: row for row in build_context(r)["comparison"]["rows"]}
+    for col in ("current", "previous"):
+        if rows["Startade deltagare"][col] in ("–", ".."):
+            assert rows["Andel vidare till arbete eller studier"][col] == "dolt", (n_min, col)

@@ -78,16 +78,19 @@ def comparison_ledger(led: Ledger, results: dict[str, Any]) -> None:
         if basis:
             num = led.add(("num", "sysselsattning", *key), int(basis[0]))
             den = led.add(("den", "sysselsattning", *key), int(basis[1]))
+            # -- the share of the Startade printed above: the same people --
+            led.line(den, [started], strict=False)
             if all(("num", "sysselsattning", "group", g) in led.values for g in gids) and gids:
                 led.line(num, [("num", "sysselsattning", "group", g) for g in gids], strict=False)
                 led.line(den, [("den", "sysselsattning", "group", g) for g in gids], strict=False)
 
 
 def _share(unit: dict[str, Any], metric: str, d: Decision | None) -> str:
-    """A unit's share for the comparison table; `dolt` where the decision hides its basis."""
+    """A unit's share for the comparison table; `dolt` where the decision hides its basis or the Startade
+    printed above it (METRICS.md: a share whose numerator or denominator is hidden is hidden)."""
     value = unit["metrics"].get(metric)
     key = (unit.get("level", ""), "all")
-    if d is not None and d.hidden(("num", metric, *key), ("den", metric, *key)):
+    if d is not None and d.hidden(("num", metric, *key), ("den", metric, *key), ("started", *key)):
         return "dolt"
     return fmt.percent(value, 1 if metric == "narvaro" else 0)
 

@@ -27,6 +27,9 @@ CATEGORIES = (*OUTCOME_CATEGORIES, "Ej registrerat")
 #    and activity days are not people, and enkät is a count of groups --
 PEOPLE_SHARES_EXCLUDED = {"narvaro", "gruppdagar", "enkat", "gruppstorlek"}
 COMPLETION_METRICS = {"praktik_erbjuden", "cv_brev", "vagledning", "referenser"}
+# -- shares whose denominator is some of those who completed (METRICS.md: handlingsplan counts completers
+#    without Ohälsa), or all of them --
+SUBSET_OF_COMPLETERS = COMPLETION_METRICS | {"handlingsplan"}
 
 
 def type_items(unit: dict[str, Any], cat: str) -> list[tuple[str, int]]:
@@ -84,9 +87,13 @@ def _shares(led: Ledger, results: dict[str, Any], metrics: list[str], printed_un
                 if ("den", m, level, key) not in led.values or ("started", level, key) not in led.values:
                     continue
                 num, den = ("num", m, level, key), ("den", m, level, key)
-                if m in COMPLETION_METRICS and not u.get("ongoing") and led.values[den] == led.values[
-                        ("completers", level, key)]:
-                    led.line(den, [("completers", level, key)], strict=False)
+                completers = ("completers", level, key)
+                if m in COMPLETION_METRICS and not u.get("ongoing") and led.values[den] == led.values[completers]:
+                    led.line(den, [completers], strict=False)
+                elif m in SUBSET_OF_COMPLETERS and 0 <= led.values[completers] - led.values[den]:
+                    # -- a basis among those who completed (M6: without Ohälsa) is at most Fullföljde --
+                    rest = led.values[completers] - led.values[den]
+                    led.line(completers, [den, led.add(("den_rest", m, level, key), rest, False)])
                 if m == "sysselsattning" and led.values[den]:
                     led.line(den, [("started", level, key)], strict=False)
                     led.line(num, [("moved", level, key)], strict=False)
@@ -205,14 +212,14 @@ def report_ledger(results: dict[str, Any], ended: list[dict[str, Any]], goal_met
                      - set(shares))
     units = set(goal_units) | {("omgang", o["key"]) for o in ended}
     _shares(led, results, shares, units)
-    # -- the follow-up and survey chapters' counts, tied to the goal values above (counts_followup.py,
-    #    counts_surveys.py) --
-    followup_ledger(led, results)
-    survey_ledger(led, results, "group" if parts is None else "municipality")
     # -- Resultat över tid prints the same people's counts again (context_period.py) --
     over_time_ledger(led, results, parts is not None)
     # -- and the comparison with the previous period, the period's counts as sums of its groups --
     comparison_ledger(led, results)
+    # -- the follow-up and survey chapters' counts, tied to the goal values and to the counts above (the
+    #    follow-up's bounds need Över tid's omgångar of earlier periods: counts_followup.py, counts_surveys.py) --
+    followup_ledger(led, results)
+    survey_ledger(led, results, "group" if parts is None else "municipality")
     # -- the goal statuses printed beside the values (the goal matrix and details, the comparison) --
     _status_relations(led, results, units | {(level, "all") for level in ("period", "previous_period")})
     return led

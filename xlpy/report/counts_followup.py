@@ -162,7 +162,7 @@ def followup_ledger(led: Ledger, results: dict[str, Any]) -> None:
                         gk = (kind, metric, level, ukey)
                         if gk in led.values:
                             led.line(gk, [fu_key(m, level, ukey, field)], strict=False)
-    _bounds_by_rests(led, registered)
+    _bounds_by_rests(led, registered, levels)
 
 
 def _rest(led: Ledger, total: Key, parts: list[Key], name: Key) -> None:
@@ -175,14 +175,18 @@ def _rest(led: Ledger, total: Key, parts: list[Key], name: Key) -> None:
         led.line(total, [*parts, led.add(name, rest, False)])
 
 
-def _bounds_by_rests(led: Ledger, registered: set[tuple[int, str, str]]) -> None:
+def _bounds_by_rests(led: Ledger, registered: set[tuple[int, str, str]], levels: dict[str, Any]) -> None:
     """The inequalities between the chapter and the Resultat tables as sums with unprinted rests (module
-    docstring). registered: the (point, level, key) whose follow-up counts are in `led`."""
+    docstring). registered: the (point, level, key) whose follow-up counts are in `led`; levels: the results
+    dict's levels (an omgång of one group is that group's row in the other tables)."""
     by_unit: dict[tuple[str, str], list[int]] = {}
     for m, level, ukey in sorted(registered):
         by_unit.setdefault((level, ukey), []).append(m)
     for (level, ukey), months in sorted(by_unit.items()):
         started, moved = ("started", level, ukey), ("moved", level, ukey)
+        gids = (levels.get(level) or {}).get(ukey, {}).get("group_ids", [])
+        if started not in led.values and level == "omgang" and len(gids) == 1:
+            started, moved = ("started", "group", gids[0]), ("moved", "group", gids[0])
         exit_rest: Key = ("fu_exit_not_moved", level, ukey)
         _rest(led, started, [moved], exit_rest)
         for m in months:

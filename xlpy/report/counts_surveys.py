@@ -108,7 +108,31 @@ def survey_ledger(led: Ledger, results: dict[str, Any], rows_level: str = "group
     _unit_sums(led, results, entries, by_unit)
     _indicator_sums(led, results, entries)
     _rates(led, results, chaptered, printed_levels)
+    _answered_within_responded(led, results, entries)
     _goal_ties(led, results)
+
+
+def _answered_within_responded(led: Ledger, results: dict[str, Any], entries: list[dict[str, Any]]) -> None:
+    """Each respondent answers a question at most once (validation refuses a SvarID twice per FrågeID): a
+    question's valid answers n, and in the appendix all its alternatives with "Vet ej", are at most the
+    unit's respondents. As sums with an unprinted rest (without them "Vet ej <5" beside "giltiga svar 24"
+    and "25 ... svarade" gave Vet ej = 1 away)."""
+    questions = _questions(results)
+    for e in entries:
+        if e["kind"] != "question":
+            continue
+        responded = rate_key(e, "responded")
+        if responded not in led.values:
+            continue
+        q = questions.get(e["question_id"] or "")
+        parts = [sv_key(e, "n")]
+        if e["level"] == "project" and q is not None and q.get("alternatives"):
+            parts = [sv_key(e, f"alt:{a['text']}") for a in q["alternatives"]]
+        if any(p not in led.values for p in parts):
+            continue
+        rest = led.values[responded] - sum(led.values[p] for p in parts)
+        if rest >= 0:
+            led.line(responded, [*parts, led.add(sv_key(e, "not_answered"), rest, False)])
 
 
 def _unit_sums(led: Ledger, results: dict[str, Any], entries: list[dict[str, Any]],
