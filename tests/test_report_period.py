@@ -153,3 +153,16 @@ def test_comparison_hides_a_share_whose_startade_is_hidden(later: dict[str, Any]
     for col in ("current", "previous"):
         if rows["Startade deltagare"][col] in ("–", ".."):
             assert rows["Andel vidare till arbete eller studier"][col] == "dolt", (n_min, col)
+
+
+def test_over_time_says_pagar_for_an_ongoing_groups_share() -> None:
+    """An ongoing group has no share moved on yet: `pågår`, not the `–` the table's note explains as a count
+    hidden to protect small ones."""
+    from xlpy.report.context_period import REPORT_KEYS
+
+    results = compute(jobs.load(jobs.open_file(jobs.EXAMPLE_WORKBOOK)))
+    rows = build_context(results)["over_time"]["rows"]
+    share = REPORT_KEYS.index("sysselsattning")
+    ongoing = [r["cells"][share] for r in rows if "(pågår)" in r["label"]]
+    assert ongoing and set(ongoing) == {"pågår"}
+    assert "–" not in [r["cells"][share] for r in rows]

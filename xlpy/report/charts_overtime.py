@@ -13,9 +13,12 @@ from xlpy.report import charts
 MANY_BARS = 10
 
 
+ONGOING = "pågår"
+
+
 def municipality_chart(groups: list[dict[str, Any]], path: Path | str, hidden: set[str] | None = None) -> Path:
     """Grouped bars per group (start order): Andel vidare and Närvaro in percent. A share the report hides
-    (key in `hidden`) or without a basis gets no bar and the label `dolt` or `–`."""
+    (key in `hidden`) or without a basis gets no bar and the label `dolt`, `pågår` (an ongoing group) or `–`."""
     import matplotlib.pyplot as plt
 
     hidden = hidden or set()
@@ -44,9 +47,11 @@ def municipality_chart(groups: list[dict[str, Any]], path: Path | str, hidden: s
                         texts.append("dolt")
                     else:
                         values.append(0.0 if v is None else v * 100)
-                        texts.append(fmt.percent(v, 1 if metric == "narvaro" else 0))
+                        # -- an ongoing group has no share yet: `pågår`, not the `–` of a hidden count --
+                        texts.append(ONGOING if v is None and g.get("ongoing") else
+                                     fmt.percent(v, 1 if metric == "narvaro" else 0))
                 bars = ax.bar(xs, values, width, label=name, color=color)
-                ax.bar_label(bars, labels=texts if not many else [t if t in ("dolt", "–") else "" for t in texts],
+                ax.bar_label(bars, labels=texts if not many else [t if t in ("dolt", "–", ONGOING) else "" for t in texts],
                              fontsize=7, padding=1.5)
             ax.set_xticks(range(len(groups)), labels)
             ax.set_ylim(0, 110)

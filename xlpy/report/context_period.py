@@ -278,7 +278,10 @@ def over_time(results: dict[str, Any], table_no: int, figure_no: int, min_count:
                 hidden = d.hidden(*(keys[(i, x)] for x in ("started", "arbete", "studier")))
                 moved = d.values[keys[(i, "arbete")]] + d.values[keys[(i, "studier")]]
                 hidden |= d.min_count > 1 and 0 < moved < d.min_count
-                cells.append("dolt" if hidden else fmt.percent(c.value(r.unit)))
+                value = c.value(r.unit)
+                # -- an ongoing group has no share yet: `pågår`, not the `–` the note gives hidden counts --
+                cells.append("dolt" if hidden else "pågår" if value is None and r.unit.get("ongoing")
+                             else fmt.percent(value))
                 if hidden and r.kind == ("omgang" if summarised else "group"):
                     hidden_keys.append(r.unit["key"])
             else:
