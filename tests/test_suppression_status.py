@@ -35,75 +35,6 @@ def test_a_relation_the_true_counts_do_not_fit_is_not_registered() -> None:
     assert len(led.relations) == 1 and not led.relations[0].inside
 
 
-def test_the_example_at_8_statuses_would_give_a_hidden_count_away_without_them_in_the_ledger() -> None:
-    """At 8 the goal statuses of M6 (handlingsplan, minst 75 %) pinned Perstorp grupp 2's hidden numerator
-    when the decision did not know them; with them, the report's one decision audits clean."""
-    results = compute(jobs.load(jobs.open_file(jobs.EXAMPLE_WORKBOOK)))
-    results["parameters"]["min_count"] = 8
-    seen: dict[str, object] = {}
-    original = suppress.decide
-
-    def spy(led: Ledger, n: int) -> suppress.Decision:
-        d = original(led, n)
-        if len(led.values) > 100:
-            seen.update(led=led, d=d)
-        return d
-
-    counts.decide = spy  # type: ignore[assignment]
-    try:
-        context.build_context(copy.deepcopy(results))
-    finally:
-        counts.decide = original  # type: ignore[assignment]
-    led, d = seen["led"], seen["d"]
-    assert isinstance(led, Ledger) and isinstance(d, suppress.Decision) and led.relations
-    withheld = frozenset(k for k, s in d.states.items() if s == WITHHELD)
-    assert not computable(led, set(d.states), 8, withheld)
-    blind = decide(Ledger(values=led.values, printed=led.printed, lines=led.lines), 8)
-    blind_withheld = frozenset(k for k, s in blind.states.items() if s == WITHHELD)
-    leaks = computable(led, set(blind.states), 8, blind_withheld)
-    assert leaks and all(k[0] == "num" for k in leaks), leaks
-
-
-def test_follow_up_counts_are_bounded_by_the_resultat_counts_in_the_ledger() -> None:
-    """A reader knows kvar + förlorat <= Vidare at exit, due <= Startade and due at 6 months <= due at 3
-    (report/counts_followup.py ties them with unprinted rests). A decision that did not know them is open:
-    at 3 Kvar = 5 followed from Klippan grupp 1's printed Vidare 5; with them, the report's decision audits
-    clean."""
-    from xlpy.report import counts_followup
-
-    results = compute(jobs.load(jobs.open_file(jobs.EXAMPLE_WORKBOOK)))
-    results["parameters"]["min_count"] = 3
-    seen: dict[str, object] = {}
-    original = suppress.decide
-
-    def spy(led: Ledger, n: int) -> suppress.Decision:
-        d = original(led, n)
-        if len(led.values) > 100:
-            seen.update(led=led, d=d)
-        return d
-
-    counts.decide = spy  # type: ignore[assignment]
-    try:
-        context.build_context(copy.deepcopy(results))
-        led, d = seen["led"], seen["d"]
-        real = counts_followup._bounds_by_rests
-        counts_followup._bounds_by_rests = lambda *a: None  # type: ignore[assignment]
-        try:
-            context.build_context(copy.deepcopy(results))
-        finally:
-            counts_followup._bounds_by_rests = real  # type: ignore[assignment]
-        blind = seen["d"]
-    finally:
-        counts.decide = original  # type: ignore[assignment]
-    assert isinstance(led, Ledger) and isinstance(d, suppress.Decision) and isinstance(blind, suppress.Decision)
-    assert any(isinstance(k, tuple) and k[0] == "fu_rest" for k in led.values)
-    withheld = frozenset(k for k, s in d.states.items() if s == WITHHELD)
-    assert not computable(led, set(d.states), 3, withheld)
-    blind_withheld = frozenset(k for k, s in blind.states.items() if s == WITHHELD)
-    leaks = computable(led, set(blind.states), 3, blind_withheld)
-    assert any(k[0] == "fu" for k in leaks), leaks
-
-
 def _decided(results: dict, n_min: int) -> tuple[Ledger, suppress.Decision]:
     """The report's ledger and decision for `results` at `n_min` (captured from build_context)."""
     r = copy.deepcopy(results)
@@ -141,6 +72,34 @@ def _open_without(results: dict, n_min: int, module: object, name: str, replacem
         setattr(module, name, real)
     blind_withheld = frozenset(k for k, s in blind.states.items() if s == WITHHELD)
     return computable(led, set(blind.states), n_min, blind_withheld)
+
+
+def test_the_example_at_8_statuses_would_give_a_hidden_count_away_without_them_in_the_ledger() -> None:
+    """At 8 the goal statuses of M6 (handlingsplan, minst 75 %) pinned Perstorp grupp 2's hidden numerator
+    when the decision did not know them; with them, the report's one decision audits clean."""
+    results = compute(jobs.load(jobs.open_file(jobs.EXAMPLE_WORKBOOK)))
+    led, d = _decided(results, 8)
+    assert led.relations
+    withheld = frozenset(k for k, s in d.states.items() if s == WITHHELD)
+    assert not computable(led, set(d.states), 8, withheld)
+    blind = decide(Ledger(values=led.values, printed=led.printed, lines=led.lines), 8)
+    blind_withheld = frozenset(k for k, s in blind.states.items() if s == WITHHELD)
+    leaks = computable(led, set(blind.states), 8, blind_withheld)
+    assert leaks and all(k[0] == "num" for k in leaks), leaks
+
+
+def test_follow_up_counts_are_bounded_by_the_resultat_counts_in_the_ledger() -> None:
+    """A reader knows kvar + förlorat <= Vidare at exit, due <= Startade and due at 6 months <= due at 3
+    (report/counts_followup.py ties them with unprinted rests). A decision that did not know them is open:
+    at 3 Kvar = 5 followed from Klippan grupp 1's printed Vidare 5; with them, the report's decision audits
+    clean."""
+    from xlpy.report import counts_followup
+
+    results = compute(jobs.load(jobs.open_file(jobs.EXAMPLE_WORKBOOK)))
+    led, _ = _decided(results, 3)
+    assert any(isinstance(k, tuple) and k[0] == "fu_rest" for k in led.values)
+    leaks = _open_without(results, 3, counts_followup, "_bounds_by_rests", lambda *a: None)
+    assert any(k[0] == "fu" for k in leaks), leaks
 
 
 @pytest.fixture(scope="module")

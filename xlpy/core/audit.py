@@ -200,6 +200,20 @@ def audit(values: Mapping[Key, int], lines: Sequence[Line], unknown: Mapping[Key
     return sorted(out, key=repr)
 
 
+def line_terms(line: Line, pos: Mapping[Key, int], values: Mapping[Key, int]) -> tuple[int, list[tuple[int, int]]]:
+    """A sum (total, parts) as a model row over the columns `pos`: (right-hand side, [(column, coefficient)])
+    with total − parts = 0; every other key is a constant at its value."""
+    t, ps = line
+    const = 0
+    coef: dict[int, int] = {}
+    for k, sign in ((t, 1), *((p, -1) for p in ps)):
+        if k in pos:
+            coef[pos[k]] = coef.get(pos[k], 0) + sign
+        else:
+            const += sign * int(values[k])
+    return -const, [(j, c) for j, c in sorted(coef.items()) if c]
+
+
 def two_sided(rel: Relation) -> bool:
     """Whether the relation needs a binary in a model: a sum outside lo..hi, bounded on both sides."""
     return not rel.inside and rel.lo is not None and rel.hi is not None
@@ -260,23 +274,15 @@ def _model(values: Mapping[Key, int], lines: Sequence[Line], unknown: Mapping[Ke
     value: list[float] = []
     exact_rows: list[tuple[int, list[tuple[int, int]]]] = []
     for i in line_ids:
-        t, ps = lines[i]
-        const = 0
-        coef: dict[int, int] = {}
-        for k, sign in ((t, 1), *((p, -1) for p in ps)):
-            if k in pos:
-                coef[pos[k]] = coef.get(pos[k], 0) + sign
-            else:
-                const += sign * int(values[k])
-        terms = [(j, c) for j, c in sorted(coef.items()) if c]
-        exact_rows.append((-const, terms))
+        rhs, terms = line_terms(lines[i], pos, values)
+        exact_rows.append((rhs, terms))
         if not terms:
             continue
         starts.append(len(index))
         index += [j for j, _ in terms]
         value += [float(c) for _, c in terms]
-        rows_lo.append(float(-const))
-        rows_hi.append(float(-const))
+        rows_lo.append(float(rhs))
+        rows_hi.append(float(rhs))
     for g, j in enumerate(gaps):
         # -- x >= N·b and x <= cap·b: 0 when b = 0, at least N when b = 1 --
         for coefs, rlo, rhi in (((1.0, -float(min_count)), 0.0, inf), ((1.0, -float(cap)), -inf, 0.0)):

@@ -92,7 +92,7 @@ def protect(values: Mapping[Key, int], lines: Sequence[Line], through: Mapping[K
     import highspy
     import numpy as np
 
-    from xlpy.core.audit import _highs, relation_rows, two_sided
+    from xlpy.core.audit import _highs, line_terms, relation_rows, two_sided
 
     n_min = int(min_count)
     # -- the sums and the relations (through index len(lines) + i) are both ways a reader links counts --
@@ -177,17 +177,9 @@ def protect(values: Mapping[Key, int], lines: Sequence[Line], through: Mapping[K
     rows.append((float(vl + 1) - big, inf, [(jl, 1.0), (d, -big)]))  # x >= v+1 − big·d
     rows.append((-inf, float(vl - 1), [(jl, 1.0), (d, -big)]))  # x <= v−1 + big·d
     for i in line_ids:
-        t, ps = lines[i]
-        const = 0.0
-        coef: dict[int, float] = {}
-        for k, sign in ((t, 1.0), *((p, -1.0) for p in ps)):
-            if k in pos:
-                coef[pos[k]] = coef.get(pos[k], 0.0) + sign
-            else:
-                const += sign * int(values[k])
-        terms = [(j, c) for j, c in sorted(coef.items()) if c]
-        if terms:
-            rows.append((-const, -const, terms))
+        rhs, line = line_terms(lines[i], pos, values)
+        if line:
+            rows.append((float(rhs), float(rhs), [(j, float(c)) for j, c in line]))
     cap = max(hi) if hi else 0.0
     for rel in (relations[i] for i in rel_ids):
         rows += relation_rows(rel, pos, values, new_binary(0.0) if two_sided(rel) else None, cap, inf)
